@@ -1,0 +1,7 @@
+// Unit tests: fast, no network, no database.
+module.exports = {
+  ...require('../../infra/jest/preset.cjs'),
+  displayName: 'carrier-sandbox',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+};

@@ -1,0 +1,1 @@
+export type { CarrierApi } from './port';

@@ -1,0 +1,7 @@
+// Unit tests: fast, no network, no database.
+module.exports = {
+  ...require('../../infra/jest/preset.cjs'),
+  displayName: 'events',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+};

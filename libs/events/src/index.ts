@@ -1,0 +1,1 @@
+export { Topics, type TopicName } from './topics';
