@@ -28,4 +28,5 @@ module.exports = {
     '^@oms/events$': `${root}/libs/events/src/index.ts`,
   },
   testTimeout: 15000,
+  reporters: ['default', path.join(__dirname, 'count-reporter.cjs')],
 };

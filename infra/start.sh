@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `npm start`: installs dependencies if needed, brings Kafka and PostgreSQL up, starts the carrier sandbox
+# with its demo dataset, then runs the service in the foreground (it applies migrations at start).
+# Ctrl-C stops the service and the sandbox; `npm run infra -- down` stops Kafka (and a private Postgres).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT_DIR"
+source "$INFRA_DIR/ensure-deps.sh"
+
+bash infra/infra.sh up
+
+export DATABASE_URL="${DATABASE_URL:-postgres://$POSTGRES_USER@$POSTGRES_HOST:$POSTGRES_PORT/$POSTGRES_DB}"
+export KAFKA_BROKERS="${KAFKA_BROKERS:-$KAFKA_HOST:$KAFKA_PORT}"
+export CARRIER_BASE_URL="${CARRIER_BASE_URL:-http://127.0.0.1:$SANDBOX_PORT}"
+
+mkdir -p "$STATE_DIR"
+sandbox_pid=""
+if port_open 127.0.0.1 "$SANDBOX_PORT"; then
+  log "a carrier sandbox already answers on port $SANDBOX_PORT; using it"
+else
+  log "starting the carrier sandbox with its demo dataset on port $SANDBOX_PORT (log: $STATE_DIR/carrier-sandbox.log)"
+  SANDBOX_PORT="$SANDBOX_PORT" SANDBOX_SEED_DEMO=true SWC_NODE_PROJECT=apps/carrier-sandbox/tsconfig.json \
+    node -r @swc-node/register apps/carrier-sandbox/src/main.ts >"$STATE_DIR/carrier-sandbox.log" 2>&1 &
+  sandbox_pid=$!
+  for _ in $(seq 1 60); do port_open 127.0.0.1 "$SANDBOX_PORT" && break; sleep 0.5; done
+  port_open 127.0.0.1 "$SANDBOX_PORT" || die "the carrier sandbox did not start (log: $STATE_DIR/carrier-sandbox.log)"
+fi
+trap '[[ -n "$sandbox_pid" ]] && kill "$sandbox_pid" 2>/dev/null; wait' EXIT
+
+log "starting shipment-cancellation on port $HTTP_PORT — try 'npm run demo' in another terminal"
+HTTP_PORT="$HTTP_PORT" SWC_NODE_PROJECT=apps/shipment-cancellation/tsconfig.json \
+  node -r @swc-node/register apps/shipment-cancellation/src/main.ts
