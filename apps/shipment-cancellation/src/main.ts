@@ -1,22 +1,43 @@
 import 'reflect-metadata';
-import { Controller, Get, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Topics } from '@oms/events';
-console.log(Topics.orderCancelled);
+import { ConfigError, loadConfig } from './config/config';
+import { JsonLogger } from './logging/json-logger';
+import { startService } from './service-runtime';
 
-@Controller('health')
-class HealthController {
-  @Get('live')
-  live(): { status: string } {
-    return { status: 'ok' };
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = new JsonLogger(config.logLevel);
+  const service = await startService(config, { logger });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.log(`received ${signal}`, 'Shutdown');
+      // A stuck dependency must not keep the process alive forever; work left is safe in Postgres.
+      setTimeout(() => {
+        logger.error('graceful shutdown timed out; exiting', 'Shutdown');
+        process.exit(1);
+      }, SHUTDOWN_TIMEOUT_MS).unref();
+      service.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${(error as Error).message}`, 'Shutdown');
+          process.exit(1);
+        },
+      );
+    });
   }
 }
 
-@Module({ controllers: [HealthController] })
-class AppModule {}
-
-async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
-  await app.listen(Number(process.env['HTTP_PORT'] ?? 3000), '127.0.0.1');
-}
-void bootstrap();
+main().catch((error: unknown) => {
+  console.error(JSON.stringify({ time: new Date().toISOString(), level: 'fatal', msg: (error as Error).message }));
+  process.exit(1);
+});

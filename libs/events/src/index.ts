@@ -1,1 +1,49 @@
 export { Topics, type TopicName } from './topics';
+export { EventTypes, TopicForType, isEventType, type EventName, type EventType } from './event-types';
+export { createEvent, encodeEvent, type CloudEvent, type CreateEventOptions } from './envelope';
+export {
+  Schemas,
+  type AnyEvent,
+  type DataFor,
+  type EventDataMap,
+  type EventOf,
+  type SchemaName,
+  type OrderCancelledEvent,
+  type ShipmentPurchasedEvent,
+  type ShipmentCancelledEvent,
+  type ManualReshipRequiredEvent,
+  type ShipmentCancellationFailedEvent,
+  type DeadLetterEvent,
+} from './catalog';
+export {
+  decodeEvent,
+  decodeOrderCancelled,
+  decodeShipmentPurchased,
+  validateEvent,
+  EventValidationError,
+  type DecodeFailure,
+  type DecodeResult,
+} from './decode';
+export type { DecodeErrorKind, ValidationIssue } from './validation';
+export type { JsonSchema } from './json-schema';
+export type { Money, LabelRefund, LabelRefundStatus } from './money';
+export type { CarrierApi, CarrierExchange } from './carrier';
+export type { CancelTrigger, CancelledOutcome, FailureReason, OutputBase } from './cancellation';
+export type { OrderCancelled } from './order-cancelled.event';
+export type { ShipmentPurchased } from './shipment-purchased.event';
+export type { ShipmentCancelled } from './shipment-cancelled.event';
+export type {
+  ManualReshipRequired,
+  ReshipShipment,
+  ReshipShipmentOutcome,
+} from './manual-reship-required.event';
+export type { ShipmentCancellationFailed } from './shipment-cancellation-failed.event';
+export {
+  createDeadLetterRecord,
+  type DeadLetterMessage,
+  type DeadLetterReason,
+  type DeadLetterRecord,
+  type DeadLetterSource,
+} from './dead-letter.event';
+export { Examples } from './examples';
+export { asyncApiDocument } from './asyncapi';

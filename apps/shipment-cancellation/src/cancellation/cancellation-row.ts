@@ -1,0 +1,47 @@
+import type { CancelTrigger, CarrierApi } from '@oms/events';
+import type { CancellationState } from './cancellation.entities';
+
+/** A shipment cancellation joined with its shipment and request: all the worker and the events need. */
+export interface CancellationRow {
+  id: string;
+  requestId: string;
+  orderId: string;
+  shipmentId: string;
+  carrier: CarrierApi;
+  carrierShipmentId: string;
+  sellerAccount: string;
+  state: CancellationState;
+  operation: 'cancel' | 'follow_up';
+  reshipEligible: boolean;
+  possiblySent: boolean;
+  attempts: number;
+  businessId: string | null;
+  marketplaceId: string | null;
+  trackingId: string | null;
+  carrierId: string | null;
+  labelCostAmount: string;
+  labelCostCurrency: string;
+  trigger: CancelTrigger;
+  actor: string;
+  causationId: string;
+  correlationId: string;
+  requestedAt: Date;
+}
+
+/** Selects a CancellationRow from `shipment_cancellation sc`, `shipment s` and `cancellation_request r`. */
+export const CANCELLATION_ROW_COLUMNS = `
+  sc.id, sc.request_id AS "requestId", sc.order_id AS "orderId", sc.shipment_id AS "shipmentId",
+  sc.carrier, sc.carrier_shipment_id AS "carrierShipmentId", sc.seller_account AS "sellerAccount",
+  sc.state, sc.operation, sc.reship_eligible AS "reshipEligible", sc.possibly_sent AS "possiblySent",
+  sc.attempts, s.business_id AS "businessId", s.marketplace_id AS "marketplaceId",
+  s.tracking_id AS "trackingId", s.carrier_id AS "carrierId",
+  s.label_cost_amount AS "labelCostAmount", s.label_cost_currency AS "labelCostCurrency",
+  r.trigger, r.actor, r.causation_id AS "causationId", r.correlation_id AS "correlationId",
+  r.created_at AS "requestedAt"`;
+
+/** numeric(14,4) comes back as "12.3400"; money in events keeps at least two decimals. */
+export function formatAmount(amount: string): string {
+  const [whole, fraction = ''] = amount.split('.');
+  const trimmed = fraction.replace(/0+$/, '');
+  return `${whole}.${trimmed.padEnd(2, '0')}`;
+}

@@ -1,0 +1,45 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { type CloudEvent, type EventOf, EventTypes } from '@oms/events';
+import { InboxService } from '../inbox/inbox.service';
+import type { InboundMessage } from '../inbox/inbound-message';
+import type { BatchContext } from '../kafka/kafka-batch.server';
+import { Patterns } from '../kafka/patterns';
+import { CancellationService } from './cancellation.service';
+import { CarrierWorker } from './carrier-worker.service';
+
+/** OrderCancelled → cancellation requests. Thin: the inbox and the service hold the rules. */
+@Controller()
+export class CancellationConsumer {
+  constructor(
+    private readonly inbox: InboxService,
+    private readonly cancellations: CancellationService,
+    private readonly worker: CarrierWorker,
+  ) {}
+
+  @EventPattern(Patterns.orderCancelled)
+  async onOrderCancelled(@Payload() messages: InboundMessage[], @Ctx() _context: BatchContext): Promise<void> {
+    await this.inbox.ingest<EventOf<typeof EventTypes.orderCancelled>>(messages, EventTypes.orderCancelled, async (manager, accepted, now) => {
+      const { results, events } = await this.cancellations.request(
+        manager,
+        accepted.map(({ event }) => ({
+          orderId: event.data.orderId,
+          trigger: 'order_event' as const,
+          actor: event.data.requestedBy ?? event.source,
+          reason: event.data.reason ?? null,
+          causationId: event.id,
+          correlationId: correlationIdOf(event),
+        })),
+        now,
+      );
+      return { results: results.map((r) => (r.kind === 'duplicate' ? 'duplicate_order' : 'processed')), events };
+    });
+    this.worker.wake();
+  }
+}
+
+/** The correlation id travels as the CloudEvents extension `correlationid`; a new chain starts at the input. */
+export function correlationIdOf(event: CloudEvent<unknown>): string {
+  const value = (event as unknown as Record<string, unknown>)['correlationid'];
+  return typeof value === 'string' && value !== '' ? value : event.id;
+}

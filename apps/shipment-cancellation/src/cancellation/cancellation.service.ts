@@ -1,0 +1,171 @@
+// Turns cancel requests (OrderCancelled events and operator commands) into per-shipment cancellations,
+// applying the reship rule. Idempotency lives here and in the database: the inbox drops redelivered
+// messages, and one order-level request per order drops a second cancel of the same order.
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { CancelTrigger } from '@oms/events';
+import type { PendingEvent } from '../outbox/outbox.writer';
+import type { ReshipRule } from './cancellation.entities';
+import { CancellationProgress } from './cancellation-progress';
+import { lockOrders } from './order-lock';
+import { reshipEligible, reshipRuleFor } from './reship-rule';
+
+export interface CancelCommand {
+  orderId: string;
+  /** Set to cancel one shipment of the order (operators); absent to cancel the whole order. */
+  shipmentId?: string;
+  trigger: CancelTrigger;
+  actor: string;
+  reason: string | null;
+  causationId: string;
+  correlationId: string;
+}
+
+export type CancelResult =
+  | { kind: 'accepted'; requestId: string; rule: ReshipRule; shipmentCount: number; cancellationIds: string[] }
+  | { kind: 'duplicate'; requestId: string }
+  | { kind: 'shipment_not_found' }
+  | { kind: 'shipment_not_active'; requestId: string | null };
+
+interface ShipmentRow {
+  id: string;
+  orderId: string;
+  status: string;
+  carrier: string;
+  carrierShipmentId: string;
+  sellerAccount: string;
+  cancellationRequestId: string | null;
+}
+
+@Injectable()
+export class CancellationService {
+  constructor(private readonly progress: CancellationProgress) {}
+
+  /**
+   * Applies commands in order inside the caller's transaction (which must not yet hold other order locks)
+   * and returns one result per command plus the events to append to the outbox.
+   */
+  async request(
+    manager: EntityManager,
+    commands: CancelCommand[],
+    now: Date,
+  ): Promise<{ results: CancelResult[]; events: PendingEvent[] }> {
+    if (commands.length === 0) return { results: [], events: [] };
+    const orderIds = [...new Set(commands.map((c) => c.orderId))];
+    await lockOrders(manager, orderIds);
+
+    const existing: Array<{ id: string; orderId: string }> = await manager.query(
+      `SELECT id, order_id AS "orderId" FROM cancellation_request WHERE scope = 'order' AND order_id = ANY($1)`,
+      [orderIds],
+    );
+    const orderRequest = new Map(existing.map((r) => [r.orderId, r.id]));
+    const shipments: ShipmentRow[] = await manager.query(
+      `SELECT s.id, s.order_id AS "orderId", s.status, s.carrier, s.carrier_shipment_id AS "carrierShipmentId",
+              s.seller_account AS "sellerAccount", sc.request_id AS "cancellationRequestId"
+         FROM shipment s LEFT JOIN shipment_cancellation sc ON sc.shipment_id = s.id
+        WHERE s.order_id = ANY($1)
+        ORDER BY s.purchased_at, s.id`,
+      [orderIds],
+    );
+    const byOrder = new Map<string, ShipmentRow[]>();
+    for (const s of shipments) byOrder.set(s.orderId, [...(byOrder.get(s.orderId) ?? []), s]);
+
+    const requests: unknown[][] = [];
+    const cancellations: unknown[][] = [];
+    const results: CancelResult[] = [];
+    for (const command of commands) {
+      const own = byOrder.get(command.orderId) ?? [];
+      const rule = reshipRuleFor(own.length);
+      let targets: ShipmentRow[];
+      if (command.shipmentId === undefined) {
+        const previous = orderRequest.get(command.orderId);
+        if (previous) {
+          results.push({ kind: 'duplicate', requestId: previous });
+          continue;
+        }
+        targets = own.filter((s) => s.status === 'active' && s.cancellationRequestId === null);
+      } else {
+        const shipment = own.find((s) => s.id === command.shipmentId);
+        if (!shipment) {
+          results.push({ kind: 'shipment_not_found' });
+          continue;
+        }
+        if (shipment.status !== 'active' || shipment.cancellationRequestId !== null) {
+          results.push({ kind: 'shipment_not_active', requestId: shipment.cancellationRequestId });
+          continue;
+        }
+        targets = [shipment];
+      }
+
+      const requestId = randomUUID();
+      const scope = command.shipmentId === undefined ? 'order' : 'shipment';
+      if (scope === 'order') orderRequest.set(command.orderId, requestId);
+      requests.push([
+        requestId,
+        command.orderId,
+        scope,
+        command.trigger,
+        command.actor,
+        command.reason,
+        command.causationId,
+        command.correlationId,
+        rule,
+        own.length,
+        targets.length === 0 && rule !== 'multiple_shipments' ? 'completed' : 'in_progress',
+      ]);
+      const cancellationIds: string[] = [];
+      for (const target of targets) {
+        const id = randomUUID();
+        cancellationIds.push(id);
+        target.cancellationRequestId = requestId;
+        target.status = 'cancelling';
+        cancellations.push([id, requestId, target.orderId, target.id, target.carrier, target.carrierShipmentId, target.sellerAccount, reshipEligible(rule)]);
+      }
+      results.push({ kind: 'accepted', requestId, rule, shipmentCount: own.length, cancellationIds });
+    }
+
+    await insertRequests(manager, requests, now);
+    await insertCancellations(manager, cancellations, now);
+    const events = await this.progress.update(manager, orderIds, now);
+    return { results, events };
+  }
+}
+
+function column<T>(rows: unknown[][], index: number): T[] {
+  return rows.map((row) => row[index] as T);
+}
+
+async function insertRequests(manager: EntityManager, rows: unknown[][], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await manager.query(
+    `INSERT INTO cancellation_request
+       (id, order_id, scope, trigger, actor, reason, causation_id, correlation_id, rule, shipment_count, status,
+        created_at, completed_at)
+     SELECT id, order_id, scope, trigger, actor, reason, causation_id, correlation_id, rule, shipment_count, status,
+            $12, CASE WHEN status = 'completed' THEN $12::timestamptz END
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                   $9::text[], $10::int[], $11::text[])
+         AS t(id, order_id, scope, trigger, actor, reason, causation_id, correlation_id, rule, shipment_count, status)`,
+    [...Array.from({ length: 11 }, (_, i) => column(rows, i)), now],
+  );
+}
+
+/** Inserts pending cancellations (due now) and marks their shipments as being cancelled. */
+export async function insertCancellations(manager: EntityManager, rows: unknown[][], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await manager.query(
+    `INSERT INTO shipment_cancellation
+       (id, request_id, order_id, shipment_id, carrier, carrier_shipment_id, seller_account, reship_eligible,
+        state, next_attempt_at, created_at, updated_at)
+     SELECT id, request_id, order_id, shipment_id, carrier, carrier_shipment_id, seller_account, reship_eligible,
+            'pending', $9, $9, $9
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[])
+         AS t(id, request_id, order_id, shipment_id, carrier, carrier_shipment_id, seller_account, reship_eligible)`,
+    [...Array.from({ length: 8 }, (_, i) => column(rows, i)), now],
+  );
+  await manager.query(`UPDATE shipment SET status = 'cancelling', updated_at = $2 WHERE id = ANY($1)`, [
+    column(rows, 3),
+    now,
+  ]);
+}

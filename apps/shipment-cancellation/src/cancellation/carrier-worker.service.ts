@@ -1,0 +1,234 @@
+// Executes due shipment cancellations against the carrier, outside any Kafka consumer: a slow or throttled
+// carrier never holds a partition or a consumer-group heartbeat. Work is claimed from Postgres with a lease
+// (so another instance, or this one after a crash, takes it over), bounded per carrier account so one
+// throttled account cannot take every slot, and results are applied in batches.
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { CancelRequest, CarrierCancelPort } from '@oms/carrier-cancel';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { CARRIER_PORT } from '../carrier/carrier.tokens';
+import { MetricsService } from '../metrics/metrics.service';
+import { CANCELLATION_ROW_COLUMNS, type CancellationRow } from './cancellation-row';
+import type { CarrierResult } from './carrier-result';
+import { OutcomeApplier } from './outcome-applier.service';
+
+const APPLY_BATCH = 200;
+
+@Injectable()
+export class CarrierWorker {
+  private readonly logger = new Logger('CarrierWorker');
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private readonly inFlight = new Map<string, number>();
+  private inFlightTotal = 0;
+  private readonly pending: CarrierResult[] = [];
+  private applying: Promise<void> | null = null;
+  private readonly caps: Record<CancellationRow['carrier'], number>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly applier: OutcomeApplier,
+    private readonly metrics: MetricsService,
+    @Inject(CARRIER_PORT) private readonly carrier: CarrierCancelPort,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    // In flight per (API, seller account): the bucket's burst, so waiting calls never exceed what the
+    // carrier could take at once (MFN v0's burst of 1 serialises an account, as Amazon requires).
+    const limits = config.carrier.rateLimits;
+    this.caps = {
+      'amazon-shipping-v2': limits['amazon-shipping-v2'].burst,
+      'amazon-mfn-mws': limits['amazon-mfn-mws'].burst,
+      'amazon-mfn-v0': limits['amazon-mfn-v0'].burst,
+    };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops claiming, waits for calls in flight and applies their results. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    while (this.inFlightTotal > 0 || this.pending.length > 0 || this.applying) {
+      await this.flush();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** New work may be due: claim now instead of at the next poll. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  get busy(): number {
+    return this.inFlightTotal;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let claimed = 0;
+      const free = this.config.worker.concurrency - this.inFlightTotal;
+      if (free > 0) {
+        try {
+          const rows = await this.claim(free);
+          claimed = rows.length;
+          for (const row of rows) this.execute(row);
+          failures = 0;
+        } catch (error) {
+          failures += 1;
+          this.logger.error(`claiming work failed (${failures} in a row): ${(error as Error).message}`);
+        }
+      }
+      // A full claim means more may be due: go again at once; otherwise wait for a wake-up or the poll.
+      if (claimed > 0 && claimed === free) continue;
+      const delay = failures > 0 ? Math.min(30_000, 500 * 2 ** failures) : this.config.worker.pollIntervalMs;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = null;
+    }
+  }
+
+  private async claim(limit: number): Promise<CancellationRow[]> {
+    const keys = [...this.inFlight.keys()];
+    const remaining = keys.map((key) => Math.max(0, this.capFor(key) - (this.inFlight.get(key) ?? 0)));
+    const saturated = keys.filter((_, i) => remaining[i] === 0);
+    const rows: CancellationRow[] = await this.dataSource.query(
+      `WITH due AS (
+         SELECT sc.id FROM shipment_cancellation sc
+          WHERE ((sc.state IN ('pending', 'unknown', 'refund_pending') AND sc.next_attempt_at <= now())
+                 OR (sc.state = 'in_flight' AND sc.lease_until < now()))
+            AND NOT (sc.carrier || '|' || sc.seller_account = ANY($1::text[]))
+          ORDER BY sc.next_attempt_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED
+       ), ranked AS (
+         SELECT sc.id, sc.carrier, sc.next_attempt_at, sc.carrier || '|' || sc.seller_account AS key,
+                row_number() OVER (PARTITION BY sc.carrier, sc.seller_account ORDER BY sc.next_attempt_at, sc.id) AS rn
+           FROM shipment_cancellation sc JOIN due ON due.id = sc.id
+       ), picked AS (
+         SELECT ranked.id FROM ranked
+           LEFT JOIN unnest($3::text[], $4::int[]) AS k(key, remaining) ON k.key = ranked.key
+          WHERE ranked.rn <= COALESCE(k.remaining, CASE ranked.carrier WHEN 'amazon-shipping-v2' THEN $5::int
+                                                         WHEN 'amazon-mfn-mws' THEN $6::int ELSE $7::int END)
+          ORDER BY ranked.next_attempt_at
+          LIMIT $8
+       )
+       UPDATE shipment_cancellation sc
+          SET state = 'in_flight',
+              -- A lease that ran out means a call of ours may have reached the carrier before a crash.
+              possibly_sent = sc.possibly_sent OR (sc.state = 'in_flight' AND sc.operation = 'cancel'),
+              operation = CASE WHEN sc.state = 'refund_pending' THEN 'follow_up'
+                               WHEN sc.state = 'in_flight' THEN sc.operation ELSE 'cancel' END,
+              attempts = sc.attempts + 1,
+              lease_until = now() + make_interval(secs => $9::double precision / 1000),
+              updated_at = now()
+         FROM picked, shipment s, cancellation_request r
+        WHERE sc.id = picked.id AND s.id = sc.shipment_id AND r.id = sc.request_id
+       RETURNING ${CANCELLATION_ROW_COLUMNS}`,
+      [
+        saturated,
+        Math.max(limit * 4, 200),
+        keys,
+        remaining,
+        this.caps['amazon-shipping-v2'],
+        this.caps['amazon-mfn-mws'],
+        this.caps['amazon-mfn-v0'],
+        limit,
+        this.config.worker.leaseMs,
+      ],
+    );
+    return rows;
+  }
+
+  private capFor(key: string): number {
+    const carrier = key.slice(0, key.indexOf('|')) as CancellationRow['carrier'];
+    return this.caps[carrier] ?? 1;
+  }
+
+  private execute(row: CancellationRow): void {
+    const key = `${row.carrier}|${row.sellerAccount}`;
+    this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
+    this.inFlightTotal += 1;
+    const request: CancelRequest = {
+      api: row.carrier,
+      carrierShipmentId: row.carrierShipmentId,
+      sellerAccount: row.sellerAccount,
+      ...(row.businessId ? { businessId: row.businessId } : {}),
+      ...(row.marketplaceId ? { marketplaceId: row.marketplaceId } : {}),
+      ...(row.trackingId ? { trackingId: row.trackingId } : {}),
+      ...(row.carrierId ? { carrierId: row.carrierId } : {}),
+      deadlineMs: this.config.carrier.deadlineMs,
+    };
+    const started = performance.now();
+    const call: Promise<CarrierResult> =
+      row.operation === 'follow_up'
+        ? this.carrier.status(request).then((status) => ({
+            row,
+            operation: 'status' as const,
+            status,
+            elapsedMs: performance.now() - started,
+            finishedAt: new Date(),
+          }))
+        : this.carrier.cancel(request).then((outcome) => ({
+            row,
+            operation: 'cancel' as const,
+            outcome,
+            elapsedMs: performance.now() - started,
+            finishedAt: new Date(),
+          }));
+    call
+      .then((result) => {
+        const kind = result.operation === 'cancel' ? result.outcome.kind : `status_${result.status.kind}`;
+        this.metrics.carrierLatency.observe({ carrier: row.carrier, outcome: kind }, result.elapsedMs / 1000);
+        this.pending.push(result);
+      })
+      .catch((error: unknown) => {
+        // The port promises typed outcomes; a throw is a bug. The lease brings the work back later.
+        this.logger.error(`carrier call for cancellation ${row.id} threw: ${(error as Error).message}`);
+      })
+      .finally(() => {
+        const left = (this.inFlight.get(key) ?? 1) - 1;
+        if (left === 0) this.inFlight.delete(key);
+        else this.inFlight.set(key, left);
+        this.inFlightTotal -= 1;
+        void this.flush();
+        this.wake();
+      });
+  }
+
+  /** Applies queued results, one batch at a time; a database error keeps them queued and retries. */
+  private flush(): Promise<void> {
+    if (this.applying) return this.applying;
+    if (this.pending.length === 0) return Promise.resolve();
+    this.applying = (async () => {
+      let failures = 0;
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, APPLY_BATCH);
+        try {
+          await this.applier.apply(batch);
+          failures = 0;
+        } catch (error) {
+          this.pending.unshift(...batch);
+          failures += 1;
+          this.logger.error(`applying ${batch.length} carrier results failed: ${(error as Error).message}`);
+          await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 200 * 2 ** failures)));
+        }
+      }
+    })().finally(() => {
+      this.applying = null;
+    });
+    return this.applying;
+  }
+}

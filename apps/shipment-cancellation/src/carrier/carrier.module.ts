@@ -1,0 +1,43 @@
+import { Global, Logger, Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import { CarrierCancelClient, type CarrierCancelPort } from '@oms/carrier-cancel';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { CARRIER_PORT } from './carrier.tokens';
+
+/** Builds the carrier client from configuration (the local sandbox by default). */
+export function createCarrierClient(config: AppConfig): CarrierCancelClient {
+  const logger = new Logger('carrier');
+  const { carrier } = config;
+  return new CarrierCancelClient({
+    endpoints: {
+      lwaTokenUrl: carrier.lwaTokenUrl,
+      shippingV2: carrier.shippingV2,
+      mfnV0: carrier.mfnV0,
+      mwsBridge: carrier.mwsBridge,
+    },
+    credentials: (account) => carrier.credentials[account] ?? carrier.credentials['*'],
+    mwsFormat: carrier.mwsFormat,
+    rateLimits: carrier.rateLimits,
+    retry: { attemptTimeoutMs: carrier.attemptTimeoutMs, deadlineMs: carrier.deadlineMs },
+    logger: {
+      debug: (msg, ctx) => logger.debug(msg, ctx ?? {}),
+      info: (msg, ctx) => logger.log(msg, ctx ?? {}),
+      warn: (msg, ctx) => logger.warn(msg, ctx ?? {}),
+      error: (msg, ctx) => logger.error(msg, ctx ?? {}),
+    },
+  });
+}
+
+@Global()
+@Module({
+  providers: [{ provide: CARRIER_PORT, useFactory: createCarrierClient, inject: [APP_CONFIG] }],
+  exports: [CARRIER_PORT],
+})
+export class CarrierModule implements OnApplicationShutdown {
+  constructor(@Inject(CARRIER_PORT) private readonly carrier: CarrierCancelPort) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    const closable = this.carrier as Partial<CarrierCancelClient>;
+    await closable.close?.();
+  }
+}

@@ -1,0 +1,54 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('runs against the local stack and the carrier sandbox with no variables set', () => {
+    const config = loadConfig({});
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/oms_cancellation');
+    expect(config.carrier.mwsBridge).toBe('http://127.0.0.1:4010');
+    expect(config.carrier.lwaTokenUrl).toBe('http://127.0.0.1:4010/auth/o2/token');
+    expect(config.topics.orderCancelled).toBe('oms.order.cancelled.v1');
+    expect(config.carrier.rateLimits['amazon-mfn-mws']).toEqual({ ratePerSecond: 5, burst: 10 });
+  });
+
+  it('reports every bad variable at once, one line each', () => {
+    const attempt = () =>
+      loadConfig({ HTTP_PORT: 'eighty', KAFKA_BROKERS: 'nohost', LOG_LEVEL: 'loud', CARRIER_RATE_SHIPPING_V2: 'fast' });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        "HTTP_PORT: must be a whole number from 0 to 65535, got 'eighty'",
+        'KAFKA_BROKERS: must be a comma-separated list of host:port',
+        "CARRIER_RATE_SHIPPING_V2: must look like '80/s,burst 100', got 'fast'",
+        "LOG_LEVEL: must be one of debug, info, warn, error, got 'loud'",
+      ]);
+    }
+  });
+
+  it('parses rate limits and production endpoints', () => {
+    const config = loadConfig({ CARRIER_RATE_SHIPPING_V2: '5/s,burst 5', CARRIER_SHIPPING_V2_ENDPOINT: 'production' });
+    expect(config.carrier.rateLimits['amazon-shipping-v2']).toEqual({ ratePerSecond: 5, burst: 5 });
+    expect(config.carrier.shippingV2).toBe('production');
+  });
+
+  it('never echoes a secret from a bad credentials or database variable', () => {
+    const secret = 'Atzr|super-secret-refresh-token';
+    try {
+      loadConfig({ CARRIER_CREDENTIALS: `{"seller-1": {"clientId": "x", "refreshToken": "${secret}"}} oops`, DATABASE_URL: `::${secret}` });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect((error as Error).message).not.toContain(secret);
+      expect((error as ConfigError).problems).toHaveLength(2);
+    }
+  });
+
+  it('reads per-account credentials and says which field is missing', () => {
+    const ok = loadConfig({ CARRIER_CREDENTIALS: '{"seller-1": {"clientId": "a", "clientSecret": "b", "refreshToken": "c"}}' });
+    expect(ok.carrier.credentials['seller-1']).toEqual({ clientId: 'a', clientSecret: 'b', refreshToken: 'c' });
+    expect(() => loadConfig({ CARRIER_CREDENTIALS: '{"seller-1": {"clientId": "a"}}' })).toThrow(
+      "CARRIER_CREDENTIALS: account 'seller-1' is missing clientSecret, refreshToken",
+    );
+  });
+});

@@ -1,0 +1,243 @@
+// The service's whole configuration, read once from the environment and validated at start.
+// Every problem is reported, one line per variable, before anything connects.
+import { Topics } from '@oms/events';
+
+export type CarrierEndpoint = 'production' | 'sandbox' | string;
+
+export interface LwaCredentialSet {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+}
+
+export interface AppConfig {
+  http: { host: string; port: number };
+  databaseUrl: string;
+  runMigrations: boolean;
+  kafka: { brokers: string[]; clientId: string; groupId: string; partitions: number };
+  topics: {
+    orderCancelled: string;
+    shipmentPurchased: string;
+    shipmentCancelled: string;
+    manualReshipRequired: string;
+    shipmentCancellationFailed: string;
+    deadLetter: string;
+  };
+  carrier: {
+    lwaTokenUrl: string;
+    shippingV2: CarrierEndpoint;
+    mfnV0: CarrierEndpoint;
+    mwsBridge: string;
+    mwsFormat: 'json' | 'xml';
+    /** Credentials per seller account; `*` applies to any account without its own entry. */
+    credentials: Record<string, LwaCredentialSet>;
+    rateLimits: Record<'amazon-shipping-v2' | 'amazon-mfn-mws' | 'amazon-mfn-v0', { ratePerSecond: number; burst: number }>;
+    attemptTimeoutMs: number;
+    deadlineMs: number;
+  };
+  worker: {
+    concurrency: number;
+    pollIntervalMs: number;
+    leaseMs: number;
+    maxAttempts: number;
+    refundFollowUpMs: number;
+  };
+  outbox: { pollIntervalMs: number; batchSize: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  serviceSource: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+// Sandbox-only credentials, accepted by apps/carrier-sandbox; real ones come from CARRIER_CREDENTIALS.
+const SANDBOX_CREDENTIALS: LwaCredentialSet = {
+  clientId: 'amzn1.application-oa2-client.sandbox',
+  clientSecret: 'sandbox-client-secret',
+  refreshToken: 'Atzr|sandbox-refresh-token',
+};
+
+/** Reads and validates the configuration; throws one ConfigError listing every bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const carrierBase = read.url('CARRIER_BASE_URL', 'http://127.0.0.1:4010');
+  const config: AppConfig = {
+    http: { host: read.string('HTTP_HOST', '127.0.0.1'), port: read.port('HTTP_PORT', 3000) },
+    databaseUrl: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/oms_cancellation', ['postgres:', 'postgresql:']),
+    runMigrations: read.boolean('RUN_MIGRATIONS', true),
+    kafka: {
+      brokers: read.list('KAFKA_BROKERS', '127.0.0.1:9092', /^[^\s:]+:\d{1,5}$/, 'host:port'),
+      clientId: read.string('KAFKA_CLIENT_ID', 'oms-shipment-cancellation'),
+      groupId: read.string('KAFKA_GROUP_ID', 'oms-shipment-cancellation'),
+      partitions: read.integer('KAFKA_TOPIC_PARTITIONS', 6, 1, 1000),
+    },
+    topics: {
+      orderCancelled: read.string('TOPIC_ORDER_CANCELLED', Topics.orderCancelled),
+      shipmentPurchased: read.string('TOPIC_SHIPMENT_PURCHASED', Topics.shipmentPurchased),
+      shipmentCancelled: read.string('TOPIC_SHIPMENT_CANCELLED', Topics.shipmentCancelled),
+      manualReshipRequired: read.string('TOPIC_MANUAL_RESHIP_REQUIRED', Topics.manualReshipRequired),
+      shipmentCancellationFailed: read.string('TOPIC_SHIPMENT_CANCELLATION_FAILED', Topics.shipmentCancellationFailed),
+      deadLetter: read.string('TOPIC_DEAD_LETTER', Topics.deadLetter),
+    },
+    carrier: {
+      lwaTokenUrl: read.url('CARRIER_LWA_TOKEN_URL', `${carrierBase}/auth/o2/token`),
+      shippingV2: read.endpoint('CARRIER_SHIPPING_V2_ENDPOINT', carrierBase),
+      mfnV0: read.endpoint('CARRIER_MFN_V0_ENDPOINT', carrierBase),
+      mwsBridge: read.url('CARRIER_MWS_BRIDGE_URL', carrierBase),
+      mwsFormat: read.oneOf('CARRIER_MWS_FORMAT', 'json', ['json', 'xml'] as const),
+      credentials: read.credentials('CARRIER_CREDENTIALS', { '*': SANDBOX_CREDENTIALS }),
+      rateLimits: {
+        'amazon-shipping-v2': read.rate('CARRIER_RATE_SHIPPING_V2', { ratePerSecond: 80, burst: 100 }),
+        'amazon-mfn-mws': read.rate('CARRIER_RATE_MFN_MWS', { ratePerSecond: 5, burst: 10 }),
+        'amazon-mfn-v0': read.rate('CARRIER_RATE_MFN_V0', { ratePerSecond: 1, burst: 1 }),
+      },
+      attemptTimeoutMs: read.integer('CARRIER_ATTEMPT_TIMEOUT_MS', 10_000, 100, 120_000),
+      deadlineMs: read.integer('CARRIER_DEADLINE_MS', 30_000, 500, 600_000),
+    },
+    worker: {
+      concurrency: read.integer('WORKER_CONCURRENCY', 64, 1, 1024),
+      pollIntervalMs: read.integer('WORKER_POLL_INTERVAL_MS', 250, 10, 60_000),
+      leaseMs: read.integer('WORKER_LEASE_MS', 120_000, 1_000, 3_600_000),
+      maxAttempts: read.integer('WORKER_MAX_ATTEMPTS', 25, 1, 1000),
+      refundFollowUpMs: read.integer('WORKER_REFUND_FOLLOW_UP_MS', 60_000, 10, 86_400_000),
+    },
+    outbox: {
+      pollIntervalMs: read.integer('OUTBOX_POLL_INTERVAL_MS', 200, 5, 60_000),
+      batchSize: read.integer('OUTBOX_BATCH_SIZE', 500, 1, 10_000),
+    },
+    logLevel: read.oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
+    serviceSource: read.string('EVENT_SOURCE', '/oms/shipment-cancellation'),
+  };
+  if (config.carrier.deadlineMs < config.carrier.attemptTimeoutMs) {
+    problems.push('CARRIER_DEADLINE_MS: must be at least CARRIER_ATTEMPT_TIMEOUT_MS');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+// Each reader records a problem and returns the default, so one pass reports everything.
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  private fail<T>(name: string, message: string, fallback: T): T {
+    this.problems.push(`${name}: ${message}`);
+    return fallback;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      return this.fail(name, `must be a whole number from ${min} to ${max}, got '${raw}'`, fallback);
+    }
+    return value;
+  }
+
+  port(name: string, fallback: number): number {
+    return this.integer(name, fallback, 0, 65535);
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.raw(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    return this.fail(name, `must be true or false, got '${raw}'`, fallback);
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    return this.fail(name, `must be one of ${allowed.join(', ')}, got '${raw}'`, fallback);
+  }
+
+  url(name: string, fallback: string, protocols: string[] = ['http:', 'https:']): string {
+    const raw = this.raw(name) ?? fallback;
+    try {
+      const url = new URL(raw);
+      if (!protocols.includes(url.protocol)) {
+        return this.fail(name, `must be a ${protocols.join(' or ')} URL`, fallback);
+      }
+      return raw.replace(/\/+$/, '');
+    } catch {
+      // Never echo the value: a database URL may hold a password.
+      return this.fail(name, 'must be a valid URL', fallback);
+    }
+  }
+
+  endpoint(name: string, fallback: string): CarrierEndpoint {
+    const raw = this.raw(name);
+    if (raw === 'production' || raw === 'sandbox') return raw;
+    return this.url(name, fallback);
+  }
+
+  list(name: string, fallback: string, pattern: RegExp, shape: string): string[] {
+    const items = (this.raw(name) ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = items.filter((item) => !pattern.test(item));
+    if (items.length === 0 || bad.length > 0) {
+      return this.fail(name, `must be a comma-separated list of ${shape}`, fallback.split(','));
+    }
+    return items;
+  }
+
+  rate(name: string, fallback: { ratePerSecond: number; burst: number }): { ratePerSecond: number; burst: number } {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const match = /^(\d+(?:\.\d+)?)\/s(?:\s*,\s*burst\s*(\d+))?$/.exec(raw);
+    const ratePerSecond = Number(match?.[1]);
+    const burst = match?.[2] === undefined ? Math.max(1, Math.ceil(ratePerSecond)) : Number(match[2]);
+    if (!match || ratePerSecond <= 0 || burst < 1) {
+      return this.fail(name, `must look like '80/s,burst 100', got '${raw}'`, fallback);
+    }
+    return { ratePerSecond, burst };
+  }
+
+  credentials(name: string, fallback: Record<string, LwaCredentialSet>): Record<string, LwaCredentialSet> {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      // The value holds secrets: say what is wrong, never what it is.
+      return this.fail(name, 'must be JSON: {"<seller account or *>": {"clientId", "clientSecret", "refreshToken"}}', fallback);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      return this.fail(name, 'must be a JSON object keyed by seller account (or *)', fallback);
+    }
+    const result: Record<string, LwaCredentialSet> = {};
+    for (const [account, value] of Object.entries(parsed as Record<string, unknown>)) {
+      const set = value as Partial<LwaCredentialSet> | null;
+      const missing = (['clientId', 'clientSecret', 'refreshToken'] as const).filter(
+        (key) => typeof set?.[key] !== 'string' || set[key] === '',
+      );
+      if (missing.length > 0) {
+        this.problems.push(`${name}: account '${account}' is missing ${missing.join(', ')}`);
+        continue;
+      }
+      result[account] = set as LwaCredentialSet;
+    }
+    return result;
+  }
+}

@@ -1,0 +1,38 @@
+// The one TypeORM data source definition, shared by the app and the migration command.
+import 'reflect-metadata';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { CarrierAttemptEntity, CancellationRequestEntity, ShipmentCancellationEntity } from '../cancellation/cancellation.entities';
+import { InboxMessageEntity } from '../inbox/inbox-message.entity';
+import { OutboxEventEntity } from '../outbox/outbox-event.entity';
+import { ShipmentEntity } from '../shipments/shipment.entity';
+import { InitialSchema1795000000000 } from './migrations/1795000000000-initial-schema';
+
+export const entities = [
+  ShipmentEntity,
+  CancellationRequestEntity,
+  ShipmentCancellationEntity,
+  CarrierAttemptEntity,
+  InboxMessageEntity,
+  OutboxEventEntity,
+];
+
+export const migrations = [InitialSchema1795000000000];
+
+export function dataSourceOptions(url: string, extra: { poolSize?: number } = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    // The schema comes from migrations only.
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    poolSize: extra.poolSize ?? 20,
+    extra: { application_name: 'oms-shipment-cancellation' },
+  };
+}
+
+export function createDataSource(url: string, extra: { poolSize?: number } = {}): DataSource {
+  return new DataSource(dataSourceOptions(url, extra));
+}

@@ -1,0 +1,158 @@
+// A Nest microservice transport over kafkajs that keeps our guarantees, which the stock ServerKafka cannot:
+// - it hands handlers whole batches (one transaction per batch instead of one per message), so one
+//   partition is not limited to one message at a time;
+// - it commits offsets only after the handler's transaction committed, explicitly, never on a timer;
+// - a failing handler (database down) is retried in place with backoff while heartbeats continue, instead
+//   of crashing the consumer into a rebalance loop; poison messages never fail a handler (they are
+//   dead-lettered by it), so nothing loops forever on a bad message;
+// - carrier calls never run here (the carrier worker does them), so a handler is short and the group
+//   membership is never lost to a slow carrier.
+import { Logger } from '@nestjs/common';
+import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { InboundMessage } from '../inbox/inbound-message';
+
+export interface KafkaBatchServerOptions {
+  kafka: Kafka;
+  groupId: string;
+  /** Topic → handler pattern (the name used in @EventPattern). */
+  subscriptions: Record<string, string>;
+  /** Most messages handed to a handler at once. */
+  maxBatch: number;
+  partitionsConsumedConcurrently: number;
+  onLag?: (topic: string, partition: number, lag: number) => void;
+}
+
+export interface BatchContext {
+  topic: string;
+  partition: number;
+}
+
+export class KafkaBatchServer extends Server implements CustomTransportStrategy {
+  protected override readonly logger = new Logger('KafkaBatchServer');
+  private consumer: Consumer | null = null;
+  private stopping = false;
+  connected = false;
+
+  constructor(private readonly options: KafkaBatchServerOptions) {
+    super();
+  }
+
+  on(): never {
+    throw new Error('KafkaBatchServer does not emit transport events');
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      await this.start();
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.stopping = true;
+    // stop() waits for the batch in hand to finish and commit; disconnect() then leaves the group.
+    await this.consumer?.stop();
+    await this.consumer?.disconnect();
+    this.consumer = null;
+    this.connected = false;
+  }
+
+  private async start(): Promise<void> {
+    const { kafka, groupId, subscriptions } = this.options;
+    for (const pattern of Object.values(subscriptions)) {
+      if (!this.getHandlerByPattern(pattern)) throw new Error(`no @EventPattern('${pattern}') handler is registered`);
+    }
+    this.consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: 1024 * 1024,
+    });
+    this.consumer.on(this.consumer.events.CONNECT, () => (this.connected = true));
+    this.consumer.on(this.consumer.events.DISCONNECT, () => (this.connected = false));
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.connected = false;
+      this.logger.error(`consumer crashed: ${payload.error.message} (restart: ${payload.restart})`);
+    });
+    await this.consumer.connect();
+    this.connected = true;
+    await this.consumer.subscribe({ topics: Object.keys(subscriptions), fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+    const pattern = this.options.subscriptions[batch.topic];
+    const handler = pattern ? this.getHandlerByPattern(pattern) : undefined;
+    if (!handler) return;
+    this.options.onLag?.(batch.topic, batch.partition, Number(batch.offsetLag()));
+    const consumer = this.consumer;
+    for (let start = 0; start < batch.messages.length; start += this.options.maxBatch) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(start, start + this.options.maxBatch);
+      const messages: InboundMessage[] = chunk.map((m) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: m.offset,
+        key: m.key,
+        value: m.value,
+        headers: (m.headers ?? {}) as InboundMessage['headers'],
+        timestamp: m.timestamp,
+      }));
+      const context: BatchContext = { topic: batch.topic, partition: batch.partition };
+      await this.untilHandled(() => this.invoke(handler, messages, context), heartbeat, isRunning);
+      const last = chunk[chunk.length - 1];
+      if (!last) continue;
+      resolveOffset(last.offset);
+      // Durable in Postgres, so the offset may move past it now.
+      await consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
+  }
+
+  private async invoke(
+    handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>,
+    messages: InboundMessage[],
+    context: BatchContext,
+  ): Promise<void> {
+    const result = await handler(messages, context);
+    // Nest may wrap the handler's result in an Observable; drain it so errors surface here.
+    if (result && typeof (result as { subscribe?: unknown }).subscribe === 'function') {
+      await new Promise<void>((resolve, reject) =>
+        (result as { subscribe: (o: object) => void }).subscribe({ error: reject, complete: resolve }),
+      );
+    }
+  }
+
+  // Retries a failing handler in place: the database may be restarting. Heartbeats keep the membership.
+  private async untilHandled(run: () => Promise<void>, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<void> {
+    for (let failures = 0; ; failures++) {
+      try {
+        await run();
+        return;
+      } catch (error) {
+        if (this.stopping || !isRunning()) throw error;
+        const delay = Math.min(10_000, 250 * 2 ** failures);
+        this.logger.error(`batch handler failed (attempt ${failures + 1}), retrying in ${delay} ms: ${(error as Error).message}`);
+        const until = Date.now() + delay;
+        while (Date.now() < until) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, until - Date.now())));
+          await heartbeat().catch(() => undefined);
+        }
+      }
+    }
+  }
+}

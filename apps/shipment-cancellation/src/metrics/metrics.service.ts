@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of the service, on a registry of its own (served at /metrics). */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly inputs = new Counter({
+    name: 'oms_events_in_total',
+    help: 'Input events by type and what became of them (processed, duplicate_order, redelivered, dead_lettered).',
+    labelNames: ['type', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly outputs = new Counter({
+    name: 'oms_events_out_total',
+    help: 'Output events published to Kafka, by type.',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly outcomes = new Counter({
+    name: 'oms_cancellation_outcomes_total',
+    help: 'Results of carrier attempts applied to shipment cancellations, by carrier and outcome.',
+    labelNames: ['carrier', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly carrierLatency = new Histogram({
+    name: 'oms_carrier_call_duration_seconds',
+    help: 'Duration of one carrier operation, retries and rate-limit waits included, by carrier and outcome.',
+    labelNames: ['carrier', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
+  readonly throttled = new Counter({
+    name: 'oms_carrier_throttled_total',
+    help: 'HTTP 429 answers received from the carrier, by carrier.',
+    labelNames: ['carrier'] as const,
+    registers: [this.registry],
+  });
+
+  readonly outboxBacklog = new Gauge({
+    name: 'oms_outbox_backlog',
+    help: 'Output events written but not yet published.',
+    registers: [this.registry],
+  });
+
+  readonly consumerLag = new Gauge({
+    name: 'oms_consumer_lag',
+    help: 'Messages behind the end of each input partition, as of the last batch fetched.',
+    labelNames: ['topic', 'partition'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'oms_' });
+  }
+}

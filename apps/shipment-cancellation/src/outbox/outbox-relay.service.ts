@@ -1,0 +1,154 @@
+// Publishes the outbox to Kafka, oldest first, with an idempotent producer, then marks rows published.
+// A crash between the two re-sends the same rows with the same event ids: at least once, never a new id.
+// One relay runs per database (a session advisory lock elects it), which keeps per-key order across
+// instances; the others stand by and take over when the holder's connection goes away.
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type Producer } from 'kafkajs';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { KafkaClients } from '../kafka/kafka-clients';
+import { MetricsService } from '../metrics/metrics.service';
+import { OutboxWriter } from './outbox.writer';
+
+const RELAY_LOCK_ID = 7_411_001;
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string | null;
+  eventType: string;
+  payload: string;
+}
+
+@Injectable()
+export class OutboxRelay {
+  private readonly logger = new Logger('OutboxRelay');
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private producer: Producer | null = null;
+  private lockRunner: QueryRunner | null = null;
+  private unsubscribe: (() => void) | null = null;
+  leader = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly kafka: KafkaClients,
+    private readonly writer: OutboxWriter,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.producer = this.kafka.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await this.producer.connect();
+    this.running = true;
+    this.unsubscribe = this.writer.onCommitted(() => this.wake());
+    this.loop = this.run();
+  }
+
+  /** Publishes what is already committed, then stops and disconnects the producer. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.wake();
+    await this.loop;
+    if (this.leader) await this.drain();
+    await this.releaseLeadership();
+    await this.producer?.disconnect();
+    this.producer = null;
+  }
+
+  get connected(): boolean {
+    return this.producer !== null;
+  }
+
+  private wake(): void {
+    this.wakeUp?.();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let published = 0;
+      try {
+        if (await this.ensureLeadership()) published = await this.publishBatch();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        this.logger.error(`outbox relay failed (${failures} in a row): ${(error as Error).message}`);
+        await this.releaseLeadership();
+      }
+      if (published === this.config.outbox.batchSize) continue;
+      const delay = failures > 0 ? Math.min(30_000, 250 * 2 ** failures) : this.leader ? this.config.outbox.pollIntervalMs : 2_000;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = null;
+    }
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while ((await this.publishBatch()) > 0);
+    } catch (error) {
+      this.logger.error(`outbox drain at shutdown stopped: ${(error as Error).message}`);
+    }
+  }
+
+  private async ensureLeadership(): Promise<boolean> {
+    if (this.leader) return true;
+    this.lockRunner ??= this.dataSource.createQueryRunner();
+    const [row]: Array<{ locked: boolean }> = await this.lockRunner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [RELAY_LOCK_ID]);
+    this.leader = row?.locked === true;
+    if (this.leader) this.logger.log('this instance relays the outbox');
+    return this.leader;
+  }
+
+  private async releaseLeadership(): Promise<void> {
+    const runner = this.lockRunner;
+    this.lockRunner = null;
+    this.leader = false;
+    if (!runner) return;
+    try {
+      await runner.query(`SELECT pg_advisory_unlock($1)`, [RELAY_LOCK_ID]);
+    } catch {
+      // The connection is gone, and the lock with it.
+    }
+    await runner.release().catch(() => undefined);
+  }
+
+  /** Sends one batch and marks it published; returns how many rows it published. */
+  private async publishBatch(): Promise<number> {
+    const producer = this.producer;
+    if (!producer) return 0;
+    const rows: OutboxRow[] = await this.dataSource.query(
+      `SELECT id, topic, message_key AS key, event_type AS "eventType", payload::text AS payload
+         FROM outbox_event WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      [this.config.outbox.batchSize],
+    );
+    if (rows.length === 0) return 0;
+    const byTopic = new Map<string, OutboxRow[]>();
+    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, topicRows]) => ({
+        topic,
+        messages: topicRows.map((row) => ({
+          key: row.key,
+          value: row.payload,
+          headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' },
+        })),
+      })),
+    });
+    await this.dataSource.query(`UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+    for (const row of rows) this.metrics.outputs.inc({ type: row.eventType });
+    return rows.length;
+  }
+}

@@ -1,0 +1,70 @@
+// Starts and stops the whole service in the order our guarantees need. Shared by main.ts and the tests.
+import { type INestApplication, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { CarrierWorker } from './cancellation/carrier-worker.service';
+import type { AppConfig } from './config/config';
+import { ReadinessRegistry } from './health/readiness.registry';
+import { KafkaBatchServer } from './kafka/kafka-batch.server';
+import { KafkaClients } from './kafka/kafka-clients';
+import { Patterns } from './kafka/patterns';
+import { JsonLogger } from './logging/json-logger';
+import { MetricsService } from './metrics/metrics.service';
+import { OutboxRelay } from './outbox/outbox-relay.service';
+
+export interface RunningService {
+  app: INestApplication;
+  url: string;
+  /** Graceful: stop consuming (the batch in hand commits), drain carrier calls, publish the outbox, close. */
+  stop(): Promise<void>;
+}
+
+export async function startService(config: AppConfig, options: { logger?: JsonLogger } = {}): Promise<RunningService> {
+  const logger = options.logger ?? new JsonLogger(config.logLevel);
+  const app = await NestFactory.create(AppModule.forRoot(config), { logger, bufferLogs: false });
+  app.enableShutdownHooks([]);
+
+  const kafkaClients = app.get(KafkaClients);
+  await kafkaClients.ensureTopics();
+  const metrics = app.get(MetricsService);
+  const transport = new KafkaBatchServer({
+    kafka: kafkaClients.kafka,
+    groupId: config.kafka.groupId,
+    subscriptions: {
+      [config.topics.orderCancelled]: Patterns.orderCancelled,
+      [config.topics.shipmentPurchased]: Patterns.shipmentPurchased,
+    },
+    maxBatch: 500,
+    partitionsConsumedConcurrently: Math.max(2, config.kafka.partitions),
+    onLag: (topic, partition, lag) => metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
+  });
+  app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+
+  const relay = app.get(OutboxRelay);
+  const worker = app.get(CarrierWorker);
+  const readiness = app.get(ReadinessRegistry);
+  readiness.register('kafkaConsumer', () => transport.connected);
+  readiness.register('kafkaProducer', () => relay.connected);
+
+  await relay.start();
+  worker.start();
+  await app.startAllMicroservices();
+  await app.listen(config.http.port, config.http.host);
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  new Logger('Service').log(`shipment-cancellation ready at ${url}`);
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      const log = new Logger('Shutdown');
+      log.log('stopping: consumer first');
+      await transport.close();
+      log.log('draining carrier calls in flight');
+      await worker.stop();
+      log.log('publishing the outbox');
+      await relay.stop();
+      await app.close();
+      log.log('stopped');
+    })());
+  return { app, url, stop };
+}

@@ -1,0 +1,93 @@
+// The ShipmentPurchased projection: our own record of which shipments each order has. A shipment that
+// arrives for an order already cancelled (label bought while the cancel was on its way) is cancelled now.
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { EventOf, EventTypes } from '@oms/events';
+import { CancellationProgress } from '../cancellation/cancellation-progress';
+import { insertCancellations } from '../cancellation/cancellation.service';
+import { lockOrders } from '../cancellation/order-lock';
+import { reshipEligible, reshipRuleFor } from '../cancellation/reship-rule';
+import type { Accepted, InboxResult } from '../inbox/inbox.service';
+import type { PendingEvent } from '../outbox/outbox.writer';
+
+@Injectable()
+export class ShipmentsService {
+  constructor(private readonly progress: CancellationProgress) {}
+
+  async project(
+    manager: EntityManager,
+    accepted: Accepted<EventOf<typeof EventTypes.shipmentPurchased>>[],
+    now: Date,
+  ): Promise<{ results: InboxResult[]; events: PendingEvent[]; lateCancellations: number }> {
+    const results: InboxResult[] = accepted.map(() => 'processed');
+    if (accepted.length === 0) return { results, events: [], lateCancellations: 0 };
+    const orderIds = [...new Set(accepted.map((a) => a.event.data.orderId))];
+    await lockOrders(manager, orderIds);
+
+    const data = accepted.map((a) => a.event.data);
+    const inserted: Array<{ id: string }> = await manager.query(
+      `INSERT INTO shipment (id, order_id, carrier, carrier_shipment_id, business_id, marketplace_id, seller_account,
+                             tracking_id, carrier_id, label_cost_amount, label_cost_currency, purchased_at,
+                             cancel_window_ends_at, source_event_id, created_at, updated_at)
+       SELECT *, $15::timestamptz, $15::timestamptz
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                     $9::text[], $10::numeric[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::text[])
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [
+        data.map((d) => d.shipmentId),
+        data.map((d) => d.orderId),
+        data.map((d) => d.carrier),
+        data.map((d) => d.carrierShipmentId),
+        data.map((d) => d.businessId ?? null),
+        data.map((d) => d.marketplaceId ?? null),
+        data.map((d) => d.sellerAccount),
+        data.map((d) => d.trackingId ?? null),
+        data.map((d) => d.carrierId ?? null),
+        data.map((d) => d.labelCost.amount),
+        data.map((d) => d.labelCost.currency),
+        data.map((d) => d.purchasedAt),
+        data.map((d) => d.cancelWindowEndsAt ?? null),
+        accepted.map((a) => a.event.id),
+        now,
+      ],
+    );
+    const fresh = new Set(inserted.map((r) => r.id));
+    if (fresh.size === 0) return { results, events: [], lateCancellations: 0 };
+
+    // Late arrivals: the order already has an order-level cancellation, so this shipment joins it.
+    const cancelled: Array<{ requestId: string; orderId: string; created: number }> = await manager.query(
+      `SELECT r.id AS "requestId", r.order_id AS "orderId",
+              (SELECT count(*)::int FROM shipment s WHERE s.order_id = r.order_id) AS created
+         FROM cancellation_request r
+        WHERE r.scope = 'order' AND r.order_id = ANY($1)`,
+      [orderIds],
+    );
+    if (cancelled.length === 0) return { results, events: [], lateCancellations: 0 };
+    const requestOf = new Map(cancelled.map((c) => [c.orderId, c]));
+    const rows: unknown[][] = [];
+    for (const d of data) {
+      const request = requestOf.get(d.orderId);
+      if (!request || !fresh.has(d.shipmentId)) continue;
+      const rule = reshipRuleFor(request.created);
+      rows.push([randomUUID(), request.requestId, d.orderId, d.shipmentId, d.carrier, d.carrierShipmentId, d.sellerAccount, reshipEligible(rule)]);
+    }
+    if (rows.length === 0) return { results, events: [], lateCancellations: 0 };
+    const lateOrders = [...new Set(rows.map((r) => r[2] as string))];
+    await insertCancellations(manager, rows, now);
+    // The order now counts one more shipment: the rule may change from one to several (manual reship).
+    await manager.query(
+      `UPDATE cancellation_request r
+          SET shipment_count = c.created,
+              rule = CASE WHEN c.created = 0 THEN 'no_shipments' WHEN c.created = 1 THEN 'single_shipment'
+                          ELSE 'multiple_shipments' END,
+              status = 'in_progress', completed_at = NULL
+         FROM (SELECT order_id, count(*)::int AS created FROM shipment WHERE order_id = ANY($1) GROUP BY order_id) c
+        WHERE r.scope = 'order' AND r.order_id = c.order_id`,
+      [lateOrders],
+    );
+    const events = await this.progress.update(manager, lateOrders, now);
+    return { results, events, lateCancellations: rows.length };
+  }
+}

@@ -1,0 +1,79 @@
+// Runs apps/carrier-sandbox as a child process (apps never import each other) and drives its control API.
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { freePort, waitFor } from './ports';
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
+
+export interface SandboxShipment {
+  carrierShipmentId: string;
+  orderId: string;
+  api: 'amazon-shipping-v2' | 'amazon-mfn-mws' | 'amazon-mfn-v0';
+  businessId?: string;
+  marketplaceId?: string;
+  sellerAccount: string;
+  status: string;
+  trackingId?: string;
+  carrierId?: string;
+  labelCost: { amount: string; currency: string };
+  purchasedAt: string;
+  cancelWindowEndsAt: string;
+}
+
+export class SandboxProcess {
+  private constructor(
+    readonly url: string,
+    private readonly child: ChildProcess,
+  ) {}
+
+  static async start(env: Record<string, string> = {}): Promise<SandboxProcess> {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/carrier-sandbox/src/main.ts'], {
+      cwd: repoRoot,
+      env: { ...process.env, SWC_NODE_PROJECT: 'apps/carrier-sandbox/tsconfig.json', SANDBOX_PORT: String(port), SANDBOX_LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const sandbox = new SandboxProcess(`http://127.0.0.1:${port}`, child);
+    await waitFor('the carrier sandbox to answer', async () => ((await fetch(`${sandbox.url}/health`)).ok ? true : undefined), 60_000);
+    return sandbox;
+  }
+
+  async control<T>(method: string, route: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.url}/__sandbox/${route}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`sandbox ${method} ${route} → ${response.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async seed(shipments: Array<Record<string, unknown>>): Promise<SandboxShipment[]> {
+    const created = await this.control<{ shipments: SandboxShipment[] } | SandboxShipment[]>('POST', 'shipments', shipments);
+    return Array.isArray(created) ? created : created.shipments;
+  }
+
+  setFaults(profile: Record<string, unknown>): Promise<unknown> {
+    return this.control('PUT', 'faults', profile);
+  }
+
+  setRateLimits(limits: Record<string, unknown> | null): Promise<unknown> {
+    return this.control('PUT', 'rate-limits', limits);
+  }
+
+  counters(): Promise<{ stateChangingCancels: Record<string, number>; [key: string]: unknown }> {
+    return this.control('GET', 'counters');
+  }
+
+  shipment(carrierShipmentId: string): Promise<SandboxShipment & { history: unknown[] }> {
+    return this.control('GET', `shipments/${encodeURIComponent(carrierShipmentId)}`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+}

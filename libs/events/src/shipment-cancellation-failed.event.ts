@@ -1,0 +1,46 @@
+import { failureReasons, outputBaseShape, type FailureReason, type OutputBase } from './cancellation';
+import { carrierExchangeSchema, type CarrierExchange } from './carrier';
+import {
+  dateTime,
+  described,
+  nonEmptyString,
+  nullableString,
+  objectSchema,
+  oneOfStrings,
+  type JsonSchema,
+} from './json-schema';
+import { labelRefundSchema, type LabelRefund } from './money';
+
+/** Output: the carrier refused a cancellation for good (or we gave up); the shipment stays active. */
+export interface ShipmentCancellationFailed extends OutputBase {
+  shipmentId: string;
+  carrier: CarrierExchange;
+  reason: FailureReason;
+  /** True when a person must act (e.g. cancel in Seller Central, fix credentials). */
+  requiresManualAction: boolean;
+  errorDetails: string | null;
+  labelRefund: LabelRefund;
+  reshipEligible: false;
+  requestedAt: string;
+  failedAt: string;
+}
+
+export const ShipmentCancellationFailedSchema: JsonSchema = objectSchema<ShipmentCancellationFailed>(
+  {
+    ...outputBaseShape,
+    shipmentId: nonEmptyString,
+    carrier: carrierExchangeSchema,
+    reason: oneOfStrings(failureReasons),
+    requiresManualAction: described('True when a person must act.', { type: 'boolean' }),
+    errorDetails: nullableString,
+    labelRefund: labelRefundSchema,
+    reshipEligible: { type: 'boolean', const: false },
+    requestedAt: dateTime,
+    failedAt: dateTime,
+  },
+  {
+    title: 'ShipmentCancellationFailed',
+    description: 'The carrier refused to cancel a shipment for good, or every retry failed.',
+    closed: true,
+  },
+);

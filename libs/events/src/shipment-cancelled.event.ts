@@ -1,0 +1,61 @@
+import { cancelledOutcomes, outputBaseShape, type CancelledOutcome, type OutputBase } from './cancellation';
+import { carrierExchangeSchema, type CarrierExchange } from './carrier';
+import {
+  dateTime,
+  described,
+  nonEmptyString,
+  objectSchema,
+  oneOfStrings,
+  when,
+  type JsonSchema,
+} from './json-schema';
+import { labelRefundSchema, type LabelRefund } from './money';
+
+/** Output: the carrier voided a shipment (or had already voided it). */
+export interface ShipmentCancelled extends OutputBase {
+  shipmentId: string;
+  carrier: CarrierExchange;
+  outcome: CancelledOutcome;
+  /**
+   * False only for refund_pending (Merchant Fulfillment: the carrier is still deciding on the refund); then a
+   * later ShipmentCancelled (voided, refund applied) or ShipmentCancellationFailed (refund_rejected) follows.
+   */
+  final: boolean;
+  /** True when the order had exactly one shipment: a new one may be bought. */
+  reshipEligible: boolean;
+  labelRefund: LabelRefund;
+  requestedAt: string;
+  cancelledAt: string;
+}
+
+export const ShipmentCancelledSchema: JsonSchema = objectSchema<ShipmentCancelled>(
+  {
+    ...outputBaseShape,
+    shipmentId: nonEmptyString,
+    carrier: carrierExchangeSchema,
+    outcome: oneOfStrings(cancelledOutcomes),
+    final: described(
+      'False only with refund_pending, when a final ShipmentCancelled or ShipmentCancellationFailed follows.',
+      { type: 'boolean' },
+    ),
+    reshipEligible: described('True when the order had exactly one shipment: a new one may be bought.', {
+      type: 'boolean',
+    }),
+    labelRefund: labelRefundSchema,
+    requestedAt: dateTime,
+    cancelledAt: dateTime,
+  },
+  {
+    title: 'ShipmentCancelled',
+    description: 'A shipment was voided at the carrier (or had already been voided).',
+    closed: true,
+    rules: [
+      // final: false is only for a refund still being decided; a refund_pending may itself be final when the
+      // carrier API offers no way to follow the refund up.
+      when('outcome', ['voided', 'already_cancelled'], { properties: { final: { const: true } } }),
+      when('outcome', ['refund_pending'], {
+        properties: { labelRefund: { type: 'object', properties: { status: { const: 'pending' } } } },
+      }),
+    ],
+  },
+);
