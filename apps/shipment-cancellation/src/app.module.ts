@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminModule } from './admin/admin.module';
 import { CancellationConsumer } from './cancellation/cancellation.consumer';
 import { CancellationProgress } from './cancellation/cancellation-progress';
 import { CancellationService } from './cancellation/cancellation.service';
@@ -29,6 +30,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), migrationsRun: config.runMigrations }),
         CarrierModule,
+        AdminModule,
         ...extraImports,
       ],
       controllers: [HealthController, MetricsController, CancellationConsumer, ShipmentsConsumer],

@@ -1,6 +1,7 @@
 // Starts and stops the whole service in the order our guarantees need. Shared by main.ts and the tests.
 import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { configureAdminHttp } from './admin/admin-http';
 import { AppModule } from './app.module';
 import { CarrierWorker } from './cancellation/carrier-worker.service';
 import type { AppConfig } from './config/config';
@@ -23,6 +24,7 @@ export async function startService(config: AppConfig, options: { logger?: JsonLo
   const logger = options.logger ?? new JsonLogger(config.logLevel);
   const app = await NestFactory.create(AppModule.forRoot(config), { logger, bufferLogs: false });
   app.enableShutdownHooks([]);
+  configureAdminHttp(app, config);
 
   const kafkaClients = app.get(KafkaClients);
   await kafkaClients.ensureTopics();

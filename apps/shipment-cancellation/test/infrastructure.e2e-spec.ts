@@ -5,6 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../src/database/data-source';
 import { OutboxEventEntity } from '../src/outbox/outbox-event.entity';
+import { recreateDatabase } from './support/database';
 
 describe('infrastructure', () => {
   it('round-trips a message through the Kafka broker (produce, group consume, commit)', async () => {
@@ -61,5 +62,37 @@ describe('infrastructure', () => {
       expect(row).toMatchObject({ eventId, topic: 'test.topic', payload: { hello: 'world' }, publishedAt: null });
       await repo.delete({ eventId });
     });
+  });
+});
+
+describe('migrations', () => {
+  it('go down and up again cleanly on an empty database', async () => {
+    const url = await recreateDatabase('oms_cancellation_migrations_test');
+    const dataSource = await createDataSource(url, { poolSize: 1 }).initialize();
+    const tables = async () =>
+      (
+        (await dataSource.query(
+          `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations' ORDER BY 1`,
+        )) as Array<{ name: string }>
+      ).map((t) => t.name);
+    try {
+      await dataSource.runMigrations();
+      expect(await tables()).toEqual([
+        'audit_log',
+        'cancellation_request',
+        'carrier_attempt',
+        'idempotency_record',
+        'inbox_message',
+        'outbox_event',
+        'shipment',
+        'shipment_cancellation',
+      ]);
+      for (let i = 0; i < dataSource.migrations.length; i++) await dataSource.undoLastMigration();
+      expect(await tables()).toEqual([]);
+      await dataSource.runMigrations();
+      expect(await tables()).toHaveLength(8);
+    } finally {
+      await dataSource.destroy();
+    }
   });
 });

@@ -9,6 +9,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { CARRIER_PORT } from '../carrier/carrier.tokens';
 import { MetricsService } from '../metrics/metrics.service';
+import { updateReturning } from '../database/query-rows';
 import { CANCELLATION_ROW_COLUMNS, type CancellationRow } from './cancellation-row';
 import type { CarrierResult } from './carrier-result';
 import { OutcomeApplier } from './outcome-applier.service';
@@ -104,7 +105,8 @@ export class CarrierWorker {
     const keys = [...this.inFlight.keys()];
     const remaining = keys.map((key) => Math.max(0, this.capFor(key) - (this.inFlight.get(key) ?? 0)));
     const saturated = keys.filter((_, i) => remaining[i] === 0);
-    const rows: CancellationRow[] = await this.dataSource.query(
+    return updateReturning<CancellationRow>(
+      this.dataSource,
       `WITH due AS (
          SELECT sc.id FROM shipment_cancellation sc
           WHERE ((sc.state IN ('pending', 'unknown', 'refund_pending') AND sc.next_attempt_at <= now())
@@ -149,7 +151,6 @@ export class CarrierWorker {
         this.config.worker.leaseMs,
       ],
     );
-    return rows;
   }
 
   private capFor(key: string): number {

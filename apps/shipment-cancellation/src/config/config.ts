@@ -10,6 +10,13 @@ export interface LwaCredentialSet {
   refreshToken: string;
 }
 
+/** An admin API key as configured: who, what it may do, and the SHA-256 of the key (never the key). */
+export interface AdminApiKey {
+  id: string;
+  role: 'viewer' | 'operator';
+  sha256: string;
+}
+
 export interface AppConfig {
   http: { host: string; port: number };
   databaseUrl: string;
@@ -45,6 +52,7 @@ export interface AppConfig {
   outbox: { pollIntervalMs: number; batchSize: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   serviceSource: string;
+  admin: { apiKeys: AdminApiKey[]; rateLimitPerMinute: number; bodyLimitBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -114,6 +122,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
     serviceSource: read.string('EVENT_SOURCE', '/oms/shipment-cancellation'),
+    admin: {
+      apiKeys: read.apiKeys('ADMIN_API_KEYS'),
+      rateLimitPerMinute: read.integer('ADMIN_RATE_LIMIT_PER_MINUTE', 120, 1, 1_000_000),
+      bodyLimitBytes: read.integer('ADMIN_BODY_LIMIT_BYTES', 16_384, 256, 1_048_576),
+    },
   };
   if (config.carrier.deadlineMs < config.carrier.attemptTimeoutMs) {
     problems.push('CARRIER_DEADLINE_MS: must be at least CARRIER_ATTEMPT_TIMEOUT_MS');
@@ -239,5 +252,31 @@ class EnvReader {
       result[account] = set as LwaCredentialSet;
     }
     return result;
+  }
+
+  // `id:role:sha256hex`, comma-separated; `npm run admin:keygen` prints one. No keys: the admin API refuses all.
+  apiKeys(name: string): AdminApiKey[] {
+    const keys: AdminApiKey[] = [];
+    const entries = (this.raw(name) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    entries.forEach((entry, index) => {
+      const [id = '', role = '', sha256 = '', ...extra] = entry.split(':');
+      const where = `${name}: entry ${index + 1}`;
+      if (extra.length > 0 || !/^[A-Za-z0-9._-]{1,64}$/.test(id)) {
+        this.problems.push(`${where} must look like id:role:sha256hex, the id of letters, digits, '.', '_', '-'`);
+      } else if (role !== 'viewer' && role !== 'operator') {
+        // Entries are never echoed: a key pasted by mistake must not reach a log.
+        this.problems.push(`${where} has an unknown role; expected viewer or operator`);
+      } else if (!/^[0-9a-f]{64}$/i.test(sha256)) {
+        this.problems.push(`${where} must end in the key's SHA-256 as 64 hex digits (never the key itself)`);
+      } else if (keys.some((k) => k.id === id)) {
+        this.problems.push(`${where} repeats the id of an earlier entry`);
+      } else {
+        keys.push({ id, role, sha256: sha256.toLowerCase() });
+      }
+    });
+    return keys;
   }
 }

@@ -4,13 +4,13 @@ import { type AppConfig, loadConfig } from '../../src/config/config';
 import { JsonLogger } from '../../src/logging/json-logger';
 import { type RunningService, startService } from '../../src/service-runtime';
 
-/** Configuration for one test service: its own topics, group and HTTP port; env overrides on top. */
-export function testConfig(carrierUrl: string, env: Record<string, string> = {}): AppConfig {
+/** Environment for one test service: its own topics, group and HTTP port; overrides on top. */
+export function testEnv(carrierUrl: string, env: Record<string, string> = {}): Record<string, string> {
   const suffix = `${process.env['TEST_RUN_ID'] ?? 'local'}.${randomUUID().slice(0, 6)}`;
-  return loadConfig({
+  return {
     HTTP_PORT: '0',
-    DATABASE_URL: process.env['TEST_DATABASE_URL'],
-    KAFKA_BROKERS: process.env['TEST_KAFKA_BROKERS'],
+    DATABASE_URL: process.env['TEST_DATABASE_URL'] as string,
+    KAFKA_BROKERS: process.env['TEST_KAFKA_BROKERS'] as string,
     KAFKA_GROUP_ID: `oms-test-${suffix}`,
     KAFKA_TOPIC_PARTITIONS: '3',
     TOPIC_ORDER_CANCELLED: `test.${suffix}.order.cancelled`,
@@ -28,7 +28,12 @@ export function testConfig(carrierUrl: string, env: Record<string, string> = {})
     RUN_MIGRATIONS: 'false',
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'error',
     ...env,
-  });
+  };
+}
+
+/** The validated configuration of `testEnv`. */
+export function testConfig(carrierUrl: string, env: Record<string, string> = {}): AppConfig {
+  return loadConfig(testEnv(carrierUrl, env));
 }
 
 export function startTestService(config: AppConfig): Promise<RunningService> {

@@ -1,0 +1,41 @@
+import { RateLimiter } from './rate-limiter';
+import { TokenBucket } from './token-bucket';
+
+describe('TokenBucket', () => {
+  it('allows a burst, refuses the next call, then refills at the rate', () => {
+    const bucket = new TokenBucket(5, 10, 0);
+    for (let i = 0; i < 10; i++) expect(bucket.tryTake(0)).toBe(true);
+    expect(bucket.tryTake(0)).toBe(false);
+    expect(bucket.tryTake(199)).toBe(false);
+    expect(bucket.tryTake(200)).toBe(true); // 5/s = one token per 200 ms
+    expect(bucket.tryTake(200)).toBe(false);
+    expect(bucket.remaining(10_000)).toBe(10); // never above burst
+  });
+});
+
+describe('RateLimiter', () => {
+  it('keeps one bucket per operation and principal, with the documented defaults', () => {
+    const limiter = new RateLimiter(true);
+    expect(limiter.take('amazon-mfn-v0.cancelShipment', 'seller-a', 0).allowed).toBe(true);
+    expect(limiter.take('amazon-mfn-v0.cancelShipment', 'seller-a', 0).allowed).toBe(false);
+    expect(limiter.take('amazon-mfn-v0.cancelShipment', 'seller-b', 0).allowed).toBe(true);
+    expect(limiter.take('amazon-mfn-v0.getShipment', 'seller-a', 0).allowed).toBe(true);
+    expect(limiter.headerValue('amazon-shipping-v2.cancelShipment')).toBe('80.0');
+  });
+
+  it('is configured per api or per operation, and off with null', () => {
+    const limiter = new RateLimiter(true);
+    limiter.configure({
+      'amazon-shipping-v2': { ratePerSecond: 2.5, burst: 1 },
+      'amazon-mfn-v0.getShipment': null,
+    });
+    expect(limiter.view()['amazon-shipping-v2.getTracking']).toEqual({ ratePerSecond: 2.5, burst: 1 });
+    expect(limiter.headerValue('amazon-shipping-v2.cancelShipment')).toBe('2.5');
+    expect(limiter.take('amazon-mfn-v0.getShipment', 'p', 0).limit).toBeUndefined();
+    expect(() => limiter.configure({ 'amazon-shipping-v3': null })).toThrow(/unknown/);
+    limiter.configure(null);
+    expect(Object.values(limiter.view()).every((v) => v === null)).toBe(true);
+    // Disabled limits still report the documented rate, as Amazon always has one.
+    expect(limiter.headerValue('amazon-shipping-v2.cancelShipment')).toBe('80.0');
+  });
+});

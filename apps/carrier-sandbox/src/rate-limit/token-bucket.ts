@@ -1,0 +1,39 @@
+/** SP-API usage plan: each call takes a token; tokens refill at `ratePerSecond` up to `burst`. */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+    now: number,
+  ) {
+    this.tokens = burst;
+    this.last = now;
+  }
+
+  tryTake(now: number): boolean {
+    this.refill(now);
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  remaining(now: number): number {
+    this.refill(now);
+    return Math.floor(this.tokens);
+  }
+
+  /** When the bucket will be full again (MWS reports it as QuotaResetsAt). */
+  fullAt(now: number): number {
+    this.refill(now);
+    return now + ((this.burst - this.tokens) / this.ratePerSecond) * 1000;
+  }
+
+  private refill(now: number): void {
+    if (now > this.last) {
+      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
+      this.last = now;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+// What the benches and end-to-end tests assert on: calls, state-changing cancels, 429s, injected faults.
+
+interface EndpointCount {
+  total: number;
+  byOutcome: Map<string, number>;
+}
+
+function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+export class Counters {
+  private readonly calls = new Map<string, EndpointCount>();
+  private readonly stateChangingCancels = new Map<string, number>();
+  private readonly cancelRequests = new Map<string, number>();
+  private readonly throttledByBucket = new Map<string, number>();
+  private readonly faultsByStatus = new Map<string, number>();
+  private throttledTotal = 0;
+  private readonly faults = { latency: 0, timeout: 0, dropAfterAct: 0, tokenExpired: 0 };
+
+  call(endpoint: string, outcome: number | 'timeout' | 'dropped'): void {
+    let count = this.calls.get(endpoint);
+    if (!count) {
+      count = { total: 0, byOutcome: new Map() };
+      this.calls.set(endpoint, count);
+    }
+    count.total++;
+    bump(count.byOutcome, String(outcome));
+  }
+
+  cancelRequested(carrierShipmentId: string): void {
+    bump(this.cancelRequests, carrierShipmentId);
+  }
+
+  cancelApplied(carrierShipmentId: string): void {
+    bump(this.stateChangingCancels, carrierShipmentId);
+  }
+
+  throttled(bucket: string): void {
+    this.throttledTotal++;
+    bump(this.throttledByBucket, bucket);
+  }
+
+  fault(kind: 'latency' | 'timeout' | 'dropAfterAct' | 'tokenExpired' | number): void {
+    if (typeof kind === 'number') bump(this.faultsByStatus, String(kind));
+    else this.faults[kind]++;
+  }
+
+  reset(): void {
+    this.calls.clear();
+    this.stateChangingCancels.clear();
+    this.cancelRequests.clear();
+    this.throttledByBucket.clear();
+    this.faultsByStatus.clear();
+    this.throttledTotal = 0;
+    this.faults.latency = this.faults.timeout = this.faults.dropAfterAct = this.faults.tokenExpired = 0;
+  }
+
+  toJSON(): Record<string, unknown> {
+    const calls: Record<string, unknown> = {};
+    for (const [endpoint, count] of this.calls) {
+      calls[endpoint] = { total: count.total, byOutcome: Object.fromEntries(count.byOutcome) };
+    }
+    const stateChangingTotal = [...this.stateChangingCancels.values()].reduce((a, b) => a + b, 0);
+    return {
+      calls,
+      stateChangingCancels: {
+        total: stateChangingTotal,
+        shipments: this.stateChangingCancels.size,
+        perShipment: Object.fromEntries(this.stateChangingCancels),
+      },
+      cancelRequestsPerShipment: Object.fromEntries(this.cancelRequests),
+      throttled: { total: this.throttledTotal, byBucket: Object.fromEntries(this.throttledByBucket) },
+      faultsInjected: { ...this.faults, byStatus: Object.fromEntries(this.faultsByStatus) },
+    };
+  }
+}

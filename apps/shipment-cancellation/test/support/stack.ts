@@ -1,0 +1,97 @@
+// The stack a bench or a fault run drives: infrastructure up, a fresh migrated database of its own, per-run
+// topics, and the service as a child process configured against them.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { createDataSource } from '../../src/database/data-source';
+import { ChildApp, answers, repoRoot } from './child-app';
+import { recreateDatabase } from './database';
+
+export const brokers = (process.env['KAFKA_BROKERS'] ?? `127.0.0.1:${process.env['KAFKA_PORT'] ?? 9092}`).split(',');
+
+/** `npm run infra -- up`: a no-op when Kafka and Postgres already run. */
+export function infraUp(quiet = false): void {
+  execFileSync('bash', [path.join(repoRoot, 'infra', 'infra.sh'), 'up'], { stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'] });
+}
+
+/** Drops, creates and migrates a database of our own; returns its URL. */
+export async function freshDatabase(name: string): Promise<string> {
+  const url = await recreateDatabase(name);
+  const dataSource = await createDataSource(url, { poolSize: 1 }).initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
+  return url;
+}
+
+export interface RunTopics {
+  orderCancelled: string;
+  shipmentPurchased: string;
+  shipmentCancelled: string;
+  manualReshipRequired: string;
+  shipmentCancellationFailed: string;
+  deadLetter: string;
+}
+
+export function runTopics(prefix: string): RunTopics {
+  return {
+    orderCancelled: `${prefix}.order.cancelled`,
+    shipmentPurchased: `${prefix}.shipment.purchased`,
+    shipmentCancelled: `${prefix}.shipment.cancelled`,
+    manualReshipRequired: `${prefix}.order.manual-reship-required`,
+    shipmentCancellationFailed: `${prefix}.shipment.cancellation-failed`,
+    deadLetter: `${prefix}.dlq`,
+  };
+}
+
+export function outputTopics(topics: RunTopics): string[] {
+  return [topics.shipmentCancelled, topics.manualReshipRequired, topics.shipmentCancellationFailed, topics.deadLetter];
+}
+
+export async function createTopics(names: string[], partitions: number): Promise<void> {
+  const kafka = new Kafka({ clientId: 'oms-harness-admin', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const wanted = names.filter((n) => !existing.has(n));
+    if (wanted.length > 0) await admin.createTopics({ waitForLeaders: true, topics: wanted.map((topic) => ({ topic, numPartitions: partitions })) });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The service's environment for one run: its database, topics, group and carrier; overrides on top. */
+export function serviceEnv(run: { databaseUrl: string; topics: RunTopics; groupId: string; carrierUrl: string; partitions: number }, overrides: Record<string, string> = {}): Record<string, string> {
+  const t = run.topics;
+  return {
+    DATABASE_URL: run.databaseUrl,
+    RUN_MIGRATIONS: 'false',
+    KAFKA_BROKERS: brokers.join(','),
+    KAFKA_GROUP_ID: run.groupId,
+    KAFKA_TOPIC_PARTITIONS: String(run.partitions),
+    TOPIC_ORDER_CANCELLED: t.orderCancelled,
+    TOPIC_SHIPMENT_PURCHASED: t.shipmentPurchased,
+    TOPIC_SHIPMENT_CANCELLED: t.shipmentCancelled,
+    TOPIC_MANUAL_RESHIP_REQUIRED: t.manualReshipRequired,
+    TOPIC_SHIPMENT_CANCELLATION_FAILED: t.shipmentCancellationFailed,
+    TOPIC_DEAD_LETTER: t.deadLetter,
+    CARRIER_BASE_URL: run.carrierUrl,
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  };
+}
+
+/** The shipment-cancellation service as a child process, ready when /health/ready says so. */
+export function startServiceProcess(env: Record<string, string>, logFile?: string, timeoutMs = 90_000): Promise<ChildApp> {
+  return ChildApp.start({
+    script: 'apps/shipment-cancellation/src/main.ts',
+    tsconfig: 'apps/shipment-cancellation/tsconfig.json',
+    env,
+    ...(logFile ? { logFile } : {}),
+    ready: (url) => answers(`${url}/health/ready`),
+    timeoutMs,
+  });
+}
