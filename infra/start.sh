@@ -12,6 +12,8 @@ bash infra/infra.sh up
 export DATABASE_URL="${DATABASE_URL:-postgres://$POSTGRES_USER@$POSTGRES_HOST:$POSTGRES_PORT/$POSTGRES_DB}"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-$KAFKA_HOST:$KAFKA_PORT}"
 export CARRIER_BASE_URL="${CARRIER_BASE_URL:-http://127.0.0.1:$SANDBOX_PORT}"
+# The sandbox settles MFN refunds in seconds, not Amazon's hours: follow them up accordingly.
+export WORKER_REFUND_FOLLOW_UP_MS="${WORKER_REFUND_FOLLOW_UP_MS:-2000}"
 
 mkdir -p "$STATE_DIR"
 sandbox_pid=""
@@ -25,8 +27,18 @@ else
   for _ in $(seq 1 60); do port_open 127.0.0.1 "$SANDBOX_PORT" && break; sleep 0.5; done
   port_open 127.0.0.1 "$SANDBOX_PORT" || die "the carrier sandbox did not start (log: $STATE_DIR/carrier-sandbox.log)"
 fi
-trap '[[ -n "$sandbox_pid" ]] && kill "$sandbox_pid" 2>/dev/null; wait' EXIT
+service_pid=""
+stop_children() {
+  [[ -n "$service_pid" ]] && kill -TERM "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null
+  [[ -n "$sandbox_pid" ]] && kill -TERM "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null
+  return 0
+}
+# Ctrl-C or a TERM to this script stops the service gracefully, then the sandbox.
+trap 'stop_children; exit 130' INT TERM
+trap 'stop_children' EXIT
 
 log "starting shipment-cancellation on port $HTTP_PORT — try 'npm run demo' in another terminal"
 HTTP_PORT="$HTTP_PORT" SWC_NODE_PROJECT=apps/shipment-cancellation/tsconfig.json \
-  node -r @swc-node/register apps/shipment-cancellation/src/main.ts
+  node -r @swc-node/register apps/shipment-cancellation/src/main.ts &
+service_pid=$!
+wait "$service_pid"

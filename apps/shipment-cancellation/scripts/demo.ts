@@ -76,14 +76,14 @@ function describe(event: AnyEvent): string {
 }
 
 async function main(): Promise<void> {
-  const dataset = (await sandbox<SandboxShipment[]>('GET', 'shipments')).filter((s) => s.orderId.startsWith('DEMO-ORD-') && !/-[0-9A-F]{4}$/.test(s.orderId));
+  const dataset = (await sandbox<SandboxShipment[]>('GET', 'shipments')).filter((s) => s.orderId.startsWith('DEMO-ORD-') && !s.orderId.includes('-RUN'));
   if (dataset.length === 0) throw new Error('the sandbox has no demo dataset: start it with SANDBOX_SEED_DEMO=true (npm start does)');
   const copies = await sandbox<SandboxShipment[]>(
     'POST',
     'shipments',
     dataset.map((s) => {
       const { carrierShipmentId: _id, trackingId: _t, ...rest } = s;
-      return { ...rest, orderId: `${s.orderId}-${tag}` };
+      return { ...rest, orderId: `${s.orderId}-RUN${tag}` };
     }),
   );
   const orders = [...new Set(copies.map((s) => s.orderId))].sort();

@@ -15,7 +15,7 @@ import { ReadinessRegistry } from './health/readiness.registry';
 import { InboxService } from './inbox/inbox.service';
 import { KafkaClients } from './kafka/kafka-clients';
 import { MetricsController } from './metrics/metrics.controller';
-import { MetricsService } from './metrics/metrics.service';
+import { MetricsModule } from './metrics/metrics.module';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { OutboxWriter } from './outbox/outbox.writer';
 import { ShipmentsConsumer } from './shipments/shipments.consumer';
@@ -28,6 +28,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule,
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), migrationsRun: config.runMigrations }),
         CarrierModule,
         AdminModule,
@@ -36,7 +37,6 @@ export class AppModule {
       controllers: [HealthController, MetricsController, CancellationConsumer, ShipmentsConsumer],
       providers: [
         KafkaClients,
-        MetricsService,
         ReadinessRegistry,
         OutboxWriter,
         OutboxRelay,
@@ -47,7 +47,7 @@ export class AppModule {
         CarrierWorker,
         ShipmentsService,
       ],
-      exports: [CancellationService, CarrierWorker, OutboxWriter, MetricsService],
+      exports: [CancellationService, CarrierWorker, OutboxWriter],
     };
   }
 }

@@ -1,8 +1,28 @@
+import * as api from './index';
+import { CARRIER_APIS } from './port';
 import type { CarrierApi } from './port';
 
-describe('CarrierApi', () => {
+describe('public entry', () => {
   it('names the three Amazon APIs', () => {
     const apis: CarrierApi[] = ['amazon-shipping-v2', 'amazon-mfn-mws', 'amazon-mfn-v0'];
-    expect(apis).toHaveLength(3);
+    expect(CARRIER_APIS).toEqual(apis);
+  });
+
+  it('exports the client, the bucket and the LWA provider, and no test doubles', () => {
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'CARRIER_APIS',
+        'CarrierCancelClient',
+        'CarrierCancelError',
+        'DEFAULT_CANCEL_RATE_LIMITS',
+        'DEFAULT_RETRY',
+        'LwaError',
+        'LwaTokenProvider',
+        'MWS_CANCEL_MARKETPLACES',
+        'SHIPPING_BUSINESS_REGIONS',
+        'TokenBucket',
+        'findMarketplace',
+      ].sort(),
+    );
   });
 });

@@ -95,6 +95,18 @@ export class OutcomeApplier {
         updates.push(update);
         const event = this.eventFor(result, transition, update.answer, now);
         if (event) events.push(event);
+        const fields = {
+          orderId: result.row.orderId,
+          shipmentId: result.row.shipmentId,
+          cancellationId: result.row.id,
+          correlationId: result.row.correlationId,
+          causationId: result.row.causationId,
+          carrierRequestId: update.answer.requestId,
+          transition: transition.kind,
+          state: update.state,
+        };
+        if (transition.kind === 'failed') this.logger.warn(`cancellation failed: ${transition.reason}`, fields);
+        else this.logger.debug(`cancellation ${update.state}`, fields);
         this.metrics.outcomes.inc({
           carrier: result.row.carrier,
           outcome: transition.kind === 'cancelled' ? transition.outcome : transition.kind === 'failed' ? `failed:${transition.reason}` : `retry:${transition.state}`,

@@ -2,10 +2,11 @@ import { Global, Logger, Module, type OnApplicationShutdown, Inject } from '@nes
 import { CarrierCancelClient, type CarrierCancelPort } from '@oms/carrier-cancel';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
+import { MetricsService } from '../metrics/metrics.service';
 import { CARRIER_PORT } from './carrier.tokens';
 
 /** Builds the carrier client from configuration (the local sandbox by default). */
-export function createCarrierClient(config: AppConfig): CarrierCancelClient {
+export function createCarrierClient(config: AppConfig, metrics?: MetricsService): CarrierCancelClient {
   const logger = new Logger('carrier');
   const { carrier } = config;
   return new CarrierCancelClient({
@@ -19,6 +20,10 @@ export function createCarrierClient(config: AppConfig): CarrierCancelClient {
     mwsFormat: carrier.mwsFormat,
     rateLimits: carrier.rateLimits,
     retry: { attemptTimeoutMs: carrier.attemptTimeoutMs, deadlineMs: carrier.deadlineMs },
+    onResponse: ({ api, operation, httpStatus, durationMs }) => {
+      metrics?.carrierResponses.observe({ carrier: api, operation, status: String(httpStatus) }, durationMs / 1000);
+      if (httpStatus === 429) metrics?.throttled.inc({ carrier: api });
+    },
     logger: {
       debug: (msg, ctx) => logger.debug(msg, ctx ?? {}),
       info: (msg, ctx) => logger.log(msg, ctx ?? {}),
@@ -30,7 +35,7 @@ export function createCarrierClient(config: AppConfig): CarrierCancelClient {
 
 @Global()
 @Module({
-  providers: [{ provide: CARRIER_PORT, useFactory: createCarrierClient, inject: [APP_CONFIG] }],
+  providers: [{ provide: CARRIER_PORT, useFactory: createCarrierClient, inject: [APP_CONFIG, MetricsService] }],
   exports: [CARRIER_PORT],
 })
 export class CarrierModule implements OnApplicationShutdown {

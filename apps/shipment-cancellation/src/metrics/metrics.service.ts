@@ -35,6 +35,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly carrierResponses = new Histogram({
+    name: 'oms_carrier_http_duration_seconds',
+    help: 'Duration of each HTTP exchange with the carrier, by carrier, operation and status.',
+    labelNames: ['carrier', 'operation', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
   readonly throttled = new Counter({
     name: 'oms_carrier_throttled_total',
     help: 'HTTP 429 answers received from the carrier, by carrier.',

@@ -1,0 +1,117 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { UndiciHttpTransport } from './http.transport';
+
+async function listen(server: Server): Promise<string> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const servers: Server[] = [];
+
+async function stop(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+afterEach(async () => {
+  await Promise.all(
+    servers
+      .splice(0)
+      .filter((s) => s.listening)
+      .map(stop),
+  );
+});
+
+describe('UndiciHttpTransport', () => {
+  const transport = new UndiciHttpTransport();
+  afterAll(() => transport.close());
+
+  it('returns status, lower-case headers and body, and keeps the connection alive', async () => {
+    let connections = 0;
+    const server = createServer((req, res) => {
+      res.writeHead(201, { 'X-Amzn-RequestId': 'abc' });
+      res.end(`${req.method} ${req.url}`);
+    });
+    server.on('connection', () => (connections += 1));
+    const base = await listen(server);
+    for (let i = 0; i < 3; i++) {
+      // undici frees the socket just after the response callback: let it settle before the next request.
+      await new Promise((resolve) => setImmediate(resolve));
+      const result = await transport.send({
+        method: 'PUT',
+        url: `${base}/a?b=1`,
+        headers: {},
+        timeoutMs: 1_000,
+      });
+      expect(result).toEqual({
+        kind: 'response',
+        response: expect.objectContaining({
+          status: 201,
+          body: 'PUT /a?b=1',
+          headers: expect.objectContaining({ 'x-amzn-requestid': 'abc' }),
+        }),
+      });
+    }
+    expect(connections).toBe(1);
+    await stop(server);
+  });
+
+  it('a refused connection was certainly not sent', async () => {
+    const server = createServer();
+    const base = await listen(server);
+    await stop(server);
+    const result = await transport.send({ method: 'PUT', url: `${base}/x`, headers: {}, timeoutMs: 1_000 });
+    expect(result).toMatchObject({ kind: 'failure', sent: false, reason: 'connection' });
+  });
+
+  it('a socket destroyed after the server read the request may have been acted on', async () => {
+    let served = 0;
+    const server = createServer((req) => {
+      req.resume();
+      req.on('end', () => {
+        served += 1;
+        req.socket.destroy();
+      });
+    });
+    const base = await listen(server);
+    const result = await transport.send({
+      method: 'PUT',
+      url: `${base}/x`,
+      headers: {},
+      body: '{}',
+      timeoutMs: 1_000,
+    });
+    expect(result).toMatchObject({ kind: 'failure', sent: true, reason: 'connection' });
+    expect(served).toBe(1);
+    await stop(server);
+  });
+
+  it('no answer within the attempt timeout is a sent timeout', async () => {
+    const server = createServer(() => undefined);
+    const base = await listen(server);
+    const started = performance.now();
+    const result = await transport.send({ method: 'DELETE', url: `${base}/x`, headers: {}, timeoutMs: 100 });
+    expect(result).toMatchObject({ kind: 'failure', sent: true, reason: 'timeout' });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    await stop(server);
+  });
+
+  it('an abort before anything was written is reported unsent', async () => {
+    const server = createServer((_req, res) => res.end('late'));
+    const base = await listen(server);
+    const controller = new AbortController();
+    controller.abort();
+    const result = await transport.send({
+      method: 'PUT',
+      url: `${base}/x`,
+      headers: {},
+      timeoutMs: 1_000,
+      signal: controller.signal,
+    });
+    expect(result).toMatchObject({ kind: 'failure', sent: false, reason: 'aborted' });
+    await stop(server);
+  });
+});

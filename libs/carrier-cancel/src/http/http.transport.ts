@@ -1,0 +1,172 @@
+import { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
+
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * `sent: false` means no byte of the request reached a socket (connect failed, pool queue, aborted early),
+ * so the server certainly did not act; `sent: true` means it may have.
+ */
+export type HttpFailure = {
+  kind: 'failure';
+  sent: boolean;
+  reason: 'timeout' | 'connection' | 'aborted';
+  code?: string;
+  message: string;
+};
+
+export type HttpResult = { kind: 'response'; response: HttpResponse } | HttpFailure;
+
+export interface HttpTransport {
+  send(request: HttpRequest): Promise<HttpResult>;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** Keep-alive HTTP over an undici Agent, with exact knowledge of whether a request was written. */
+export class UndiciHttpTransport implements HttpTransport {
+  private readonly agent: Agent;
+
+  constructor(options: { connectionsPerOrigin?: number } = {}) {
+    this.agent = new Agent({
+      connections: options.connectionsPerOrigin ?? 32,
+      keepAliveTimeout: 4_000,
+      keepAliveMaxTimeout: 60_000,
+      pipelining: 1,
+    });
+  }
+
+  send(request: HttpRequest): Promise<HttpResult> {
+    return new Promise<HttpResult>((resolve) => {
+      const url = new URL(request.url);
+      let settled = false;
+      let sent = false;
+      let controller: Dispatcher.DispatchController | undefined;
+      let status = 0;
+      let headers: Record<string, string> = {};
+      const chunks: Buffer[] = [];
+      let size = 0;
+
+      const finish = (result: HttpResult): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        request.signal?.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      const stop = (reason: 'timeout' | 'aborted', message: string): void => {
+        finish({ kind: 'failure', sent, reason, message });
+        // Before onRequestStart there is nothing to abort yet; onRequestStart aborts it unsent.
+        controller?.abort(new Error(message));
+      };
+      const onAbort = (): void => stop('aborted', 'request aborted by caller');
+      const timer = setTimeout(
+        () => stop('timeout', `no response within ${request.timeoutMs} ms`),
+        request.timeoutMs,
+      );
+      if (request.signal?.aborted) return stop('aborted', 'request aborted by caller');
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+
+      const handler: Dispatcher.DispatchHandler = {
+        // undici calls this on a connected socket right before writing the request.
+        onRequestStart: (ctl) => {
+          controller = ctl;
+          if (settled) {
+            ctl.abort(new Error('given up before sending'));
+            return;
+          }
+          sent = true;
+        },
+        onResponseStart: (_ctl, statusCode, rawHeaders) => {
+          status = statusCode;
+          headers = normaliseHeaders(rawHeaders);
+        },
+        onResponseData: (ctl, chunk) => {
+          size += chunk.length;
+          if (size > MAX_BODY_BYTES) {
+            finish({ kind: 'failure', sent: true, reason: 'connection', message: 'response body too large' });
+            ctl.abort(new Error('response body too large'));
+            return;
+          }
+          chunks.push(chunk);
+        },
+        onResponseEnd: () => {
+          finish({
+            kind: 'response',
+            response: { status, headers, body: Buffer.concat(chunks).toString('utf8') },
+          });
+        },
+        onResponseError: (_ctl, error) => {
+          const code = errorCode(error);
+          const reason = code !== undefined && TIMEOUT_CODES.has(code) ? 'timeout' : 'connection';
+          finish({ kind: 'failure', sent, reason, code, message: describe(error, code) });
+        },
+      };
+
+      try {
+        this.agent.dispatch(
+          {
+            origin: url.origin,
+            path: `${url.pathname}${url.search}`,
+            method: request.method,
+            headers: request.headers,
+            body: request.body ?? null,
+            headersTimeout: request.timeoutMs,
+            bodyTimeout: request.timeoutMs,
+          },
+          handler,
+        );
+      } catch (error) {
+        finish({
+          kind: 'failure',
+          sent: false,
+          reason: 'connection',
+          message: describe(error, errorCode(error)),
+        });
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+function normaliseHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string')
+    return error.code;
+  return undefined;
+}
+
+// Error messages only: undici errors carry no headers, so no token can leak through here.
+function describe(error: unknown, code: string | undefined): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return code ? `${code}: ${message}` : message;
+}
