@@ -13,6 +13,7 @@ import { dataSourceOptions } from './database/data-source';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { InboxService } from './inbox/inbox.service';
+import { InstanceRegistry } from './instances/instance-registry.service';
 import { KafkaClients } from './kafka/kafka-clients';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsModule } from './metrics/metrics.module';
@@ -37,6 +38,7 @@ export class AppModule {
       controllers: [HealthController, MetricsController, CancellationConsumer, ShipmentsConsumer],
       providers: [
         KafkaClients,
+        InstanceRegistry,
         ReadinessRegistry,
         OutboxWriter,
         OutboxRelay,

@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { CarrierWorker } from './cancellation/carrier-worker.service';
 import type { AppConfig } from './config/config';
 import { ReadinessRegistry } from './health/readiness.registry';
+import { InstanceRegistry } from './instances/instance-registry.service';
 import { KafkaBatchServer } from './kafka/kafka-batch.server';
 import { KafkaClients } from './kafka/kafka-clients';
 import { Patterns } from './kafka/patterns';
@@ -48,6 +49,8 @@ export async function startService(config: AppConfig, options: { logger?: JsonLo
   readiness.register('kafkaConsumer', () => transport.connected);
   readiness.register('kafkaProducer', () => relay.connected);
 
+  const instances = app.get(InstanceRegistry);
+  await instances.start();
   await relay.start();
   worker.start();
   await app.startAllMicroservices();
@@ -63,6 +66,7 @@ export async function startService(config: AppConfig, options: { logger?: JsonLo
       await transport.close();
       log.log('draining carrier calls in flight');
       await worker.stop();
+      await instances.stop();
       log.log('publishing the outbox');
       await relay.stop();
       await app.close();

@@ -84,13 +84,14 @@ describe('migrations', () => {
         'idempotency_record',
         'inbox_message',
         'outbox_event',
+        'service_instance',
         'shipment',
         'shipment_cancellation',
       ]);
       for (let i = 0; i < dataSource.migrations.length; i++) await dataSource.undoLastMigration();
       expect(await tables()).toEqual([]);
       await dataSource.runMigrations();
-      expect(await tables()).toHaveLength(8);
+      expect(await tables()).toHaveLength(9);
     } finally {
       await dataSource.destroy();
     }

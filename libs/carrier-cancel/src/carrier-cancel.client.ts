@@ -167,6 +167,14 @@ export class CarrierCancelClient implements CarrierCancelPort {
     );
   }
 
+  /**
+   * Uses `share` of every rate limit, when `1 / share` clients (e.g. service instances) call Amazon for
+   * the same seller accounts: together they stay within Amazon's quota.
+   */
+  setRateShare(share: number): void {
+    this.limiter.setShare(share);
+  }
+
   /** Closes the keep-alive connections. */
   async close(): Promise<void> {
     await this.transport.close();

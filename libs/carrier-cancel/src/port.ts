@@ -88,6 +88,8 @@ export interface CarrierCancelPort {
   status(request: CancelRequest): Promise<ShipmentStatusResult>;
   /** ms until the bucket for this request's (api, 'cancel', sellerAccount) has a token; 0 = now */
   nextTokenInMs(request: Pick<CancelRequest, 'api' | 'sellerAccount'>): number;
+  /** Uses this fraction (0..1] of every rate limit: for clients that share Amazon's quota. */
+  setRateShare?(share: number): void;
 }
 
 /** Login with Amazon credentials of one selling partner authorisation. */

@@ -6,6 +6,7 @@ import { InboxMessageEntity } from '../inbox/inbox-message.entity';
 import { OutboxEventEntity } from '../outbox/outbox-event.entity';
 import { ShipmentEntity } from '../shipments/shipment.entity';
 import { InitialSchema1795000000000 } from './migrations/1795000000000-initial-schema';
+import { ServiceInstance1795000100000 } from './migrations/1795000100000-service-instance';
 
 export const entities = [
   ShipmentEntity,
@@ -16,7 +17,7 @@ export const entities = [
   OutboxEventEntity,
 ];
 
-export const migrations = [InitialSchema1795000000000];
+export const migrations = [InitialSchema1795000000000, ServiceInstance1795000100000];
 
 export function dataSourceOptions(url: string, extra: { poolSize?: number } = {}): DataSourceOptions {
   return {

@@ -13,6 +13,7 @@ export type AcquireResult =
 /** One token bucket per (api, operation, seller account): one account's backlog never delays another's. */
 export class RateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
+  private share = 1;
 
   constructor(
     private readonly clock: Clock,
@@ -26,9 +27,17 @@ export class RateLimiter {
     if (!bucket) {
       const limit = this.limitFor(key.api, key.operation);
       bucket = new TokenBucket(limit.ratePerSecond, limit.burst, () => this.clock.now(), this.marginMs);
+      if (this.share !== 1) bucket.setShare(this.share);
       this.buckets.set(id, bucket);
     }
     return bucket;
+  }
+
+  /** Every bucket, present and future, uses this fraction of its quota (see TokenBucket.setShare). */
+  setShare(share: number): void {
+    if (!(share > 0 && share <= 1)) throw new Error('rate share must be in (0, 1]');
+    this.share = share;
+    for (const bucket of this.buckets.values()) bucket.setShare(share);
   }
 
   /** ms until the bucket has a token; 0 when it does or does not exist yet. */

@@ -12,6 +12,7 @@ export class TokenBucket {
   private rate: number;
   private capacity = 1;
   private refillRate = 1;
+  private share = 1;
 
   constructor(
     /** The configured (maximum) rate; Amazon's reported limit can only lower it. */
@@ -28,9 +29,21 @@ export class TokenBucket {
     this.last = now();
   }
 
-  /** The nominal rate (configured, or lower when Amazon reported less). */
+  /** The rate this client may use: configured (or lower when Amazon reported less), times its share. */
   get ratePerSecond(): number {
-    return this.rate;
+    return this.rate * this.share;
+  }
+
+  /**
+   * Uses only a fraction of the quota, because `1 / share` clients (service instances) draw on the same
+   * Amazon bucket: together they never exceed it. The burst is shared too, down to one token.
+   */
+  setShare(share: number): void {
+    if (!(share > 0 && share <= 1)) throw new Error('TokenBucket share must be in (0, 1]');
+    this.refill();
+    this.share = share;
+    this.recompute();
+    this.tokens = Math.min(this.tokens, this.capacity);
   }
 
   /** ms until a token is free for a new caller (0 = now); reserves nothing. */
@@ -71,13 +84,15 @@ export class TokenBucket {
   // The margin comes off the burst; when the burst cannot absorb it (burst 1), off the spacing instead.
   private recompute(): void {
     const margin = this.marginMs / 1000;
-    const capacity = this.burst - this.rate * margin;
+    const rate = this.rate * this.share;
+    const burst = Math.max(1, this.burst * this.share);
+    const capacity = burst - rate * margin;
     if (capacity >= 1) {
       this.capacity = capacity;
-      this.refillRate = this.rate;
+      this.refillRate = rate;
     } else {
       this.capacity = 1;
-      this.refillRate = 1 / (1 / this.rate + margin);
+      this.refillRate = 1 / (1 / rate + margin);
     }
   }
 

@@ -1,0 +1,63 @@
+// Two instances in one consumer group split the orders between them and the carrier's quota too: together
+// they never exceed Amazon's rate limit (the sandbox enforces the MWS bucket: 10 burst, 5 per second).
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { EventTypes, type ShipmentCancelled } from '@oms/events';
+import { createDataSource } from '../src/database/data-source';
+import { InstanceRegistry } from '../src/instances/instance-registry.service';
+import type { RunningService } from '../src/service-runtime';
+import { TestKafka } from './support/kafka';
+import { waitFor } from './support/ports';
+import { SandboxProcess } from './support/sandbox';
+import { orderCancelled, purchase } from './support/scenario';
+import { startTestService, testConfig } from './support/service';
+
+const ORDERS = 40;
+
+describe('scale-out', () => {
+  let sandbox: SandboxProcess;
+  let kafka: TestKafka;
+  let db: DataSource;
+  const services: RunningService[] = [];
+
+  beforeAll(async () => {
+    sandbox = await SandboxProcess.start();
+  });
+
+  afterAll(async () => {
+    for (const service of services) await service.stop();
+    await kafka?.stop();
+    await db?.destroy();
+    await sandbox?.stop();
+  });
+
+  it('shares the carrier rate limit between instances: no 429 from the carrier', async () => {
+    const config = testConfig(sandbox.url);
+    kafka = new TestKafka(config);
+    await kafka.start();
+    db = await createDataSource(config.databaseUrl, { poolSize: 2 }).initialize();
+    services.push(await startTestService(config), await startTestService(config));
+    // Each instance must have seen the other before the burst starts.
+    await Promise.all(services.map((s) => s.app.get(InstanceRegistry).beat()));
+    expect(services.map((s) => s.app.get(InstanceRegistry).liveInstances)).toEqual([2, 2]);
+
+    const orders = Array.from({ length: ORDERS }, () => `scale-${randomUUID().slice(0, 8)}`);
+    for (const orderId of orders) await purchase({ sandbox, kafka, db }, orderId, [{ api: 'amazon-mfn-mws' }]);
+    await sandbox.control('DELETE', 'counters');
+    const started = Date.now();
+    for (const orderId of orders) await kafka.publish(EventTypes.orderCancelled, orderCancelled(orderId));
+
+    await waitFor('every order cancelled', () => {
+      const done = new Set(
+        kafka.received.filter((r) => r.event.type === EventTypes.shipmentCancelled).map((r) => (r.event.data as ShipmentCancelled).orderId),
+      );
+      return orders.every((o) => done.has(o)) ? true : undefined;
+    }, 60_000);
+    const seconds = (Date.now() - started) / 1000;
+
+    const counters = (await sandbox.counters()) as unknown as { throttled: { total: number } };
+    expect(counters.throttled.total).toBe(0);
+    // 40 cancels at 5/s after a burst of 10 take at least (40 - 10) / 5 = 6 s whoever sends them.
+    expect(seconds).toBeGreaterThan(5.5);
+  });
+});
