@@ -37,7 +37,10 @@ describe('scale-out', () => {
     await kafka.start();
     db = await createDataSource(config.databaseUrl, { poolSize: 2 }).initialize();
     services.push(await startTestService(config), await startTestService(config));
-    // Each instance must have seen the other before the burst starts.
+    // Instances killed by earlier tests linger until their heartbeat expires: forget them now, then make
+    // each instance see the other before the burst starts.
+    const ours = services.map((s) => s.app.get(InstanceRegistry).instanceId);
+    await db.query(`DELETE FROM service_instance WHERE NOT (instance_id = ANY($1))`, [ours]);
     await Promise.all(services.map((s) => s.app.get(InstanceRegistry).beat()));
     expect(services.map((s) => s.app.get(InstanceRegistry).liveInstances)).toEqual([2, 2]);
 

@@ -1,0 +1,13 @@
+import type { INestApplication } from '@nestjs/common';
+import type { AppConfig } from '../config/config';
+import { setupAdminDocs } from './admin-openapi';
+import { adminHttpMiddleware } from './http/admin-http.middleware';
+
+/**
+ * Call right after NestFactory.create, before the app initialises: the /admin middleware must sit ahead of
+ * Nest's body parsers (registered at init) to enforce its own size, type and JSON rules.
+ */
+export function configureAdminHttp(app: INestApplication, config: AppConfig): void {
+  app.use('/admin', adminHttpMiddleware({ bodyLimitBytes: config.admin.bodyLimitBytes }));
+  setupAdminDocs(app);
+}

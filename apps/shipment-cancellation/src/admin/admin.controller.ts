@@ -1,0 +1,175 @@
+// The admin REST API, /admin/v1. Thin: validate, then one service call. Reads need the viewer role,
+// writes the operator role; every write says why, may carry an Idempotency-Key, and is audited.
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { AdminReadService, type PreviewView } from './admin-read.service';
+import {
+  type CancellationParams,
+  type ListQuery,
+  type OrderParams,
+  type ShipmentParams,
+  type WriteBody,
+  cancellationParamsSchema,
+  listQuerySchema,
+  orderParamsSchema,
+  shipmentParamsSchema,
+  writeBodySchema,
+} from './admin.schemas';
+import { AdminRead, AdminWrite, ApiAdmin } from './admin-openapi.decorators';
+import type { CancellationView, RequestView, ShipmentView } from './admin-views';
+import type { AdminResponse } from './audited-write.service';
+import { ApiKeyGuard, RequiresRole } from './auth/api-key.guard';
+import { AdminExceptionFilter } from './http/admin-exception.filter';
+import { type AdminRequest, type Caller, CallerOf, IdempotencyKey } from './http/admin-request';
+import { SchemaPipe } from './http/schema.pipe';
+import { ManualCancellationService } from './manual-cancellation.service';
+
+// The status depends on the outcome (202, or a 404/409 kept for idempotent replays), so it is set here.
+function reply(res: ServerResponse, answer: AdminResponse): unknown {
+  res.statusCode = answer.status;
+  if (answer.replayed) res.setHeader('idempotent-replayed', 'true');
+  return answer.body;
+}
+
+const pathOf = (req: AdminRequest): string => (req.originalUrl ?? req.url ?? '').split('?')[0] ?? '';
+
+@ApiAdmin()
+@Controller('admin/v1')
+@UseGuards(ApiKeyGuard)
+@UseFilters(AdminExceptionFilter)
+export class AdminController {
+  constructor(
+    private readonly reads: AdminReadService,
+    private readonly cancels: ManualCancellationService,
+  ) {}
+
+  @Get('orders/:orderId/cancel-preview')
+  @RequiresRole('viewer')
+  @AdminRead('previewOrderCancel', 'Preview cancelling a whole order', 'CancelPreview', ['orderId'])
+  previewOrder(@Param(new SchemaPipe(orderParamsSchema, 'path')) p: OrderParams): Promise<PreviewView> {
+    return this.reads.preview(p.orderId, undefined);
+  }
+
+  @Get('orders/:orderId/shipments/:shipmentId/cancel-preview')
+  @RequiresRole('viewer')
+  @AdminRead('previewShipmentCancel', 'Preview cancelling one shipment', 'CancelPreview', [
+    'orderId',
+    'shipmentId',
+  ])
+  previewShipment(
+    @Param(new SchemaPipe(shipmentParamsSchema, 'path')) p: ShipmentParams,
+  ): Promise<PreviewView> {
+    return this.reads.preview(p.orderId, p.shipmentId);
+  }
+
+  @Post('orders/:orderId/cancel')
+  @HttpCode(202)
+  @RequiresRole('operator')
+  @AdminWrite(
+    'cancelOrder',
+    'Cancel every active shipment of an order (reship rule applies)',
+    'CancelAccepted',
+    ['orderId'],
+  )
+  cancelOrder(
+    @Param(new SchemaPipe(orderParamsSchema, 'path')) p: OrderParams,
+    @Body(new SchemaPipe(writeBodySchema, 'body')) body: WriteBody,
+    @IdempotencyKey() idempotencyKey: string | null,
+    @CallerOf() caller: Caller,
+    @Req() req: AdminRequest,
+    @Res({ passthrough: true }) res: ServerResponse,
+  ): Promise<unknown> {
+    const call = { caller, idempotencyKey, path: pathOf(req), body };
+    return this.cancels.cancel(call, p.orderId).then((answer) => reply(res, answer));
+  }
+
+  @Post('orders/:orderId/shipments/:shipmentId/cancel')
+  @HttpCode(202)
+  @RequiresRole('operator')
+  @AdminWrite('cancelShipment', 'Cancel one shipment of an order', 'CancelAccepted', [
+    'orderId',
+    'shipmentId',
+  ])
+  cancelShipment(
+    @Param(new SchemaPipe(shipmentParamsSchema, 'path')) p: ShipmentParams,
+    @Body(new SchemaPipe(writeBodySchema, 'body')) body: WriteBody,
+    @IdempotencyKey() idempotencyKey: string | null,
+    @CallerOf() caller: Caller,
+    @Req() req: AdminRequest,
+    @Res({ passthrough: true }) res: ServerResponse,
+  ): Promise<unknown> {
+    const call = { caller, idempotencyKey, path: pathOf(req), body };
+    return this.cancels.cancel(call, p.orderId, p.shipmentId).then((answer) => reply(res, answer));
+  }
+
+  @Get('orders/:orderId/cancellations')
+  @RequiresRole('viewer')
+  @AdminRead(
+    'getOrderCancellations',
+    "An order's shipments, cancellation requests and every carrier attempt",
+    'OrderCancellations',
+    ['orderId'],
+  )
+  orderCancellations(
+    @Param(new SchemaPipe(orderParamsSchema, 'path')) p: OrderParams,
+  ): Promise<{ orderId: string; shipments: ShipmentView[]; requests: RequestView[] }> {
+    return this.reads.orderCancellations(p.orderId);
+  }
+
+  @Get('cancellations')
+  @RequiresRole('viewer')
+  @AdminRead(
+    'listCancellations',
+    'Cancellations in one state, oldest first, a page at a time',
+    'CancellationPage',
+    [],
+    true,
+  )
+  list(@Query(new SchemaPipe(listQuerySchema, 'query')) query: ListQuery): Promise<unknown> {
+    return this.reads.list(query);
+  }
+
+  @Get('cancellations/:cancellationId')
+  @RequiresRole('viewer')
+  @AdminRead('getCancellation', 'One shipment cancellation with every carrier attempt', 'Cancellation', [
+    'cancellationId',
+  ])
+  cancellation(
+    @Param(new SchemaPipe(cancellationParamsSchema, 'path')) p: CancellationParams,
+  ): Promise<CancellationView> {
+    return this.reads.cancellation(p.cancellationId);
+  }
+
+  @Post('cancellations/:cancellationId/retry')
+  @HttpCode(202)
+  @RequiresRole('operator')
+  @AdminWrite(
+    'retryCancellation',
+    'Send a failed cancellation back to the carrier, due now',
+    'Cancellation',
+    ['cancellationId'],
+  )
+  retry(
+    @Param(new SchemaPipe(cancellationParamsSchema, 'path')) p: CancellationParams,
+    @Body(new SchemaPipe(writeBodySchema, 'body')) body: WriteBody,
+    @IdempotencyKey() idempotencyKey: string | null,
+    @CallerOf() caller: Caller,
+    @Req() req: AdminRequest,
+    @Res({ passthrough: true }) res: ServerResponse,
+  ): Promise<unknown> {
+    const call = { caller, idempotencyKey, path: pathOf(req), body };
+    return this.cancels.retry(call, p.cancellationId).then((answer) => reply(res, answer));
+  }
+}

@@ -1,0 +1,74 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/config';
+import { AdminError } from '../http/admin-error';
+import { type AdminRequest, adminContextOf } from '../http/admin-request';
+import { type AdminRole, ApiKeyVerifier, bearerToken, roleAllows } from './api-key';
+import { KeyRateLimiter } from './rate-limiter';
+
+/** The least role a route needs; routes without one need `operator` (fail closed). */
+export const RequiresRole = Reflector.createDecorator<AdminRole>();
+
+/** Bearer key → principal (401), then the key's rate limit (429), then the route's role (403). */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  private readonly logger = new Logger('AdminAuth');
+  private readonly verifier: ApiKeyVerifier;
+  private readonly limiter: KeyRateLimiter;
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.verifier = new ApiKeyVerifier(config.admin.apiKeys);
+    this.limiter = new KeyRateLimiter(config.admin.rateLimitPerMinute);
+    if (this.verifier.size === 0)
+      this.logger.warn('ADMIN_API_KEYS is empty: every admin request will be refused');
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<AdminRequest>();
+    const admin = adminContextOf(req);
+    const challenge = { 'www-authenticate': 'Bearer realm="admin"' };
+    const token = bearerToken(req.headers.authorization);
+    if (token === null) {
+      throw new AdminError(
+        401,
+        'unauthorized',
+        'send an API key as Authorization: Bearer <key>',
+        {},
+        challenge,
+      );
+    }
+    const principal = this.verifier.verify(token);
+    if (!principal) {
+      this.logger.warn(`admin request ${admin.requestId} refused: unknown API key`);
+      throw new AdminError(401, 'unauthorized', 'the API key is not valid', {}, challenge);
+    }
+    admin.principal = principal;
+    const rate = this.limiter.take(principal.id);
+    if (!rate.allowed) {
+      throw new AdminError(
+        429,
+        'too_many_requests',
+        'this API key is over its rate limit; retry later',
+        {},
+        {
+          'retry-after': String(rate.retryAfterSeconds),
+        },
+      );
+    }
+    const required =
+      this.reflector.getAllAndOverride(RequiresRole, [context.getHandler(), context.getClass()]) ??
+      'operator';
+    if (!roleAllows(principal.role, required)) {
+      throw new AdminError(
+        403,
+        'forbidden',
+        `this needs the ${required} role; the key '${principal.id}' is a ${principal.role}`,
+      );
+    }
+    return true;
+  }
+}
