@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { AdminController } from './admin.controller';
 import { AdminReadService } from './admin-read.service';
 import { AuditedWriteService } from './audited-write.service';
-import { CancellationPipeline } from './cancellation-pipeline';
+import { CancellationModule } from '../cancellation/cancellation.module';
 import { ManualCancellationService } from './manual-cancellation.service';
 
 // The guard (ApiKeyGuard) is not a provider: @UseGuards makes the one instance, which holds the rate limits.
 /** The operators' REST API under /admin/v1. HTTP only: no Kafka here; writes go through the cancellation pipeline. */
 @Module({
+  imports: [CancellationModule],
   controllers: [AdminController],
-  providers: [AdminReadService, AuditedWriteService, ManualCancellationService, CancellationPipeline],
+  providers: [AdminReadService, AuditedWriteService, ManualCancellationService],
 })
 export class AdminModule {}

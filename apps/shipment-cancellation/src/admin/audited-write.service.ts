@@ -6,7 +6,8 @@ import { type AdminAction, writeAudit } from './audit-log.writer';
 import type { Caller } from './http/admin-request';
 import { AdminError } from './http/admin-error';
 import { findStoredResponse, lockIdempotencyKey, requestHash, storeResponse } from './idempotency.store';
-import { CancellationPipeline } from './cancellation-pipeline';
+import { CarrierWorker } from '../cancellation/carrier-worker.service';
+import { OutboxWriter } from '../outbox/outbox.writer';
 import type { WriteBody } from './admin.schemas';
 
 export interface WriteRequest {
@@ -40,7 +41,8 @@ export class AuditedWriteService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly pipeline: CancellationPipeline,
+    private readonly outbox: OutboxWriter,
+    private readonly worker: CarrierWorker,
   ) {}
 
   async run(
@@ -97,8 +99,8 @@ export class AuditedWriteService {
       return { status: outcome.status, body, replayed: false };
     });
     const done = outcome as WriteOutcome | null;
-    if (done?.eventsAppended) this.pipeline.outbox.notifyCommitted();
-    if (done?.workDue) this.pipeline.worker.wake();
+    if (done?.eventsAppended) this.outbox.notifyCommitted();
+    if (done?.workDue) this.worker.wake();
     this.logger.log(
       `${request.action} ${request.target.type} ${request.target.id} by ${actor}: ${response.status}${response.replayed ? ' (replayed)' : ''}`,
       { requestId: caller.requestId, actor, idempotencyKey: key },

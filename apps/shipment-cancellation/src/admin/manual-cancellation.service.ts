@@ -8,7 +8,8 @@ import { reshipEligible } from '../cancellation/reship-rule';
 import type { WriteBody } from './admin.schemas';
 import { loadCancellations } from './admin-views';
 import { type AdminResponse, AuditedWriteService, type WriteOutcome } from './audited-write.service';
-import { CancellationPipeline } from './cancellation-pipeline';
+import { CancellationService } from '../cancellation/cancellation.service';
+import { OutboxWriter } from '../outbox/outbox.writer';
 import { errorBody } from './http/admin-error';
 import type { Caller } from './http/admin-request';
 
@@ -26,7 +27,8 @@ const orderLink = (orderId: string): string =>
 export class ManualCancellationService {
   constructor(
     private readonly writes: AuditedWriteService,
-    private readonly pipeline: CancellationPipeline,
+    private readonly cancellations: CancellationService,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   /** Cancels one shipment (`shipmentId`) or every active shipment of the order with the reship rule. */
@@ -73,8 +75,8 @@ export class ManualCancellationService {
       causationId: requestId,
       correlationId: requestId,
     };
-    const { results, events } = await this.pipeline.cancellations.request(manager, [command], now);
-    const appended = (await this.pipeline.outbox.append(manager, events)).length;
+    const { results, events } = await this.cancellations.request(manager, [command], now);
+    const appended = (await this.outbox.append(manager, events)).length;
     const [result] = results;
     switch (result?.kind) {
       case 'accepted': {
@@ -172,8 +174,9 @@ export class ManualCancellationService {
         await manager.query(
           `UPDATE shipment_cancellation
               SET state = 'pending', next_attempt_at = now(), failure_reason = NULL, requires_manual_action = false,
-                  -- A retry gets a fresh attempt budget; possibly_sent stays, so "already cancelled" still reconciles.
-                  attempts = 0,
+                  -- A fresh attempt budget (attempts keeps counting for the history); possibly_sent stays,
+                  -- so "already cancelled" after an earlier attempt of ours still reconciles as voided.
+                  attempts_before_retry = attempts,
                   completed_at = NULL, lease_until = NULL, updated_at = $2
             WHERE id = $1`,
           [cancellationId, now],

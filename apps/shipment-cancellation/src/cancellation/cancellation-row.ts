@@ -15,6 +15,8 @@ export interface CancellationRow {
   reshipEligible: boolean;
   possiblySent: boolean;
   attempts: number;
+  /** Attempts made before an operator's last retry; the retry budget counts from there. */
+  attemptsBeforeRetry: number;
   businessId: string | null;
   marketplaceId: string | null;
   trackingId: string | null;
@@ -33,7 +35,7 @@ export const CANCELLATION_ROW_COLUMNS = `
   sc.id, sc.request_id AS "requestId", sc.order_id AS "orderId", sc.shipment_id AS "shipmentId",
   sc.carrier, sc.carrier_shipment_id AS "carrierShipmentId", sc.seller_account AS "sellerAccount",
   sc.state, sc.operation, sc.reship_eligible AS "reshipEligible", sc.possibly_sent AS "possiblySent",
-  sc.attempts, s.business_id AS "businessId", s.marketplace_id AS "marketplaceId",
+  sc.attempts, sc.attempts_before_retry AS "attemptsBeforeRetry", s.business_id AS "businessId", s.marketplace_id AS "marketplaceId",
   s.tracking_id AS "trackingId", s.carrier_id AS "carrierId",
   s.label_cost_amount AS "labelCostAmount", s.label_cost_currency AS "labelCostCurrency",
   r.trigger, r.actor, r.causation_id AS "causationId", r.correlation_id AS "correlationId",

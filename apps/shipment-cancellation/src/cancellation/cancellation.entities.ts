@@ -46,6 +46,7 @@ export class ShipmentCancellationEntity {
   @Column('boolean', { name: 'reship_eligible' }) reshipEligible!: boolean;
   @Column('boolean', { name: 'possibly_sent' }) possiblySent!: boolean;
   @Column('int') attempts!: number;
+  @Column('int', { name: 'attempts_before_retry' }) attemptsBeforeRetry!: number;
   @Column('timestamptz', { name: 'next_attempt_at', nullable: true }) nextAttemptAt!: Date | null;
   @Column('timestamptz', { name: 'lease_until', nullable: true }) leaseUntil!: Date | null;
   @Column('text', { nullable: true }) outcome!: 'voided' | 'refund_pending' | 'already_cancelled' | null;

@@ -123,7 +123,8 @@ export class OutcomeApplier {
   private transitionFor(result: CarrierResult): Transition {
     if (result.operation === 'status') return afterFollowUp(result.status, this.policy);
     const { row } = result;
-    return afterCancel(result.outcome, { carrier: row.carrier, attempts: row.attempts, possiblySent: row.possiblySent }, this.policy);
+    const attempts = row.attempts - row.attemptsBeforeRetry;
+    return afterCancel(result.outcome, { carrier: row.carrier, attempts, possiblySent: row.possiblySent }, this.policy);
   }
 
   private updateFor(result: CarrierResult, t: Transition, now: Date): Update {

@@ -63,6 +63,8 @@ export class InitialSchema1795000000000 implements MigrationInterface {
         reship_eligible boolean NOT NULL,
         possibly_sent boolean NOT NULL DEFAULT false,
         attempts integer NOT NULL DEFAULT 0,
+        -- Attempts made before an operator's last retry: the retry budget counts from there.
+        attempts_before_retry integer NOT NULL DEFAULT 0,
         next_attempt_at timestamptz,
         lease_until timestamptz,
         outcome text CHECK (outcome IN ('voided', 'refund_pending', 'already_cancelled')),
