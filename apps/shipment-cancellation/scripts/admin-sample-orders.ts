@@ -1,5 +1,5 @@
 // Buys labels for three fresh orders at the carrier sandbox and tells the service (ShipmentPurchased), without
-// cancelling anything, so the admin API's curl examples (src/admin/OPERATING.md) have orders to act on:
+// cancelling anything, so the admin API's curl examples (the README, Operating the service) have orders to act on:
 //   eval "$(SWC_NODE_PROJECT=apps/shipment-cancellation/tsconfig.json \
 //     node -r @swc-node/register apps/shipment-cancellation/scripts/admin-sample-orders.ts)"
 // Prints shell assignments (ORDER, SHIPMENT, SINGLE_ORDER, LATE_ORDER) on stdout; progress goes to stderr.
