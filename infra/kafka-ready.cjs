@@ -14,7 +14,11 @@ const kafka = new Kafka({
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic: 'oms.infra.ready', numPartitions: 1 }], waitForLeaders: true, timeout: 5000 });
+    await admin.createTopics({
+      topics: [{ topic: 'oms.infra.ready', numPartitions: 1 }],
+      waitForLeaders: true,
+      timeout: 5000,
+    });
   } finally {
     await admin.disconnect();
   }

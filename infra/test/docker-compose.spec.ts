@@ -50,8 +50,12 @@ describe('docker-compose.yml against the local setup (infra/versions.env)', () =
   it('publishes the same ports as the local scripts, on loopback only', () => {
     expect(publishedPorts('kafka')).toEqual([`${versions['KAFKA_PORT']}:9092`]);
     expect(publishedPorts('postgres')).toEqual([`${versions['POSTGRES_PORT']}:5432`]);
-    expect(publishedPorts('shipment-cancellation')).toEqual([`${versions['HTTP_PORT']}:${versions['HTTP_PORT']}`]);
-    expect(publishedPorts('carrier-sandbox')).toEqual([`${versions['SANDBOX_PORT']}:${versions['SANDBOX_PORT']}`]);
+    expect(publishedPorts('shipment-cancellation')).toEqual([
+      `${versions['HTTP_PORT']}:${versions['HTTP_PORT']}`,
+    ]);
+    expect(publishedPorts('carrier-sandbox')).toEqual([
+      `${versions['SANDBOX_PORT']}:${versions['SANDBOX_PORT']}`,
+    ]);
     for (const mappings of Object.values(compose.services).map((s) => s.ports ?? [])) {
       for (const mapping of mappings) expect(mapping.startsWith('127.0.0.1:')).toBe(true);
     }
@@ -59,7 +63,10 @@ describe('docker-compose.yml against the local setup (infra/versions.env)', () =
 
   it('gives every service a healthcheck and keeps state in named volumes', () => {
     for (const [name, svc] of Object.entries(compose.services)) {
-      expect({ name, healthcheck: Array.isArray(svc.healthcheck?.test) }).toEqual({ name, healthcheck: true });
+      expect({ name, healthcheck: Array.isArray(svc.healthcheck?.test) }).toEqual({
+        name,
+        healthcheck: true,
+      });
     }
     expect(Object.keys(compose.volumes).sort()).toEqual(['kafka-data', 'postgres-data']);
     expect(service('kafka').volumes?.[0]).toMatch(/^kafka-data:/);

@@ -11,7 +11,9 @@ process.stdin.on('end', async () => {
   for (const { filePath, code } of JSON.parse(input)) {
     const [result] = await eslint.lintText(code, { filePath });
     out.push(
-      (result?.messages ?? []).filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message),
+      (result?.messages ?? [])
+        .filter((m) => m.ruleId === '@nx/enforce-module-boundaries')
+        .map((m) => m.message),
     );
   }
   process.stdout.write(JSON.stringify(out));

@@ -3,7 +3,10 @@ import path from 'node:path';
 import { repoRoot } from './workspace';
 
 const probes = {
-  appImportsLib: ['apps/shipment-cancellation/src/probe.ts', "import { Topics } from '@oms/events';\nexport const t = Topics;\n"],
+  appImportsLib: [
+    'apps/shipment-cancellation/src/probe.ts',
+    "import { Topics } from '@oms/events';\nexport const t = Topics;\n",
+  ],
   libImportsApp: [
     'libs/events/src/probe.ts',
     "import * as app from '../../../apps/shipment-cancellation/src/main';\nexport const a = app;\n",
@@ -16,9 +19,15 @@ const probes = {
     'apps/shipment-cancellation/src/probe.ts',
     "import * as sandbox from '../../carrier-sandbox/src/main';\nexport const s = sandbox;\n",
   ],
-  eventsImportsNest: ['libs/events/src/probe.ts', "import * as x from '@nestjs/common';\nexport const y = x;\n"],
+  eventsImportsNest: [
+    'libs/events/src/probe.ts',
+    "import * as x from '@nestjs/common';\nexport const y = x;\n",
+  ],
   eventsImportsKafka: ['libs/events/src/probe.ts', "import * as x from 'kafkajs';\nexport const y = x;\n"],
-  carrierImportsTypeorm: ['libs/carrier-cancel/src/probe.ts', "import * as x from 'typeorm';\nexport const y = x;\n"],
+  carrierImportsTypeorm: [
+    'libs/carrier-cancel/src/probe.ts',
+    "import * as x from 'typeorm';\nexport const y = x;\n",
+  ],
 } as const;
 
 type ProbeName = keyof typeof probes;
@@ -26,7 +35,10 @@ type ProbeName = keyof typeof probes;
 // One ESLint run for all snippets (a child process: see lint-probe.cjs for why).
 function lintProbes(): Record<ProbeName, string[]> {
   const names = Object.keys(probes) as ProbeName[];
-  const input = names.map((name) => ({ filePath: path.join(repoRoot, probes[name][0]), code: probes[name][1] }));
+  const input = names.map((name) => ({
+    filePath: path.join(repoRoot, probes[name][0]),
+    code: probes[name][1],
+  }));
   const output = execFileSync(process.execPath, [path.join(__dirname, 'lint-probe.cjs')], {
     cwd: repoRoot,
     input: JSON.stringify(input),

@@ -34,7 +34,16 @@ interface SandboxShipment {
 const config = loadConfig();
 const sandboxUrl = process.env['CARRIER_BASE_URL'] ?? config.carrier.mwsBridge;
 const tag = randomUUID().slice(0, 4).toUpperCase();
-const c = process.stdout.isTTY ? { dim: '\x1b[2m', bold: '\x1b[1m', green: '\x1b[32m', yellow: '\x1b[33m', red: '\x1b[31m', off: '\x1b[0m' } : { dim: '', bold: '', green: '', yellow: '', red: '', off: '' };
+const c = process.stdout.isTTY
+  ? {
+      dim: '\x1b[2m',
+      bold: '\x1b[1m',
+      green: '\x1b[32m',
+      yellow: '\x1b[33m',
+      red: '\x1b[31m',
+      off: '\x1b[0m',
+    }
+  : { dim: '', bold: '', green: '', yellow: '', red: '', off: '' };
 
 async function sandbox<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${sandboxUrl}/__sandbox/${path}`, {
@@ -42,9 +51,12 @@ async function sandbox<T>(method: string, path: string, body?: unknown): Promise
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   }).catch(() => {
-    throw new Error(`the carrier sandbox does not answer at ${sandboxUrl}: start the stack with 'npm start' first`);
+    throw new Error(
+      `the carrier sandbox does not answer at ${sandboxUrl}: start the stack with 'npm start' first`,
+    );
   });
-  if (!response.ok) throw new Error(`sandbox ${method} ${path} answered ${response.status}: ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`sandbox ${method} ${path} answered ${response.status}: ${await response.text()}`);
   const json = (await response.json()) as T | { shipments: T };
   return (typeof json === 'object' && json !== null && 'shipments' in json ? json.shipments : json) as T;
 }
@@ -76,8 +88,11 @@ function describe(event: AnyEvent): string {
 }
 
 async function main(): Promise<void> {
-  const dataset = (await sandbox<SandboxShipment[]>('GET', 'shipments')).filter((s) => s.orderId.startsWith('DEMO-ORD-') && !s.orderId.includes('-RUN'));
-  if (dataset.length === 0) throw new Error('the sandbox has no demo dataset: start it with SANDBOX_SEED_DEMO=true (npm start does)');
+  const dataset = (await sandbox<SandboxShipment[]>('GET', 'shipments')).filter(
+    (s) => s.orderId.startsWith('DEMO-ORD-') && !s.orderId.includes('-RUN'),
+  );
+  if (dataset.length === 0)
+    throw new Error('the sandbox has no demo dataset: start it with SANDBOX_SEED_DEMO=true (npm start does)');
   const copies = await sandbox<SandboxShipment[]>(
     'POST',
     'shipments',
@@ -87,13 +102,22 @@ async function main(): Promise<void> {
     }),
   );
   const orders = [...new Set(copies.map((s) => s.orderId))].sort();
-  console.log(`${c.bold}demo run ${tag}${c.off}: ${orders.length} orders, ${copies.length} shipments (one and several per order, some past their window)\n`);
+  console.log(
+    `${c.bold}demo run ${tag}${c.off}: ${orders.length} orders, ${copies.length} shipments (one and several per order, some past their window)\n`,
+  );
 
-  const kafka = new Kafka({ clientId: 'oms-demo', brokers: config.kafka.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'oms-demo',
+    brokers: config.kafka.brokers,
+    logLevel: logLevel.NOTHING,
+  });
   const consumer = kafka.consumer({ groupId: `oms-demo-${tag}` });
   await consumer.connect();
   const t = config.topics;
-  await consumer.subscribe({ topics: [t.shipmentCancelled, t.manualReshipRequired, t.shipmentCancellationFailed], fromBeginning: false });
+  await consumer.subscribe({
+    topics: [t.shipmentCancelled, t.manualReshipRequired, t.shipmentCancellationFailed],
+    fromBeginning: false,
+  });
   const seen = new Map<string, number>();
   let last = Date.now();
   await consumer.run({
@@ -127,7 +151,10 @@ async function main(): Promise<void> {
       purchasedAt: s.purchasedAt,
       cancelWindowEndsAt: s.cancelWindowEndsAt,
     };
-    return { key: s.orderId, value: JSON.stringify(createEvent(EventTypes.shipmentPurchased, data, { source: '/oms/demo' })) };
+    return {
+      key: s.orderId,
+      value: JSON.stringify(createEvent(EventTypes.shipmentPurchased, data, { source: '/oms/demo' })),
+    };
   });
   await producer.send({ topic: t.shipmentPurchased, acks: -1, messages: purchased });
   console.log(`${c.dim}published ${purchased.length} ShipmentPurchased; cancelling the orders…${c.off}\n`);
@@ -138,7 +165,17 @@ async function main(): Promise<void> {
     messages: orders.map((orderId) => ({
       key: orderId,
       value: JSON.stringify(
-        createEvent(EventTypes.orderCancelled, { schemaVersion: 1, orderId, reason: 'customer_request', cancelledAt: new Date().toISOString(), requestedBy: 'demo' }, { source: '/oms/demo' }),
+        createEvent(
+          EventTypes.orderCancelled,
+          {
+            schemaVersion: 1,
+            orderId,
+            reason: 'customer_request',
+            cancelledAt: new Date().toISOString(),
+            requestedBy: 'demo',
+          },
+          { source: '/oms/demo' },
+        ),
       ),
     })),
   });
@@ -147,7 +184,9 @@ async function main(): Promise<void> {
   last = Date.now();
   while (Date.now() - last < 8_000) await new Promise((resolve) => setTimeout(resolve, 250));
   const silent = orders.filter((o) => !seen.has(o));
-  console.log(`\n${seen.size} orders produced events${silent.length ? `; no events for ${silent.join(', ')} (orders whose shipments were all inactive already publish nothing)` : ''}.`);
+  console.log(
+    `\n${seen.size} orders produced events${silent.length ? `; no events for ${silent.join(', ')} (orders whose shipments were all inactive already publish nothing)` : ''}.`,
+  );
   await producer.disconnect();
   await consumer.disconnect();
 }

@@ -26,7 +26,10 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         MetricsModule,
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), migrationsRun: config.runMigrations }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(config.databaseUrl),
+          migrationsRun: config.runMigrations,
+        }),
         CarrierModule,
         CancellationModule,
         AdminModule,

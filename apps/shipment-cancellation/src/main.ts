@@ -38,6 +38,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(JSON.stringify({ time: new Date().toISOString(), level: 'fatal', msg: (error as Error).message }));
+  console.error(
+    JSON.stringify({ time: new Date().toISOString(), level: 'fatal', msg: (error as Error).message }),
+  );
   process.exit(1);
 });

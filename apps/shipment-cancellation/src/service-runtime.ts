@@ -21,7 +21,10 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export async function startService(config: AppConfig, options: { logger?: JsonLogger } = {}): Promise<RunningService> {
+export async function startService(
+  config: AppConfig,
+  options: { logger?: JsonLogger } = {},
+): Promise<RunningService> {
   const logger = options.logger ?? new JsonLogger(config.logLevel);
   const app = await NestFactory.create(AppModule.forRoot(config), { logger, bufferLogs: false });
   // No enableShutdownHooks: stop() below runs the shutdown in the order our guarantees need, once.

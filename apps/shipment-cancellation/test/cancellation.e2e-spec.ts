@@ -2,7 +2,12 @@
 // and the carrier sandbox.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { EventTypes, type ManualReshipRequired, type ShipmentCancellationFailed, type ShipmentCancelled } from '@oms/events';
+import {
+  EventTypes,
+  type ManualReshipRequired,
+  type ShipmentCancellationFailed,
+  type ShipmentCancelled,
+} from '@oms/events';
 import { createDataSource } from '../src/database/data-source';
 import type { AppConfig } from '../src/config/config';
 import type { RunningService } from '../src/service-runtime';
@@ -13,11 +18,17 @@ import { orderCancelled, projected, purchase, purchasedEvent } from './support/s
 import { startTestService, testConfig } from './support/service';
 
 const cancelledOf = (outputs: Collected[]) =>
-  outputs.filter((o) => o.event.type === EventTypes.shipmentCancelled).map((o) => o.event.data as ShipmentCancelled);
+  outputs
+    .filter((o) => o.event.type === EventTypes.shipmentCancelled)
+    .map((o) => o.event.data as ShipmentCancelled);
 const failedOf = (outputs: Collected[]) =>
-  outputs.filter((o) => o.event.type === EventTypes.shipmentCancellationFailed).map((o) => o.event.data as ShipmentCancellationFailed);
+  outputs
+    .filter((o) => o.event.type === EventTypes.shipmentCancellationFailed)
+    .map((o) => o.event.data as ShipmentCancellationFailed);
 const reshipOf = (outputs: Collected[]) =>
-  outputs.filter((o) => o.event.type === EventTypes.manualReshipRequired).map((o) => o.event.data as ManualReshipRequired);
+  outputs
+    .filter((o) => o.event.type === EventTypes.manualReshipRequired)
+    .map((o) => o.event.data as ManualReshipRequired);
 
 describe('shipment cancellation, end to end', () => {
   let sandbox: SandboxProcess;
@@ -61,7 +72,11 @@ describe('shipment cancellation, end to end', () => {
       reshipEligible: true,
       trigger: 'order_event',
       causationId: input.id,
-      labelRefund: { amount: shipment?.event.labelCost.amount, currency: shipment?.event.labelCost.currency, status: 'applied' },
+      labelRefund: {
+        amount: shipment?.event.labelCost.amount,
+        currency: shipment?.event.labelCost.currency,
+        status: 'applied',
+      },
       carrier: { api: 'amazon-shipping-v2', carrierShipmentId: shipment?.seeded.carrierShipmentId },
     });
     expect(cancelled?.carrier.requestId).toEqual(expect.any(String));
@@ -71,17 +86,30 @@ describe('shipment cancellation, end to end', () => {
 
   it('cancels every shipment of a multi-shipment order and asks a person to reship, once', async () => {
     const orderId = order();
-    const shipments = await purchase(env(), orderId, [{ api: 'amazon-shipping-v2' }, { api: 'amazon-mfn-mws' }, { api: 'amazon-shipping-v2' }]);
+    const shipments = await purchase(env(), orderId, [
+      { api: 'amazon-shipping-v2' },
+      { api: 'amazon-mfn-mws' },
+      { api: 'amazon-shipping-v2' },
+    ]);
     await kafka.publish(EventTypes.orderCancelled, orderCancelled(orderId));
 
-    const outputs = await kafka.waitForOrder(orderId, (o) => reshipOf(o).length === 1 && cancelledOf(o).length === 3);
+    const outputs = await kafka.waitForOrder(
+      orderId,
+      (o) => reshipOf(o).length === 1 && cancelledOf(o).length === 3,
+    );
     expect(cancelledOf(outputs).map((c) => c.reshipEligible)).toEqual([false, false, false]);
-    expect(new Set(cancelledOf(outputs).map((c) => c.shipmentId))).toEqual(new Set(shipments.map((s) => s.event.shipmentId)));
+    expect(new Set(cancelledOf(outputs).map((c) => c.shipmentId))).toEqual(
+      new Set(shipments.map((s) => s.event.shipmentId)),
+    );
     const [reship] = reshipOf(outputs);
     expect(reship).toMatchObject({ orderId, reason: 'multiple_shipments', shipmentCount: 3 });
-    expect(reship?.shipments.map((s) => s.shipmentId).sort()).toEqual(shipments.map((s) => s.event.shipmentId).sort());
+    expect(reship?.shipments.map((s) => s.shipmentId).sort()).toEqual(
+      shipments.map((s) => s.event.shipmentId).sort(),
+    );
     // The reship notice is written once every shipment has its outcome (topics differ, so compare times).
-    const reshipTime = Date.parse(outputs.find((o) => o.event.type === EventTypes.manualReshipRequired)?.event.time ?? '');
+    const reshipTime = Date.parse(
+      outputs.find((o) => o.event.type === EventTypes.manualReshipRequired)?.event.time ?? '',
+    );
     for (const c of outputs.filter((o) => o.event.type === EventTypes.shipmentCancelled)) {
       expect(Date.parse(c.event.time)).toBeLessThanOrEqual(reshipTime);
     }
@@ -98,7 +126,10 @@ describe('shipment cancellation, end to end', () => {
       return row;
     });
     expect(request).toEqual({ rule: 'no_shipments', status: 'completed', causationId: input.id });
-    const [inbox]: Array<{ result: string }> = await db.query(`SELECT result FROM inbox_message WHERE message_id = $1`, [input.id]);
+    const [inbox]: Array<{ result: string }> = await db.query(
+      `SELECT result FROM inbox_message WHERE message_id = $1`,
+      [input.id],
+    );
     expect(inbox?.result).toBe('processed');
     expect(kafka.forOrder(orderId)).toEqual([]);
   });
@@ -113,16 +144,20 @@ describe('shipment cancellation, end to end', () => {
 
     await kafka.waitForOrder(orderId, (o) => cancelledOf(o).length === 1);
     await waitFor('all three inputs in the inbox', async () => {
-      const rows: Array<{ result: string }> = await db.query(`SELECT result FROM inbox_message WHERE order_id = $1 AND event_type = $2 ORDER BY result`, [
-        orderId,
-        EventTypes.orderCancelled,
-      ]);
+      const rows: Array<{ result: string }> = await db.query(
+        `SELECT result FROM inbox_message WHERE order_id = $1 AND event_type = $2 ORDER BY result`,
+        [orderId, EventTypes.orderCancelled],
+      );
       return rows.length === 2 ? rows.map((r) => r.result) : undefined;
     }).then((results) => expect(results).toEqual(['duplicate_order', 'processed']));
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(cancelledOf(kafka.forOrder(orderId))).toHaveLength(1);
     const counters = await sandbox.counters();
-    expect((counters.stateChangingCancels as unknown as { perShipment: Record<string, number> }).perShipment[shipment?.seeded.carrierShipmentId as string]).toBe(1);
+    expect(
+      (counters.stateChangingCancels as unknown as { perShipment: Record<string, number> }).perShipment[
+        shipment?.seeded.carrierShipmentId as string
+      ],
+    ).toBe(1);
   });
 
   it('dead-letters a poison message with the reason and keeps processing the partition', async () => {
@@ -130,21 +165,46 @@ describe('shipment cancellation, end to end', () => {
     await kafka.publishRaw(config.topics.orderCancelled, poisonKey, '{"not": "a cloud event"');
     const orderId = order();
     await purchase(env(), orderId, [{ api: 'amazon-shipping-v2' }]);
-    await kafka.publishRaw(config.topics.orderCancelled, poisonKey, JSON.stringify({ specversion: '1.0', id: randomUUID(), type: EventTypes.orderCancelled, source: '/x', time: new Date().toISOString(), datacontenttype: 'application/json', data: { schemaVersion: 1 } }));
+    await kafka.publishRaw(
+      config.topics.orderCancelled,
+      poisonKey,
+      JSON.stringify({
+        specversion: '1.0',
+        id: randomUUID(),
+        type: EventTypes.orderCancelled,
+        source: '/x',
+        time: new Date().toISOString(),
+        datacontenttype: 'application/json',
+        data: { schemaVersion: 1 },
+      }),
+    );
     await kafka.publish(EventTypes.orderCancelled, orderCancelled(orderId));
 
     await kafka.waitForOrder(orderId, (o) => cancelledOf(o).length === 1);
     const dead = await kafka.waitForOrder(poisonKey, (o) => o.length === 2);
     expect(dead.map((d) => d.topic)).toEqual([config.topics.deadLetter, config.topics.deadLetter]);
-    const records = dead.map((d) => d.event.data as { error: { kind: string; message: string }; payload: { utf8: string }; source: { topic: string } });
-    expect(records[0]).toMatchObject({ error: { kind: 'not_json' }, payload: { utf8: '{"not": "a cloud event"' }, source: { topic: config.topics.orderCancelled } });
+    const records = dead.map(
+      (d) =>
+        d.event.data as {
+          error: { kind: string; message: string };
+          payload: { utf8: string };
+          source: { topic: string };
+        },
+    );
+    expect(records[0]).toMatchObject({
+      error: { kind: 'not_json' },
+      payload: { utf8: '{"not": "a cloud event"' },
+      source: { topic: config.topics.orderCancelled },
+    });
     expect(records[1]?.error.kind).toBe('schema_invalid');
     expect(records[1]?.error.message).toContain('data/orderId');
   });
 
   it('fails a cancel past the carrier window, saying why and that a person must act', async () => {
     const orderId = order();
-    await purchase(env(), orderId, [{ api: 'amazon-mfn-mws', cancelWindowEndsAt: new Date(Date.now() - 60_000).toISOString() }]);
+    await purchase(env(), orderId, [
+      { api: 'amazon-mfn-mws', cancelWindowEndsAt: new Date(Date.now() - 60_000).toISOString() },
+    ]);
     await kafka.publish(EventTypes.orderCancelled, orderCancelled(orderId));
     const outputs = await kafka.waitForOrder(orderId, (o) => failedOf(o).length === 1);
     expect(failedOf(outputs)[0]).toMatchObject({
@@ -159,7 +219,11 @@ describe('shipment cancellation, end to end', () => {
   it('rides out carrier 429s and 500s and still cancels exactly once', async () => {
     const orderId = order();
     const [shipment] = await purchase(env(), orderId, [{ api: 'amazon-shipping-v2' }]);
-    await sandbox.setFaults({ seed: 7, apis: ['amazon-shipping-v2'], errorRates: { '429': 0.5, '500': 0.5 } });
+    await sandbox.setFaults({
+      seed: 7,
+      apis: ['amazon-shipping-v2'],
+      errorRates: { '429': 0.5, '500': 0.5 },
+    });
     await kafka.publish(EventTypes.orderCancelled, orderCancelled(orderId));
     await waitFor('a failed carrier attempt', async () => {
       const [row]: Array<{ n: number }> = await db.query(
@@ -173,7 +237,11 @@ describe('shipment cancellation, end to end', () => {
     const outputs = await kafka.waitForOrder(orderId, (o) => cancelledOf(o).length === 1, 60_000);
     expect(cancelledOf(outputs)[0]).toMatchObject({ outcome: 'voided', final: true });
     const counters = await sandbox.counters();
-    expect((counters.stateChangingCancels as unknown as { perShipment: Record<string, number> }).perShipment[shipment?.seeded.carrierShipmentId as string]).toBe(1);
+    expect(
+      (counters.stateChangingCancels as unknown as { perShipment: Record<string, number> }).perShipment[
+        shipment?.seeded.carrierShipmentId as string
+      ],
+    ).toBe(1);
   });
 
   it('reconciles an unknown outcome (the carrier acted, the answer was lost) as one voided shipment', async () => {
@@ -182,15 +250,29 @@ describe('shipment cancellation, end to end', () => {
     await sandbox.setFaults({ seed: 1, apis: ['amazon-shipping-v2'], dropAfterActRate: 1 });
     await kafka.publish(EventTypes.orderCancelled, orderCancelled(orderId));
     await waitFor('an unknown outcome', async () => {
-      const [row]: Array<{ state: string }> = await db.query(`SELECT state FROM shipment_cancellation WHERE order_id = $1`, [orderId]);
+      const [row]: Array<{ state: string }> = await db.query(
+        `SELECT state FROM shipment_cancellation WHERE order_id = $1`,
+        [orderId],
+      );
       return row?.state === 'unknown' ? true : undefined;
     });
     await sandbox.setFaults({ dropAfterActRate: 0 });
-    await db.query(`UPDATE shipment_cancellation SET next_attempt_at = now() WHERE order_id = $1 AND state = 'unknown'`, [orderId]);
+    await db.query(
+      `UPDATE shipment_cancellation SET next_attempt_at = now() WHERE order_id = $1 AND state = 'unknown'`,
+      [orderId],
+    );
     const outputs = await kafka.waitForOrder(orderId, (o) => cancelledOf(o).length === 1, 60_000);
-    expect(cancelledOf(outputs)[0]).toMatchObject({ outcome: 'voided', final: true, labelRefund: { status: 'applied' } });
+    expect(cancelledOf(outputs)[0]).toMatchObject({
+      outcome: 'voided',
+      final: true,
+      labelRefund: { status: 'applied' },
+    });
     const counters = await sandbox.counters();
-    expect((counters.stateChangingCancels as unknown as { perShipment: Record<string, number> }).perShipment[shipment?.seeded.carrierShipmentId as string]).toBe(1);
+    expect(
+      (counters.stateChangingCancels as unknown as { perShipment: Record<string, number> }).perShipment[
+        shipment?.seeded.carrierShipmentId as string
+      ],
+    ).toBe(1);
   });
 
   it.each([
@@ -206,11 +288,23 @@ describe('shipment cancellation, end to end', () => {
       60_000,
     );
     const [pending] = cancelledOf(outputs);
-    expect(pending).toMatchObject({ outcome: 'refund_pending', final: false, reshipEligible: true, labelRefund: { status: 'pending' } });
+    expect(pending).toMatchObject({
+      outcome: 'refund_pending',
+      final: false,
+      reshipEligible: true,
+      labelRefund: { status: 'pending' },
+    });
     if (expected === 'voided') {
-      expect(cancelledOf(outputs)[1]).toMatchObject({ outcome: 'voided', final: true, labelRefund: { status: 'applied' } });
+      expect(cancelledOf(outputs)[1]).toMatchObject({
+        outcome: 'voided',
+        final: true,
+        labelRefund: { status: 'applied' },
+      });
     } else {
-      expect(failedOf(outputs)[0]).toMatchObject({ reason: 'refund_rejected', labelRefund: { status: 'rejected' } });
+      expect(failedOf(outputs)[0]).toMatchObject({
+        reason: 'refund_rejected',
+        labelRefund: { status: 'rejected' },
+      });
     }
   });
 
@@ -219,12 +313,19 @@ describe('shipment cancellation, end to end', () => {
     const [shipment] = await purchase(env(), orderId, [{ api: 'amazon-shipping-v2' }], false);
     await kafka.publish(EventTypes.orderCancelled, orderCancelled(orderId));
     await waitFor('the order-level request', async () => {
-      const [row]: Array<{ rule: string }> = await db.query(`SELECT rule FROM cancellation_request WHERE order_id = $1`, [orderId]);
+      const [row]: Array<{ rule: string }> = await db.query(
+        `SELECT rule FROM cancellation_request WHERE order_id = $1`,
+        [orderId],
+      );
       return row?.rule === 'no_shipments' ? true : undefined;
     });
     await kafka.publish(EventTypes.shipmentPurchased, purchasedEvent(orderId, 0, shipment?.seeded as never));
     await projected(db, orderId, 1);
     const outputs = await kafka.waitForOrder(orderId, (o) => cancelledOf(o).length === 1);
-    expect(cancelledOf(outputs)[0]).toMatchObject({ outcome: 'voided', reshipEligible: true, shipmentId: `${orderId}-s1` });
+    expect(cancelledOf(outputs)[0]).toMatchObject({
+      outcome: 'voided',
+      reshipEligible: true,
+      shipmentId: `${orderId}-s1`,
+    });
   });
 });

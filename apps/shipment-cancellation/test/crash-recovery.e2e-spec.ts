@@ -23,7 +23,11 @@ describe('crash recovery', () => {
 
   beforeAll(async () => {
     sandbox = await SandboxProcess.start();
-    env = testEnv(sandbox.url, { LOG_LEVEL: 'error', CARRIER_ATTEMPT_TIMEOUT_MS: '1000', WORKER_LEASE_MS: '2000' });
+    env = testEnv(sandbox.url, {
+      LOG_LEVEL: 'error',
+      CARRIER_ATTEMPT_TIMEOUT_MS: '1000',
+      WORKER_LEASE_MS: '2000',
+    });
     const config = loadConfig(env);
     kafka = new TestKafka(config);
     await kafka.start();
@@ -49,18 +53,25 @@ describe('crash recovery', () => {
     await sandbox.setFaults({ seed: 3, latency: { uniform: { min: 50, max: 300 } } });
     for (const orderId of orders) await kafka.publish(EventTypes.orderCancelled, orderCancelled(orderId));
 
-    const cancelledCount = () => kafka.received.filter((r) => r.event.type === EventTypes.shipmentCancelled).length;
+    const cancelledCount = () =>
+      kafka.received.filter((r) => r.event.type === EventTypes.shipmentCancelled).length;
     await waitFor('some outcomes before the kill', () => (cancelledCount() >= 5 ? true : undefined), 60_000);
     await services[0]?.kill();
     expect(cancelledCount()).toBeLessThan(ORDERS);
 
     services.push(await ServiceProcess.start(env));
-    await waitFor('every order to have its outcome', () => {
-      const done = new Set(
-        kafka.received.filter((r) => r.event.type === EventTypes.shipmentCancelled).map((r) => (r.event.data as ShipmentCancelled).shipmentId),
-      );
-      return done.size === ORDERS ? true : undefined;
-    }, 90_000);
+    await waitFor(
+      'every order to have its outcome',
+      () => {
+        const done = new Set(
+          kafka.received
+            .filter((r) => r.event.type === EventTypes.shipmentCancelled)
+            .map((r) => (r.event.data as ShipmentCancelled).shipmentId),
+        );
+        return done.size === ORDERS ? true : undefined;
+      },
+      90_000,
+    );
 
     const eventsPerShipment = new Map<string, Set<string>>();
     for (const r of kafka.received.filter((x) => x.event.type === EventTypes.shipmentCancelled)) {
@@ -68,7 +79,11 @@ describe('crash recovery', () => {
       eventsPerShipment.set(id, (eventsPerShipment.get(id) ?? new Set()).add(r.event.id));
     }
     expect([...eventsPerShipment.values()].map((ids) => ids.size)).toEqual(Array(ORDERS).fill(1));
-    const counters = (await sandbox.counters()) as unknown as { stateChangingCancels: { perShipment: Record<string, number> } };
-    expect([...shipments.values()].map((carrierId) => counters.stateChangingCancels.perShipment[carrierId])).toEqual(Array(ORDERS).fill(1));
+    const counters = (await sandbox.counters()) as unknown as {
+      stateChangingCancels: { perShipment: Record<string, number> };
+    };
+    expect(
+      [...shipments.values()].map((carrierId) => counters.stateChangingCancels.perShipment[carrierId]),
+    ).toEqual(Array(ORDERS).fill(1));
   });
 });

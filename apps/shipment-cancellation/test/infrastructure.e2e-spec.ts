@@ -9,7 +9,11 @@ import { recreateDatabase } from './support/database';
 
 describe('infrastructure', () => {
   it('round-trips a message through the Kafka broker (produce, group consume, commit)', async () => {
-    const kafka = new Kafka({ clientId: 'infra-test', brokers: [process.env['TEST_KAFKA_BROKERS'] as string], logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'infra-test',
+      brokers: [process.env['TEST_KAFKA_BROKERS'] as string],
+      logLevel: logLevel.NOTHING,
+    });
     const topic = `test.roundtrip.${randomUUID()}`;
     const admin = kafka.admin();
     await admin.connect();
@@ -28,7 +32,9 @@ describe('infrastructure', () => {
       void consumer.run({
         autoCommit: false,
         eachMessage: async ({ message, partition }) => {
-          await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+          await consumer.commitOffsets([
+            { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
+          ]);
           resolve({ key: String(message.key), value: String(message.value), offset: message.offset });
         },
       });
@@ -46,7 +52,9 @@ describe('infrastructure', () => {
   describe('PostgreSQL through TypeORM', () => {
     let dataSource: DataSource;
     beforeAll(async () => {
-      dataSource = await createDataSource(process.env['TEST_DATABASE_URL'] as string, { poolSize: 2 }).initialize();
+      dataSource = await createDataSource(process.env['TEST_DATABASE_URL'] as string, {
+        poolSize: 2,
+      }).initialize();
     });
     afterAll(() => dataSource.destroy());
 
@@ -57,9 +65,21 @@ describe('infrastructure', () => {
     it('writes and reads back a row', async () => {
       const eventId = randomUUID();
       const repo = dataSource.getRepository(OutboxEventEntity);
-      await repo.insert({ eventId, topic: 'test.topic', messageKey: 'order-1', eventType: 'test', payload: { hello: 'world' }, headers: {} });
+      await repo.insert({
+        eventId,
+        topic: 'test.topic',
+        messageKey: 'order-1',
+        eventType: 'test',
+        payload: { hello: 'world' },
+        headers: {},
+      });
       const row = await repo.findOneByOrFail({ eventId });
-      expect(row).toMatchObject({ eventId, topic: 'test.topic', payload: { hello: 'world' }, publishedAt: null });
+      expect(row).toMatchObject({
+        eventId,
+        topic: 'test.topic',
+        payload: { hello: 'world' },
+        publishedAt: null,
+      });
       await repo.delete({ eventId });
     });
   });

@@ -45,17 +45,24 @@ describe('scale-out', () => {
     expect(services.map((s) => s.app.get(InstanceRegistry).liveInstances)).toEqual([2, 2]);
 
     const orders = Array.from({ length: ORDERS }, () => `scale-${randomUUID().slice(0, 8)}`);
-    for (const orderId of orders) await purchase({ sandbox, kafka, db }, orderId, [{ api: 'amazon-mfn-mws' }]);
+    for (const orderId of orders)
+      await purchase({ sandbox, kafka, db }, orderId, [{ api: 'amazon-mfn-mws' }]);
     await sandbox.control('DELETE', 'counters');
     const started = Date.now();
     for (const orderId of orders) await kafka.publish(EventTypes.orderCancelled, orderCancelled(orderId));
 
-    await waitFor('every order cancelled', () => {
-      const done = new Set(
-        kafka.received.filter((r) => r.event.type === EventTypes.shipmentCancelled).map((r) => (r.event.data as ShipmentCancelled).orderId),
-      );
-      return orders.every((o) => done.has(o)) ? true : undefined;
-    }, 60_000);
+    await waitFor(
+      'every order cancelled',
+      () => {
+        const done = new Set(
+          kafka.received
+            .filter((r) => r.event.type === EventTypes.shipmentCancelled)
+            .map((r) => (r.event.data as ShipmentCancelled).orderId),
+        );
+        return orders.every((o) => done.has(o)) ? true : undefined;
+      },
+      60_000,
+    );
     const seconds = (Date.now() - started) / 1000;
 
     const counters = (await sandbox.counters()) as unknown as { throttled: { total: number } };

@@ -98,7 +98,14 @@ export interface ShipmentSummary {
 }
 
 export function manualReshipRequired(
-  request: { id: string; orderId: string; trigger: CancellationRow['trigger']; actor: string; causationId: string; correlationId: string },
+  request: {
+    id: string;
+    orderId: string;
+    trigger: CancellationRow['trigger'];
+    actor: string;
+    causationId: string;
+    correlationId: string;
+  },
   shipments: ShipmentSummary[],
   shipmentCount: number,
   at: Date,

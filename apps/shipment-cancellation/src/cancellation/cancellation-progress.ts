@@ -65,7 +65,12 @@ export class CancellationProgress {
           outcome: s.outcome,
           failureReason: s.failureReason,
         }));
-        const data = manualReshipRequired(request, summaries, Math.max(request.shipmentCount, own.length), now);
+        const data = manualReshipRequired(
+          request,
+          summaries,
+          Math.max(request.shipmentCount, own.length),
+          now,
+        );
         const eventId = randomUUID();
         events.push({ type: EventTypes.manualReshipRequired, data, key: request.orderId, id: eventId });
         assignments.push({ requestId: request.id, eventId });

@@ -18,22 +18,32 @@ export class CancellationConsumer {
   ) {}
 
   @EventPattern(Patterns.orderCancelled)
-  async onOrderCancelled(@Payload() messages: InboundMessage[], @Ctx() _context: BatchContext): Promise<void> {
-    await this.inbox.ingest<EventOf<typeof EventTypes.orderCancelled>>(messages, EventTypes.orderCancelled, async (manager, accepted, now) => {
-      const { results, events } = await this.cancellations.request(
-        manager,
-        accepted.map(({ event }) => ({
-          orderId: event.data.orderId,
-          trigger: 'order_event' as const,
-          actor: event.data.requestedBy ?? event.source,
-          reason: event.data.reason ?? null,
-          causationId: event.id,
-          correlationId: correlationIdOf(event),
-        })),
-        now,
-      );
-      return { results: results.map((r) => (r.kind === 'duplicate' ? 'duplicate_order' : 'processed')), events };
-    });
+  async onOrderCancelled(
+    @Payload() messages: InboundMessage[],
+    @Ctx() _context: BatchContext,
+  ): Promise<void> {
+    await this.inbox.ingest<EventOf<typeof EventTypes.orderCancelled>>(
+      messages,
+      EventTypes.orderCancelled,
+      async (manager, accepted, now) => {
+        const { results, events } = await this.cancellations.request(
+          manager,
+          accepted.map(({ event }) => ({
+            orderId: event.data.orderId,
+            trigger: 'order_event' as const,
+            actor: event.data.requestedBy ?? event.source,
+            reason: event.data.reason ?? null,
+            causationId: event.id,
+            correlationId: correlationIdOf(event),
+          })),
+          now,
+        );
+        return {
+          results: results.map((r) => (r.kind === 'duplicate' ? 'duplicate_order' : 'processed')),
+          events,
+        };
+      },
+    );
     this.worker.wake();
   }
 }

@@ -3,13 +3,7 @@ import type { CancelTrigger, CarrierApi, FailureReason } from '@oms/events';
 
 export type ReshipRule = 'single_shipment' | 'multiple_shipments' | 'no_shipments';
 export type CancellationState =
-  | 'pending'
-  | 'in_flight'
-  | 'unknown'
-  | 'refund_pending'
-  | 'voided'
-  | 'already_cancelled'
-  | 'failed';
+  'pending' | 'in_flight' | 'unknown' | 'refund_pending' | 'voided' | 'already_cancelled' | 'failed';
 export type RefundStatus = 'none' | 'pending' | 'applied' | 'rejected';
 
 /** One request to cancel an order (or one shipment of it), from an event or an operator. */

@@ -23,7 +23,13 @@ export interface CancelCommand {
 }
 
 export type CancelResult =
-  | { kind: 'accepted'; requestId: string; rule: ReshipRule; shipmentCount: number; cancellationIds: string[] }
+  | {
+      kind: 'accepted';
+      requestId: string;
+      rule: ReshipRule;
+      shipmentCount: number;
+      cancellationIds: string[];
+    }
   | { kind: 'duplicate'; requestId: string }
   | { kind: 'shipment_not_found' }
   | { kind: 'shipment_not_active'; requestId: string | null };
@@ -120,7 +126,16 @@ export class CancellationService {
         cancellationIds.push(id);
         target.cancellationRequestId = requestId;
         target.status = 'cancelling';
-        cancellations.push([id, requestId, target.orderId, target.id, target.carrier, target.carrierShipmentId, target.sellerAccount, reshipEligible(rule)]);
+        cancellations.push([
+          id,
+          requestId,
+          target.orderId,
+          target.id,
+          target.carrier,
+          target.carrierShipmentId,
+          target.sellerAccount,
+          reshipEligible(rule),
+        ]);
       }
       results.push({ kind: 'accepted', requestId, rule, shipmentCount: own.length, cancellationIds });
     }
@@ -152,7 +167,11 @@ async function insertRequests(manager: EntityManager, rows: unknown[][], now: Da
 }
 
 /** Inserts pending cancellations (due now) and marks their shipments as being cancelled. */
-export async function insertCancellations(manager: EntityManager, rows: unknown[][], now: Date): Promise<void> {
+export async function insertCancellations(
+  manager: EntityManager,
+  rows: unknown[][],
+  now: Date,
+): Promise<void> {
   if (rows.length === 0) return;
   await manager.query(
     `INSERT INTO shipment_cancellation

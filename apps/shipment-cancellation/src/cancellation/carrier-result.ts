@@ -4,4 +4,10 @@ import type { CancellationRow } from './cancellation-row';
 /** What one worker attempt produced, waiting to be applied to the database. */
 export type CarrierResult =
   | { row: CancellationRow; operation: 'cancel'; outcome: CancelOutcome; elapsedMs: number; finishedAt: Date }
-  | { row: CancellationRow; operation: 'status'; status: ShipmentStatusResult; elapsedMs: number; finishedAt: Date };
+  | {
+      row: CancellationRow;
+      operation: 'status';
+      status: ShipmentStatusResult;
+      elapsedMs: number;
+      finishedAt: Date;
+    };

@@ -105,11 +105,17 @@ export class OutcomeApplier {
           transition: transition.kind,
           state: update.state,
         };
-        if (transition.kind === 'failed') this.logger.warn(`cancellation failed: ${transition.reason}`, fields);
+        if (transition.kind === 'failed')
+          this.logger.warn(`cancellation failed: ${transition.reason}`, fields);
         else this.logger.debug(`cancellation ${update.state}`, fields);
         this.metrics.outcomes.inc({
           carrier: result.row.carrier,
-          outcome: transition.kind === 'cancelled' ? transition.outcome : transition.kind === 'failed' ? `failed:${transition.reason}` : `retry:${transition.state}`,
+          outcome:
+            transition.kind === 'cancelled'
+              ? transition.outcome
+              : transition.kind === 'failed'
+                ? `failed:${transition.reason}`
+                : `retry:${transition.state}`,
         });
       }
       await recordAttempts(manager, results);
@@ -124,7 +130,11 @@ export class OutcomeApplier {
     if (result.operation === 'status') return afterFollowUp(result.status, this.policy);
     const { row } = result;
     const attempts = row.attempts - row.attemptsBeforeRetry;
-    return afterCancel(result.outcome, { carrier: row.carrier, attempts, possiblySent: row.possiblySent }, this.policy);
+    return afterCancel(
+      result.outcome,
+      { carrier: row.carrier, attempts, possiblySent: row.possiblySent },
+      this.policy,
+    );
   }
 
   private updateFor(result: CarrierResult, t: Transition, now: Date): Update {
@@ -171,14 +181,26 @@ export class OutcomeApplier {
     }
   }
 
-  private eventFor(result: CarrierResult, t: Transition, answer: CarrierAnswer, now: Date): PendingEvent | null {
+  private eventFor(
+    result: CarrierResult,
+    t: Transition,
+    answer: CarrierAnswer,
+    now: Date,
+  ): PendingEvent | null {
     const key = result.row.orderId;
     if (t.kind === 'cancelled') {
       const data = shipmentCancelled(result.row, answer, t.outcome, t.final, t.refundStatus, now);
       return { type: EventTypes.shipmentCancelled, data, key };
     }
     if (t.kind === 'failed') {
-      const data = shipmentCancellationFailed(result.row, answer, t.reason, t.requiresManualAction, t.refundStatus, now);
+      const data = shipmentCancellationFailed(
+        result.row,
+        answer,
+        t.reason,
+        t.requiresManualAction,
+        t.refundStatus,
+        now,
+      );
       return { type: EventTypes.shipmentCancellationFailed, data, key };
     }
     return null;

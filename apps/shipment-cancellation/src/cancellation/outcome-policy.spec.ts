@@ -1,9 +1,26 @@
 import type { CancelOutcome } from '@oms/carrier-cancel';
-import { type AttemptContext, type RetryPolicy, afterCancel, afterFollowUp, backoffMs } from './outcome-policy';
+import {
+  type AttemptContext,
+  type RetryPolicy,
+  afterCancel,
+  afterFollowUp,
+  backoffMs,
+} from './outcome-policy';
 
-const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000, refundFollowUpMs: 30_000, random: () => 0.5 };
+const policy: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 1_000,
+  maxDelayMs: 60_000,
+  refundFollowUpMs: 30_000,
+  random: () => 0.5,
+};
 const base = { api: 'amazon-shipping-v2' as const, carrierShipmentId: 's-1', attempts: 1, elapsedMs: 10 };
-const ctx = (over: Partial<AttemptContext> = {}): AttemptContext => ({ carrier: 'amazon-shipping-v2', attempts: 1, possiblySent: false, ...over });
+const ctx = (over: Partial<AttemptContext> = {}): AttemptContext => ({
+  carrier: 'amazon-shipping-v2',
+  attempts: 1,
+  possiblySent: false,
+  ...over,
+});
 
 describe('afterCancel', () => {
   it('voided is a final cancellation with the label refund applied', () => {
@@ -25,7 +42,9 @@ describe('afterCancel', () => {
   });
 
   it('already cancelled after an attempt of ours that may have landed is that attempt succeeding', () => {
-    expect(afterCancel({ ...base, kind: 'already_cancelled' }, ctx({ possiblySent: true }), policy)).toMatchObject({
+    expect(
+      afterCancel({ ...base, kind: 'already_cancelled' }, ctx({ possiblySent: true }), policy),
+    ).toMatchObject({
       state: 'voided',
       outcome: 'voided',
       refundStatus: 'applied',
@@ -42,7 +61,9 @@ describe('afterCancel', () => {
       refundStatus: 'pending',
       followUpInMs: 30_000,
     });
-    expect(afterCancel({ ...pending, api: 'amazon-mfn-mws' }, ctx({ carrier: 'amazon-mfn-mws' }), policy)).toEqual({
+    expect(
+      afterCancel({ ...pending, api: 'amazon-mfn-mws' }, ctx({ carrier: 'amazon-mfn-mws' }), policy),
+    ).toEqual({
       kind: 'cancelled',
       state: 'refund_pending',
       outcome: 'refund_pending',
@@ -67,7 +88,9 @@ describe('afterCancel', () => {
   });
 
   it('broken credentials fail at once and need a person, never a retry loop', () => {
-    expect(afterCancel({ ...base, kind: 'needs_attention', problem: 'invalid_grant' }, ctx(), policy)).toMatchObject({
+    expect(
+      afterCancel({ ...base, kind: 'needs_attention', problem: 'invalid_grant' }, ctx(), policy),
+    ).toMatchObject({
       kind: 'failed',
       reason: 'credentials',
       requiresManualAction: true,
@@ -75,11 +98,13 @@ describe('afterCancel', () => {
   });
 
   it('an unknown outcome is retried (to reconcile), marked unknown', () => {
-    expect(afterCancel({ ...base, kind: 'unknown', cause: 'timeout' }, ctx({ attempts: 2 }), policy)).toEqual({
-      kind: 'retry',
-      state: 'unknown',
-      delayMs: 1_500,
-    });
+    expect(afterCancel({ ...base, kind: 'unknown', cause: 'timeout' }, ctx({ attempts: 2 }), policy)).toEqual(
+      {
+        kind: 'retry',
+        state: 'unknown',
+        delayMs: 1_500,
+      },
+    );
   });
 
   it('retry_later waits at least as long as the carrier asked', () => {
@@ -89,18 +114,22 @@ describe('afterCancel', () => {
   });
 
   it('gives up after the last attempt, asking for a person', () => {
-    expect(afterCancel({ ...base, kind: 'unknown', cause: 'timeout' }, ctx({ attempts: 5 }), policy)).toEqual({
-      kind: 'failed',
-      reason: 'retries_exhausted',
-      requiresManualAction: true,
-      refundStatus: 'none',
-    });
+    expect(afterCancel({ ...base, kind: 'unknown', cause: 'timeout' }, ctx({ attempts: 5 }), policy)).toEqual(
+      {
+        kind: 'failed',
+        reason: 'retries_exhausted',
+        requiresManualAction: true,
+        refundStatus: 'none',
+      },
+    );
   });
 });
 
 describe('afterFollowUp', () => {
   it('refund applied ends the cancellation as voided', () => {
-    expect(afterFollowUp({ kind: 'found', state: 'refund_applied', rawStatus: 'RefundApplied' }, policy)).toMatchObject({
+    expect(
+      afterFollowUp({ kind: 'found', state: 'refund_applied', rawStatus: 'RefundApplied' }, policy),
+    ).toMatchObject({
       kind: 'cancelled',
       outcome: 'voided',
       final: true,
@@ -109,7 +138,9 @@ describe('afterFollowUp', () => {
   });
 
   it('refund rejected fails it with the refund rejected', () => {
-    expect(afterFollowUp({ kind: 'found', state: 'refund_rejected', rawStatus: 'RefundRejected' }, policy)).toEqual({
+    expect(
+      afterFollowUp({ kind: 'found', state: 'refund_rejected', rawStatus: 'RefundRejected' }, policy),
+    ).toEqual({
       kind: 'failed',
       reason: 'refund_rejected',
       requiresManualAction: true,
@@ -118,7 +149,9 @@ describe('afterFollowUp', () => {
   });
 
   it('still pending, or an error reading it, asks again later', () => {
-    expect(afterFollowUp({ kind: 'found', state: 'refund_pending', rawStatus: 'RefundPending' }, policy)).toEqual({
+    expect(
+      afterFollowUp({ kind: 'found', state: 'refund_pending', rawStatus: 'RefundPending' }, policy),
+    ).toEqual({
       kind: 'retry',
       state: 'refund_pending',
       delayMs: 30_000,

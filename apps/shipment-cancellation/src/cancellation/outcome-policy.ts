@@ -55,7 +55,13 @@ export function afterCancel(outcome: CancelOutcome, ctx: AttemptContext, policy:
       // After an attempt of ours that may have landed, "already cancelled" is that attempt's success.
       return ctx.possiblySent
         ? { kind: 'cancelled', state: 'voided', outcome: 'voided', final: true, refundStatus: 'applied' }
-        : { kind: 'cancelled', state: 'already_cancelled', outcome: 'already_cancelled', final: true, refundStatus: 'none' };
+        : {
+            kind: 'cancelled',
+            state: 'already_cancelled',
+            outcome: 'already_cancelled',
+            final: true,
+            refundStatus: 'none',
+          };
     case 'refund_pending':
       return FOLLOW_UP_SUPPORTED[ctx.carrier]
         ? {
@@ -66,7 +72,13 @@ export function afterCancel(outcome: CancelOutcome, ctx: AttemptContext, policy:
             refundStatus: 'pending',
             followUpInMs: policy.refundFollowUpMs,
           }
-        : { kind: 'cancelled', state: 'refund_pending', outcome: 'refund_pending', final: true, refundStatus: 'pending' };
+        : {
+            kind: 'cancelled',
+            state: 'refund_pending',
+            outcome: 'refund_pending',
+            final: true,
+            refundStatus: 'pending',
+          };
     case 'rejected':
       return {
         kind: 'failed',
@@ -86,13 +98,24 @@ export function afterCancel(outcome: CancelOutcome, ctx: AttemptContext, policy:
 
 export function afterFollowUp(result: ShipmentStatusResult, policy: RetryPolicy): Transition {
   if (result.kind === 'unsupported') {
-    return { kind: 'cancelled', state: 'refund_pending', outcome: 'refund_pending', final: true, refundStatus: 'pending' };
+    return {
+      kind: 'cancelled',
+      state: 'refund_pending',
+      outcome: 'refund_pending',
+      final: true,
+      refundStatus: 'pending',
+    };
   }
   if (result.kind === 'found' && (result.state === 'refund_applied' || result.state === 'cancelled')) {
     return { kind: 'cancelled', state: 'voided', outcome: 'voided', final: true, refundStatus: 'applied' };
   }
   if (result.kind === 'found' && result.state === 'refund_rejected') {
-    return { kind: 'failed', reason: 'refund_rejected', requiresManualAction: true, refundStatus: 'rejected' };
+    return {
+      kind: 'failed',
+      reason: 'refund_rejected',
+      requiresManualAction: true,
+      refundStatus: 'rejected',
+    };
   }
   // Still pending, or the read failed: the refund is followed up until Amazon decides.
   return { kind: 'retry', state: 'refund_pending', delayMs: policy.refundFollowUpMs };

@@ -21,7 +21,10 @@ export function createCarrierClient(config: AppConfig, metrics?: MetricsService)
     rateLimits: carrier.rateLimits,
     retry: { attemptTimeoutMs: carrier.attemptTimeoutMs, deadlineMs: carrier.deadlineMs },
     onResponse: ({ api, operation, httpStatus, durationMs }) => {
-      metrics?.carrierResponses.observe({ carrier: api, operation, status: String(httpStatus) }, durationMs / 1000);
+      metrics?.carrierResponses.observe(
+        { carrier: api, operation, status: String(httpStatus) },
+        durationMs / 1000,
+      );
       if (httpStatus === 429) metrics?.throttled.inc({ carrier: api });
     },
     logger: {
@@ -35,7 +38,9 @@ export function createCarrierClient(config: AppConfig, metrics?: MetricsService)
 
 @Global()
 @Module({
-  providers: [{ provide: CARRIER_PORT, useFactory: createCarrierClient, inject: [APP_CONFIG, MetricsService] }],
+  providers: [
+    { provide: CARRIER_PORT, useFactory: createCarrierClient, inject: [APP_CONFIG, MetricsService] },
+  ],
   exports: [CARRIER_PORT],
 })
 export class CarrierModule implements OnApplicationShutdown {

@@ -13,7 +13,12 @@ describe('loadConfig', () => {
 
   it('reports every bad variable at once, one line each', () => {
     const attempt = () =>
-      loadConfig({ HTTP_PORT: 'eighty', KAFKA_BROKERS: 'nohost', LOG_LEVEL: 'loud', CARRIER_RATE_SHIPPING_V2: 'fast' });
+      loadConfig({
+        HTTP_PORT: 'eighty',
+        KAFKA_BROKERS: 'nohost',
+        LOG_LEVEL: 'loud',
+        CARRIER_RATE_SHIPPING_V2: 'fast',
+      });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
@@ -28,7 +33,10 @@ describe('loadConfig', () => {
   });
 
   it('parses rate limits and production endpoints', () => {
-    const config = loadConfig({ CARRIER_RATE_SHIPPING_V2: '5/s,burst 5', CARRIER_SHIPPING_V2_ENDPOINT: 'production' });
+    const config = loadConfig({
+      CARRIER_RATE_SHIPPING_V2: '5/s,burst 5',
+      CARRIER_SHIPPING_V2_ENDPOINT: 'production',
+    });
     expect(config.carrier.rateLimits['amazon-shipping-v2']).toEqual({ ratePerSecond: 5, burst: 5 });
     expect(config.carrier.shippingV2).toBe('production');
   });
@@ -36,7 +44,10 @@ describe('loadConfig', () => {
   it('never echoes a secret from a bad credentials or database variable', () => {
     const secret = 'Atzr|super-secret-refresh-token';
     try {
-      loadConfig({ CARRIER_CREDENTIALS: `{"seller-1": {"clientId": "x", "refreshToken": "${secret}"}} oops`, DATABASE_URL: `::${secret}` });
+      loadConfig({
+        CARRIER_CREDENTIALS: `{"seller-1": {"clientId": "x", "refreshToken": "${secret}"}} oops`,
+        DATABASE_URL: `::${secret}`,
+      });
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect((error as Error).message).not.toContain(secret);
@@ -45,8 +56,14 @@ describe('loadConfig', () => {
   });
 
   it('reads per-account credentials and says which field is missing', () => {
-    const ok = loadConfig({ CARRIER_CREDENTIALS: '{"seller-1": {"clientId": "a", "clientSecret": "b", "refreshToken": "c"}}' });
-    expect(ok.carrier.credentials['seller-1']).toEqual({ clientId: 'a', clientSecret: 'b', refreshToken: 'c' });
+    const ok = loadConfig({
+      CARRIER_CREDENTIALS: '{"seller-1": {"clientId": "a", "clientSecret": "b", "refreshToken": "c"}}',
+    });
+    expect(ok.carrier.credentials['seller-1']).toEqual({
+      clientId: 'a',
+      clientSecret: 'b',
+      refreshToken: 'c',
+    });
     expect(() => loadConfig({ CARRIER_CREDENTIALS: '{"seller-1": {"clientId": "a"}}' })).toThrow(
       "CARRIER_CREDENTIALS: account 'seller-1' is missing clientSecret, refreshToken",
     );

@@ -38,7 +38,10 @@ export interface AppConfig {
     mwsFormat: 'json' | 'xml';
     /** Credentials per seller account; `*` applies to any account without its own entry. */
     credentials: Record<string, LwaCredentialSet>;
-    rateLimits: Record<'amazon-shipping-v2' | 'amazon-mfn-mws' | 'amazon-mfn-v0', { ratePerSecond: number; burst: number }>;
+    rateLimits: Record<
+      'amazon-shipping-v2' | 'amazon-mfn-mws' | 'amazon-mfn-v0',
+      { ratePerSecond: number; burst: number }
+    >;
     attemptTimeoutMs: number;
     deadlineMs: number;
   };
@@ -78,7 +81,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const carrierBase = read.url('CARRIER_BASE_URL', 'http://127.0.0.1:4010');
   const config: AppConfig = {
     http: { host: read.string('HTTP_HOST', '127.0.0.1'), port: read.port('HTTP_PORT', 3000) },
-    databaseUrl: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/oms_cancellation', ['postgres:', 'postgresql:']),
+    databaseUrl: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/oms_cancellation', [
+      'postgres:',
+      'postgresql:',
+    ]),
     runMigrations: read.boolean('RUN_MIGRATIONS', true),
     kafka: {
       brokers: read.list('KAFKA_BROKERS', '127.0.0.1:9092', /^[^\s:]+:\d{1,5}$/, 'host:port'),
@@ -91,7 +97,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       shipmentPurchased: read.string('TOPIC_SHIPMENT_PURCHASED', Topics.shipmentPurchased),
       shipmentCancelled: read.string('TOPIC_SHIPMENT_CANCELLED', Topics.shipmentCancelled),
       manualReshipRequired: read.string('TOPIC_MANUAL_RESHIP_REQUIRED', Topics.manualReshipRequired),
-      shipmentCancellationFailed: read.string('TOPIC_SHIPMENT_CANCELLATION_FAILED', Topics.shipmentCancellationFailed),
+      shipmentCancellationFailed: read.string(
+        'TOPIC_SHIPMENT_CANCELLATION_FAILED',
+        Topics.shipmentCancellationFailed,
+      ),
       deadLetter: read.string('TOPIC_DEAD_LETTER', Topics.deadLetter),
     },
     carrier: {
@@ -206,7 +215,10 @@ class EnvReader {
   }
 
   list(name: string, fallback: string, pattern: RegExp, shape: string): string[] {
-    const items = (this.raw(name) ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+    const items = (this.raw(name) ?? fallback)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = items.filter((item) => !pattern.test(item));
     if (items.length === 0 || bad.length > 0) {
       return this.fail(name, `must be a comma-separated list of ${shape}`, fallback.split(','));
@@ -214,7 +226,10 @@ class EnvReader {
     return items;
   }
 
-  rate(name: string, fallback: { ratePerSecond: number; burst: number }): { ratePerSecond: number; burst: number } {
+  rate(
+    name: string,
+    fallback: { ratePerSecond: number; burst: number },
+  ): { ratePerSecond: number; burst: number } {
     const raw = this.raw(name);
     if (raw === undefined) return fallback;
     const match = /^(\d+(?:\.\d+)?)\/s(?:\s*,\s*burst\s*(\d+))?$/.exec(raw);
@@ -234,7 +249,11 @@ class EnvReader {
       parsed = JSON.parse(raw);
     } catch {
       // The value holds secrets: say what is wrong, never what it is.
-      return this.fail(name, 'must be JSON: {"<seller account or *>": {"clientId", "clientSecret", "refreshToken"}}', fallback);
+      return this.fail(
+        name,
+        'must be JSON: {"<seller account or *>": {"clientId", "clientSecret", "refreshToken"}}',
+        fallback,
+      );
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       return this.fail(name, 'must be a JSON object keyed by seller account (or *)', fallback);
@@ -265,7 +284,9 @@ class EnvReader {
       const [id = '', role = '', sha256 = '', ...extra] = entry.split(':');
       const where = `${name}: entry ${index + 1}`;
       if (extra.length > 0 || !/^[A-Za-z0-9._-]{1,64}$/.test(id)) {
-        this.problems.push(`${where} must look like id:role:sha256hex, the id of letters, digits, '.', '_', '-'`);
+        this.problems.push(
+          `${where} must look like id:role:sha256hex, the id of letters, digits, '.', '_', '-'`,
+        );
       } else if (role !== 'viewer' && role !== 'operator') {
         // Entries are never echoed: a key pasted by mistake must not reach a log.
         this.problems.push(`${where} has an unknown role; expected viewer or operator`);

@@ -1,7 +1,11 @@
 // The one TypeORM data source definition, shared by the app and the migration command.
 import 'reflect-metadata';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { CarrierAttemptEntity, CancellationRequestEntity, ShipmentCancellationEntity } from '../cancellation/cancellation.entities';
+import {
+  CarrierAttemptEntity,
+  CancellationRequestEntity,
+  ShipmentCancellationEntity,
+} from '../cancellation/cancellation.entities';
 import { InboxMessageEntity } from '../inbox/inbox-message.entity';
 import { OutboxEventEntity } from '../outbox/outbox-event.entity';
 import { ShipmentEntity } from '../shipments/shipment.entity';

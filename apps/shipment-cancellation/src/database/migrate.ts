@@ -11,7 +11,9 @@ async function main(direction: string): Promise<void> {
       console.log('reverted the last migration');
     } else {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
-      console.log(applied.length === 0 ? 'schema is up to date' : `applied ${applied.map((m) => m.name).join(', ')}`);
+      console.log(
+        applied.length === 0 ? 'schema is up to date' : `applied ${applied.map((m) => m.name).join(', ')}`,
+      );
     }
   } finally {
     await dataSource.destroy();

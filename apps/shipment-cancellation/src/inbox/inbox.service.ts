@@ -32,9 +32,16 @@ export class InboxService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async ingest<E extends AnyEvent>(messages: InboundMessage[], type: EventType, apply: Applier<E>): Promise<void> {
+  async ingest<E extends AnyEvent>(
+    messages: InboundMessage[],
+    type: EventType,
+    apply: Applier<E>,
+  ): Promise<void> {
     const now = new Date();
-    const decoded = messages.map((message) => ({ message, result: decodeEvent(message.value ?? Buffer.alloc(0), type) }));
+    const decoded = messages.map((message) => ({
+      message,
+      result: decodeEvent(message.value ?? Buffer.alloc(0), type),
+    }));
     const ids = decoded.map((d) => (d.result.ok ? d.result.event.id : positionId(d.message)));
 
     let appended = 0;
@@ -60,7 +67,11 @@ export class InboxService {
           return;
         }
         const record = createDeadLetterRecord(this.config.kafka.groupId, message, result, now);
-        events.push({ type: EventTypes.deadLetter, data: record, key: message.key?.toString('utf8') ?? positionId(message) });
+        events.push({
+          type: EventTypes.deadLetter,
+          data: record,
+          key: message.key?.toString('utf8') ?? positionId(message),
+        });
         inbox.push([id, null, message, null, 'dead_lettered']);
         this.metrics.inputs.inc({ type, result: 'dead_lettered' });
       });
@@ -68,7 +79,13 @@ export class InboxService {
       const applied = await apply(manager, accepted, now);
       accepted.forEach(({ message, event }, i) => {
         const result = applied.results[i] ?? 'processed';
-        inbox.push([event.id, event.type, message, (event.data as { orderId?: string }).orderId ?? null, result]);
+        inbox.push([
+          event.id,
+          event.type,
+          message,
+          (event.data as { orderId?: string }).orderId ?? null,
+          result,
+        ]);
         this.metrics.inputs.inc({ type, result });
       });
       events.push(...applied.events);

@@ -28,14 +28,19 @@ export class InstanceRegistry {
 
   async start(): Promise<void> {
     await this.beat();
-    this.timer = setInterval(() => void this.beat().catch((e: Error) => this.logger.warn(`heartbeat failed: ${e.message}`)), HEARTBEAT_MS);
+    this.timer = setInterval(
+      () => void this.beat().catch((e: Error) => this.logger.warn(`heartbeat failed: ${e.message}`)),
+      HEARTBEAT_MS,
+    );
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.dataSource.query(`DELETE FROM service_instance WHERE instance_id = $1`, [this.instanceId]).catch(() => undefined);
+    await this.dataSource
+      .query(`DELETE FROM service_instance WHERE instance_id = $1`, [this.instanceId])
+      .catch(() => undefined);
   }
 
   /** Records this instance as alive, forgets the silent ones, and adjusts the rate share. */
@@ -52,7 +57,8 @@ export class InstanceRegistry {
       [this.instanceId, EXPIRY_SECONDS],
     );
     const live = Math.max(1, row?.live ?? 1);
-    if (live !== this.live) this.logger.log(`${live} live instance(s): using 1/${live} of each carrier rate limit`);
+    if (live !== this.live)
+      this.logger.log(`${live} live instance(s): using 1/${live} of each carrier rate limit`);
     this.live = live;
     this.carrier.setRateShare?.(1 / live);
   }

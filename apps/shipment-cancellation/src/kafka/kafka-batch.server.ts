@@ -67,7 +67,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   private async start(): Promise<void> {
     const { kafka, groupId, subscriptions } = this.options;
     for (const pattern of Object.values(subscriptions)) {
-      if (!this.getHandlerByPattern(pattern)) throw new Error(`no @EventPattern('${pattern}') handler is registered`);
+      if (!this.getHandlerByPattern(pattern))
+        throw new Error(`no @EventPattern('${pattern}') handler is registered`);
     }
     this.consumer = kafka.consumer({
       groupId,
@@ -93,7 +94,14 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     });
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  private async handleBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+    commitOffsetsIfNecessary,
+  }: EachBatchPayload): Promise<void> {
     const pattern = this.options.subscriptions[batch.topic];
     const handler = pattern ? this.getHandlerByPattern(pattern) : undefined;
     if (!handler) return;
@@ -117,7 +125,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       if (!last) continue;
       resolveOffset(last.offset);
       // Durable in Postgres, so the offset may move past it now.
-      await consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+      await consumer?.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+      ]);
       await heartbeat();
     }
     await commitOffsetsIfNecessary();
@@ -138,7 +148,11 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   }
 
   // Retries a failing handler in place: the database may be restarting. Heartbeats keep the membership.
-  private async untilHandled(run: () => Promise<void>, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<void> {
+  private async untilHandled(
+    run: () => Promise<void>,
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+  ): Promise<void> {
     for (let failures = 0; ; failures++) {
       try {
         await run();
@@ -146,7 +160,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       } catch (error) {
         if (this.stopping || !isRunning()) throw error;
         const delay = Math.min(10_000, 250 * 2 ** failures);
-        this.logger.error(`batch handler failed (attempt ${failures + 1}), retrying in ${delay} ms: ${(error as Error).message}`);
+        this.logger.error(
+          `batch handler failed (attempt ${failures + 1}), retrying in ${delay} ms: ${(error as Error).message}`,
+        );
         const until = Date.now() + delay;
         while (Date.now() < until) {
           await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, until - Date.now())));

@@ -10,7 +10,11 @@ describe('JsonLogger', () => {
 
   it('writes one JSON object per line with context and structured fields (correlation ids)', () => {
     const { logger, lines } = capture();
-    logger.warn('cancellation failed: window_expired', { orderId: 'o-1', correlationId: 'c-1' }, 'OutcomeApplier');
+    logger.warn(
+      'cancellation failed: window_expired',
+      { orderId: 'o-1', correlationId: 'c-1' },
+      'OutcomeApplier',
+    );
     expect(lines).toEqual([
       {
         time: expect.any(String),
@@ -41,7 +45,9 @@ describe('JsonLogger', () => {
 
   it('never writes an LWA token or secret, whatever a message carries', () => {
     const { logger, lines } = capture();
-    logger.error('refresh failed for body grant_type=refresh_token&refresh_token=Atzr|IwEBIsecret&client_secret=shh');
+    logger.error(
+      'refresh failed for body grant_type=refresh_token&refresh_token=Atzr|IwEBIsecret&client_secret=shh',
+    );
     logger.log('token Atza|IwEBIaccess-token-value used');
     const text = JSON.stringify(lines);
     expect(text).not.toContain('IwEBIsecret');

@@ -1,12 +1,26 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
 
-const ORDER: Record<string, number> = { debug: 10, verbose: 10, log: 20, info: 20, warn: 30, error: 40, fatal: 50 };
+const ORDER: Record<string, number> = {
+  debug: 10,
+  verbose: 10,
+  log: 20,
+  info: 20,
+  warn: 30,
+  error: 40,
+  fatal: 50,
+};
 
 // Tokens and secrets must never reach a log line, whatever a message carries.
-const SECRET_PATTERNS: RegExp[] = [/Atz[ar]\|[A-Za-z0-9\-_.|=+/]+/g, /(client_secret|refresh_token|access_token)=[^&\s"]+/gi];
+const SECRET_PATTERNS: RegExp[] = [
+  /Atz[ar]\|[A-Za-z0-9\-_.|=+/]+/g,
+  /(client_secret|refresh_token|access_token)=[^&\s"]+/gi,
+];
 
 export function redact(text: string): string {
-  return SECRET_PATTERNS.reduce((out, pattern) => out.replace(pattern, (m) => `${m.slice(0, 4)}[redacted]`), text);
+  return SECRET_PATTERNS.reduce(
+    (out, pattern) => out.replace(pattern, (m) => `${m.slice(0, 4)}[redacted]`),
+    text,
+  );
 }
 
 /** One JSON object per line: time, level, context, message, and any fields passed as the last argument. */
@@ -48,8 +62,20 @@ export class JsonLogger implements LoggerService {
     const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
     const fields = rest.find((r): r is Record<string, unknown> => typeof r === 'object' && r !== null) ?? {};
     const stack = rest.find((r): r is string => typeof r === 'string' && r.includes('\n    at '));
-    const msg = message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
-    const entry = { time: new Date().toISOString(), level, ...(context ? { context } : {}), msg, ...fields, ...(stack ? { stack } : {}) };
+    const msg =
+      message instanceof Error
+        ? message.message
+        : typeof message === 'string'
+          ? message
+          : JSON.stringify(message);
+    const entry = {
+      time: new Date().toISOString(),
+      level,
+      ...(context ? { context } : {}),
+      msg,
+      ...fields,
+      ...(stack ? { stack } : {}),
+    };
     this.write(redact(JSON.stringify(entry)));
   }
 }

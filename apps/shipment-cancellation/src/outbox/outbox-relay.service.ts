@@ -42,7 +42,11 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     if (this.running) return;
-    this.producer = this.kafka.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.kafka.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
     await this.producer.connect();
     this.running = true;
     this.unsubscribe = this.writer.onCommitted(() => this.wake());
@@ -82,7 +86,12 @@ export class OutboxRelay {
         await this.releaseLeadership();
       }
       if (published === this.config.outbox.batchSize) continue;
-      const delay = failures > 0 ? Math.min(30_000, 250 * 2 ** failures) : this.leader ? this.config.outbox.pollIntervalMs : 2_000;
+      const delay =
+        failures > 0
+          ? Math.min(30_000, 250 * 2 ** failures)
+          : this.leader
+            ? this.config.outbox.pollIntervalMs
+            : 2_000;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         this.wakeUp = () => {
@@ -105,7 +114,10 @@ export class OutboxRelay {
   private async ensureLeadership(): Promise<boolean> {
     if (this.leader) return true;
     this.lockRunner ??= this.dataSource.createQueryRunner();
-    const [row]: Array<{ locked: boolean }> = await this.lockRunner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [RELAY_LOCK_ID]);
+    const [row]: Array<{ locked: boolean }> = await this.lockRunner.query(
+      `SELECT pg_try_advisory_lock($1) AS locked`,
+      [RELAY_LOCK_ID],
+    );
     this.leader = row?.locked === true;
     if (this.leader) this.logger.log('this instance relays the outbox');
     return this.leader;
@@ -147,7 +159,9 @@ export class OutboxRelay {
         })),
       })),
     });
-    await this.dataSource.query(`UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+    await this.dataSource.query(`UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::bigint[])`, [
+      rows.map((r) => r.id),
+    ]);
     for (const row of rows) this.metrics.outputs.inc({ type: row.eventType });
     return rows.length;
   }

@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { EntityManager } from 'typeorm';
-import { type CloudEvent, type DataFor, type EventType, EventTypes, createEvent, validateEvent } from '@oms/events';
+import {
+  type CloudEvent,
+  type DataFor,
+  type EventType,
+  EventTypes,
+  createEvent,
+  validateEvent,
+} from '@oms/events';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 

@@ -18,13 +18,20 @@ export class ShipmentsConsumer {
   ) {}
 
   @EventPattern(Patterns.shipmentPurchased)
-  async onShipmentPurchased(@Payload() messages: InboundMessage[], @Ctx() _context: BatchContext): Promise<void> {
+  async onShipmentPurchased(
+    @Payload() messages: InboundMessage[],
+    @Ctx() _context: BatchContext,
+  ): Promise<void> {
     let late = 0;
-    await this.inbox.ingest<EventOf<typeof EventTypes.shipmentPurchased>>(messages, EventTypes.shipmentPurchased, async (manager, accepted, now) => {
-      const projected = await this.shipments.project(manager, accepted, now);
-      late = projected.lateCancellations;
-      return projected;
-    });
+    await this.inbox.ingest<EventOf<typeof EventTypes.shipmentPurchased>>(
+      messages,
+      EventTypes.shipmentPurchased,
+      async (manager, accepted, now) => {
+        const projected = await this.shipments.project(manager, accepted, now);
+        late = projected.lateCancellations;
+        return projected;
+      },
+    );
     if (late > 0) this.worker.wake();
   }
 }

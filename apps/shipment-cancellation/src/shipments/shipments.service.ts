@@ -71,7 +71,16 @@ export class ShipmentsService {
       const request = requestOf.get(d.orderId);
       if (!request || !fresh.has(d.shipmentId)) continue;
       const rule = reshipRuleFor(request.created);
-      rows.push([randomUUID(), request.requestId, d.orderId, d.shipmentId, d.carrier, d.carrierShipmentId, d.sellerAccount, reshipEligible(rule)]);
+      rows.push([
+        randomUUID(),
+        request.requestId,
+        d.orderId,
+        d.shipmentId,
+        d.carrier,
+        d.carrierShipmentId,
+        d.sellerAccount,
+        reshipEligible(rule),
+      ]);
     }
     if (rows.length === 0) return { results, events: [], lateCancellations: 0 };
     const lateOrders = [...new Set(rows.map((r) => r[2] as string))];

@@ -5,7 +5,13 @@ export async function recreateDatabase(name: string): Promise<string> {
   const host = process.env['POSTGRES_HOST'] ?? '127.0.0.1';
   const port = Number(process.env['POSTGRES_PORT'] ?? 5432);
   const user = process.env['POSTGRES_USER'] ?? 'postgres';
-  const client = new Client({ host, port, user, password: process.env['POSTGRES_PASSWORD'], database: 'postgres' });
+  const client = new Client({
+    host,
+    port,
+    user,
+    password: process.env['POSTGRES_PASSWORD'],
+    database: 'postgres',
+  });
   await client.connect();
   try {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -14,6 +20,8 @@ export async function recreateDatabase(name: string): Promise<string> {
     await client.end();
   }
   const password = process.env['POSTGRES_PASSWORD'];
-  const auth = password ? `${encodeURIComponent(user)}:${encodeURIComponent(password)}` : encodeURIComponent(user);
+  const auth = password
+    ? `${encodeURIComponent(user)}:${encodeURIComponent(password)}`
+    : encodeURIComponent(user);
   return `postgres://${auth}@${host}:${port}/${name}`;
 }

@@ -19,7 +19,11 @@ export class TestKafka {
   readonly raw: Array<{ topic: string; key: string | null; value: string }> = [];
 
   constructor(private readonly config: AppConfig) {
-    this.kafka = new Kafka({ clientId: 'oms-test', brokers: config.kafka.brokers, logLevel: logLevel.NOTHING });
+    this.kafka = new Kafka({
+      clientId: 'oms-test',
+      brokers: config.kafka.brokers,
+      logLevel: logLevel.NOTHING,
+    });
   }
 
   /** Starts collecting every output topic from the beginning. */
@@ -32,7 +36,10 @@ export class TestKafka {
     const outputs = [t.shipmentCancelled, t.manualReshipRequired, t.shipmentCancellationFailed, t.deadLetter];
     await admin.createTopics({
       waitForLeaders: true,
-      topics: [...outputs, t.orderCancelled, t.shipmentPurchased].map((topic) => ({ topic, numPartitions: this.config.kafka.partitions })),
+      topics: [...outputs, t.orderCancelled, t.shipmentPurchased].map((topic) => ({
+        topic,
+        numPartitions: this.config.kafka.partitions,
+      })),
     });
     await admin.disconnect();
     this.consumer = this.kafka.consumer({ groupId: `collector-${randomUUID()}` });
@@ -53,10 +60,20 @@ export class TestKafka {
     await this.producer?.disconnect();
   }
 
-  async publish<K extends EventType>(type: K, data: DataFor<K>, options: { id?: string; topic?: string } = {}): Promise<AnyEvent> {
+  async publish<K extends EventType>(
+    type: K,
+    data: DataFor<K>,
+    options: { id?: string; topic?: string } = {},
+  ): Promise<AnyEvent> {
     const topic =
-      options.topic ?? (type === EventTypes.orderCancelled ? this.config.topics.orderCancelled : this.config.topics.shipmentPurchased);
-    const event = createEvent(type, data, { source: '/oms/test-platform', ...(options.id ? { id: options.id } : {}) });
+      options.topic ??
+      (type === EventTypes.orderCancelled
+        ? this.config.topics.orderCancelled
+        : this.config.topics.shipmentPurchased);
+    const event = createEvent(type, data, {
+      source: '/oms/test-platform',
+      ...(options.id ? { id: options.id } : {}),
+    });
     const key = (data as { orderId: string }).orderId;
     await this.producer?.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify(event) }] });
     return event as AnyEvent;
@@ -72,10 +89,18 @@ export class TestKafka {
   }
 
   /** Waits until the order's outputs satisfy `done`, then returns them. */
-  async waitForOrder(orderId: string, done: (outputs: Collected[]) => boolean, timeoutMs = 30_000): Promise<Collected[]> {
-    return waitFor(`outputs for order ${orderId}`, () => {
-      const outputs = this.forOrder(orderId);
-      return done(outputs) ? outputs : undefined;
-    }, timeoutMs);
+  async waitForOrder(
+    orderId: string,
+    done: (outputs: Collected[]) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<Collected[]> {
+    return waitFor(
+      `outputs for order ${orderId}`,
+      () => {
+        const outputs = this.forOrder(orderId);
+        return done(outputs) ? outputs : undefined;
+      },
+      timeoutMs,
+    );
   }
 }

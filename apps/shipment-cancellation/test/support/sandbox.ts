@@ -30,11 +30,21 @@ export class SandboxProcess {
     const port = await freePort();
     const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/carrier-sandbox/src/main.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, SWC_NODE_PROJECT: 'apps/carrier-sandbox/tsconfig.json', SANDBOX_PORT: String(port), SANDBOX_LOG_LEVEL: 'warn', ...env },
+      env: {
+        ...process.env,
+        SWC_NODE_PROJECT: 'apps/carrier-sandbox/tsconfig.json',
+        SANDBOX_PORT: String(port),
+        SANDBOX_LOG_LEVEL: 'warn',
+        ...env,
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const sandbox = new SandboxProcess(`http://127.0.0.1:${port}`, child);
-    await waitFor('the carrier sandbox to answer', async () => ((await fetch(`${sandbox.url}/health`)).ok ? true : undefined), 60_000);
+    await waitFor(
+      'the carrier sandbox to answer',
+      async () => ((await fetch(`${sandbox.url}/health`)).ok ? true : undefined),
+      60_000,
+    );
     return sandbox;
   }
 
@@ -50,7 +60,11 @@ export class SandboxProcess {
   }
 
   async seed(shipments: Array<Record<string, unknown>>): Promise<SandboxShipment[]> {
-    const created = await this.control<{ shipments: SandboxShipment[] } | SandboxShipment[]>('POST', 'shipments', shipments);
+    const created = await this.control<{ shipments: SandboxShipment[] } | SandboxShipment[]>(
+      'POST',
+      'shipments',
+      shipments,
+    );
     return Array.isArray(created) ? created : created.shipments;
   }
 

@@ -39,7 +39,9 @@ export async function purchase(
   specs: ShipmentSpec[],
   publish = true,
 ): Promise<Array<{ seeded: SandboxShipment; event: ShipmentPurchased }>> {
-  const seeded = await env.sandbox.seed(specs.map((s) => ({ orderId, sellerAccount: 'seller-1', ...DEFAULT_REGION[s.api], ...s })));
+  const seeded = await env.sandbox.seed(
+    specs.map((s) => ({ orderId, sellerAccount: 'seller-1', ...DEFAULT_REGION[s.api], ...s })),
+  );
   const shipments = seeded.map((s, i) => ({ seeded: s, event: purchasedEvent(orderId, i, s) }));
   if (publish) {
     for (const { event } of shipments) await env.kafka.publish(EventTypes.shipmentPurchased, event);
@@ -51,11 +53,20 @@ export async function purchase(
 /** Waits until the service's projection holds `count` shipments of the order. */
 export function projected(db: DataSource, orderId: string, count: number): Promise<true> {
   return waitFor(`${count} projected shipment(s) of ${orderId}`, async () => {
-    const [row]: Array<{ n: number }> = await db.query(`SELECT count(*)::int AS n FROM shipment WHERE order_id = $1`, [orderId]);
+    const [row]: Array<{ n: number }> = await db.query(
+      `SELECT count(*)::int AS n FROM shipment WHERE order_id = $1`,
+      [orderId],
+    );
     return row?.n === count ? true : undefined;
   });
 }
 
 export function orderCancelled(orderId: string) {
-  return { schemaVersion: 1 as const, orderId, reason: 'customer_request', cancelledAt: new Date().toISOString(), requestedBy: 'oms-platform' };
+  return {
+    schemaVersion: 1 as const,
+    orderId,
+    reason: 'customer_request',
+    cancelledAt: new Date().toISOString(),
+    requestedBy: 'oms-platform',
+  };
 }

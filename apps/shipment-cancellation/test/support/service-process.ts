@@ -13,16 +13,29 @@ export class ServiceProcess {
 
   static async start(env: Record<string, string>): Promise<ServiceProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/shipment-cancellation/src/main.ts'], {
-      cwd: repoRoot,
-      env: { ...process.env, SWC_NODE_PROJECT: 'apps/shipment-cancellation/tsconfig.json', ...env, HTTP_PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', 'apps/shipment-cancellation/src/main.ts'],
+      {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          SWC_NODE_PROJECT: 'apps/shipment-cancellation/tsconfig.json',
+          ...env,
+          HTTP_PORT: String(port),
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     const service = new ServiceProcess(`http://127.0.0.1:${port}`, child);
-    await waitFor('the service to be ready', async () => {
-      if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
-      return (await fetch(`${service.url}/health/ready`)).ok ? true : undefined;
-    }, 60_000);
+    await waitFor(
+      'the service to be ready',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
+        return (await fetch(`${service.url}/health/ready`)).ok ? true : undefined;
+      },
+      60_000,
+    );
     return service;
   }
 

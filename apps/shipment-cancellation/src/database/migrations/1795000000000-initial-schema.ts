@@ -46,7 +46,9 @@ export class InitialSchema1795000000000 implements MigrationInterface {
         completed_at timestamptz
       )`);
     // One order-level cancellation per order, whoever asked first: the effect is applied once.
-    await q.query(`CREATE UNIQUE INDEX cancellation_request_order_unique ON cancellation_request (order_id) WHERE scope = 'order'`);
+    await q.query(
+      `CREATE UNIQUE INDEX cancellation_request_order_unique ON cancellation_request (order_id) WHERE scope = 'order'`,
+    );
     await q.query(`CREATE INDEX cancellation_request_order_idx ON cancellation_request (order_id)`);
 
     await q.query(`
@@ -85,10 +87,14 @@ export class InitialSchema1795000000000 implements MigrationInterface {
     await q.query(`
       CREATE INDEX shipment_cancellation_due_idx ON shipment_cancellation (next_attempt_at)
       WHERE state IN ('pending', 'unknown', 'refund_pending')`);
-    await q.query(`CREATE INDEX shipment_cancellation_lease_idx ON shipment_cancellation (lease_until) WHERE state = 'in_flight'`);
+    await q.query(
+      `CREATE INDEX shipment_cancellation_lease_idx ON shipment_cancellation (lease_until) WHERE state = 'in_flight'`,
+    );
     await q.query(`CREATE INDEX shipment_cancellation_request_idx ON shipment_cancellation (request_id)`);
     await q.query(`CREATE INDEX shipment_cancellation_order_idx ON shipment_cancellation (order_id)`);
-    await q.query(`CREATE INDEX shipment_cancellation_state_idx ON shipment_cancellation (state, created_at, id)`);
+    await q.query(
+      `CREATE INDEX shipment_cancellation_state_idx ON shipment_cancellation (state, created_at, id)`,
+    );
 
     await q.query(`
       CREATE TABLE carrier_attempt (
@@ -105,7 +111,9 @@ export class InitialSchema1795000000000 implements MigrationInterface {
         elapsed_ms integer NOT NULL,
         finished_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX carrier_attempt_cancellation_idx ON carrier_attempt (shipment_cancellation_id, id)`);
+    await q.query(
+      `CREATE INDEX carrier_attempt_cancellation_idx ON carrier_attempt (shipment_cancellation_id, id)`,
+    );
 
     await q.query(`
       CREATE TABLE inbox_message (
@@ -131,7 +139,9 @@ export class InitialSchema1795000000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         published_at timestamptz
       )`);
-    await q.query(`CREATE INDEX outbox_event_unpublished_idx ON outbox_event (id) WHERE published_at IS NULL`);
+    await q.query(
+      `CREATE INDEX outbox_event_unpublished_idx ON outbox_event (id) WHERE published_at IS NULL`,
+    );
 
     await q.query(`
       CREATE TABLE audit_log (
