@@ -5,13 +5,12 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { EventTypes, type ManualReshipRequired, type ShipmentCancelled } from '@oms/events';
 import { AdminApiClient, type ApiAnswer, adminPath, apiKeysEnv, testKey } from '../src/admin/testing';
-import { createDataSource } from '../src/database/data-source';
 import type { RunningService } from '../src/service-runtime';
-import { type Collected, TestKafka } from './support/kafka';
+import type { Collected, TestKafka } from './support/kafka';
 import { waitFor } from './support/ports';
-import { SandboxProcess } from './support/sandbox';
+import { startE2eStack, type E2eStack } from './support/e2e-stack';
+import type { SandboxProcess } from './support/sandbox';
 import { orderCancelled, purchase } from './support/scenario';
-import { startTestService, testConfig } from './support/service';
 
 type Body = Record<string, unknown>;
 const cancelledOf = (o: Collected[]) =>
@@ -35,25 +34,19 @@ describe('admin API: manual cancels end to end', () => {
   const env = () => ({ sandbox, kafka, db });
   const order = () => `adm-order-${randomUUID().slice(0, 8)}`;
 
+  let stack: E2eStack;
   beforeAll(async () => {
-    sandbox = await SandboxProcess.start();
-    const config = testConfig(sandbox.url, {
-      ADMIN_API_KEYS: apiKeysEnv([operator, viewer]),
-      ADMIN_RATE_LIMIT_PER_MINUTE: '100000',
+    stack = await startE2eStack({
+      env: {
+        ADMIN_API_KEYS: apiKeysEnv([operator, viewer]),
+        ADMIN_RATE_LIMIT_PER_MINUTE: '100000',
+      },
     });
-    kafka = new TestKafka(config);
-    await kafka.start();
-    db = await createDataSource(config.databaseUrl, { poolSize: 3 }).initialize();
-    service = await startTestService(config);
+    ({ sandbox, kafka, db, service } = stack);
     api = new AdminApiClient(service.url, operator);
   });
 
-  afterAll(async () => {
-    await service?.stop();
-    await kafka?.stop();
-    await db?.destroy();
-    await sandbox?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   async function auditOf(answer: ApiAnswer): Promise<Body[]> {
     return db.query(

@@ -4,12 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { EventTypes, type ManualReshipRequired, type ShipmentCancelled } from '@oms/events';
 import { AdminApiClient, adminPath, apiKeysEnv, testKey } from '../src/admin/testing';
-import { createDataSource } from '../src/database/data-source';
 import type { RunningService } from '../src/service-runtime';
-import { type Collected, TestKafka } from './support/kafka';
-import { SandboxProcess } from './support/sandbox';
+import type { Collected, TestKafka } from './support/kafka';
+import { startE2eStack, type E2eStack } from './support/e2e-stack';
+import type { SandboxProcess } from './support/sandbox';
 import { orderCancelled, purchase } from './support/scenario';
-import { startTestService, testConfig } from './support/service';
 
 const cancelledOf = (o: Collected[]) =>
   o
@@ -32,22 +31,14 @@ describe('admin API: manual and event-driven cancels of the same order', () => {
   let api: AdminApiClient;
   const env = () => ({ sandbox, kafka, db });
 
+  let stack: E2eStack;
   beforeAll(async () => {
-    sandbox = await SandboxProcess.start();
-    const config = testConfig(sandbox.url, { ADMIN_API_KEYS: apiKeysEnv([operator]) });
-    kafka = new TestKafka(config);
-    await kafka.start();
-    db = await createDataSource(config.databaseUrl, { poolSize: 3 }).initialize();
-    service = await startTestService(config);
+    stack = await startE2eStack({ env: { ADMIN_API_KEYS: apiKeysEnv([operator]) } });
+    ({ sandbox, kafka, db, service } = stack);
     api = new AdminApiClient(service.url, operator);
   });
 
-  afterAll(async () => {
-    await service?.stop();
-    await kafka?.stop();
-    await db?.destroy();
-    await sandbox?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   async function perShipment(): Promise<Record<string, number>> {
     const counters = (await sandbox.counters()) as unknown as {

@@ -8,14 +8,12 @@ import {
   type ShipmentCancellationFailed,
   type ShipmentCancelled,
 } from '@oms/events';
-import { createDataSource } from '../src/database/data-source';
 import type { AppConfig } from '../src/config/config';
-import type { RunningService } from '../src/service-runtime';
-import { type Collected, TestKafka } from './support/kafka';
+import type { Collected, TestKafka } from './support/kafka';
 import { waitFor } from './support/ports';
-import { SandboxProcess } from './support/sandbox';
+import { startE2eStack, type E2eStack } from './support/e2e-stack';
+import type { SandboxProcess } from './support/sandbox';
 import { orderCancelled, projected, purchase, purchasedEvent } from './support/scenario';
-import { startTestService, testConfig } from './support/service';
 
 const cancelledOf = (outputs: Collected[]) =>
   outputs
@@ -33,27 +31,18 @@ const reshipOf = (outputs: Collected[]) =>
 describe('shipment cancellation, end to end', () => {
   let sandbox: SandboxProcess;
   let config: AppConfig;
-  let service: RunningService;
   let kafka: TestKafka;
   let db: DataSource;
   const env = () => ({ sandbox, kafka, db });
   const order = () => `order-${randomUUID().slice(0, 8)}`;
 
+  let stack: E2eStack;
   beforeAll(async () => {
-    sandbox = await SandboxProcess.start({ SANDBOX_MFN_REFUND_DELAY_MS: '300' });
-    config = testConfig(sandbox.url);
-    kafka = new TestKafka(config);
-    await kafka.start();
-    db = await createDataSource(config.databaseUrl, { poolSize: 3 }).initialize();
-    service = await startTestService(config);
+    stack = await startE2eStack({ sandboxEnv: { SANDBOX_MFN_REFUND_DELAY_MS: '300' } });
+    ({ sandbox, config, kafka, db } = stack);
   });
 
-  afterAll(async () => {
-    await service?.stop();
-    await kafka?.stop();
-    await db?.destroy();
-    await sandbox?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   afterEach(() => sandbox.control('PUT', 'faults', { errorRates: {}, timeoutRate: 0, dropAfterActRate: 0 }));
 
@@ -153,11 +142,7 @@ describe('shipment cancellation, end to end', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(cancelledOf(kafka.forOrder(orderId))).toHaveLength(1);
     const counters = await sandbox.counters();
-    expect(
-      (counters.stateChangingCancels as unknown as { perShipment: Record<string, number> }).perShipment[
-        shipment?.seeded.carrierShipmentId as string
-      ],
-    ).toBe(1);
+    expect(counters.stateChangingCancels.perShipment[shipment?.seeded.carrierShipmentId as string]).toBe(1);
   });
 
   it('dead-letters a poison message with the reason and keeps processing the partition', async () => {
@@ -237,11 +222,7 @@ describe('shipment cancellation, end to end', () => {
     const outputs = await kafka.waitForOrder(orderId, (o) => cancelledOf(o).length === 1, 60_000);
     expect(cancelledOf(outputs)[0]).toMatchObject({ outcome: 'voided', final: true });
     const counters = await sandbox.counters();
-    expect(
-      (counters.stateChangingCancels as unknown as { perShipment: Record<string, number> }).perShipment[
-        shipment?.seeded.carrierShipmentId as string
-      ],
-    ).toBe(1);
+    expect(counters.stateChangingCancels.perShipment[shipment?.seeded.carrierShipmentId as string]).toBe(1);
   });
 
   it('reconciles an unknown outcome (the carrier acted, the answer was lost) as one voided shipment', async () => {
@@ -268,11 +249,7 @@ describe('shipment cancellation, end to end', () => {
       labelRefund: { status: 'applied' },
     });
     const counters = await sandbox.counters();
-    expect(
-      (counters.stateChangingCancels as unknown as { perShipment: Record<string, number> }).perShipment[
-        shipment?.seeded.carrierShipmentId as string
-      ],
-    ).toBe(1);
+    expect(counters.stateChangingCancels.perShipment[shipment?.seeded.carrierShipmentId as string]).toBe(1);
   });
 
   it.each([

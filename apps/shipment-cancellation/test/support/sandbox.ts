@@ -20,6 +20,15 @@ export interface SandboxShipment {
   cancelWindowEndsAt: string;
 }
 
+/** GET /__sandbox/counters. */
+export interface SandboxCounters {
+  calls: Record<string, { total: number; [status: string]: number }>;
+  stateChangingCancels: { total: number; shipments: number; perShipment: Record<string, number> };
+  cancelRequestsPerShipment: Record<string, number>;
+  throttled: { total: number; byBucket: Record<string, number> };
+  faultsInjected: unknown;
+}
+
 export class SandboxProcess {
   private constructor(
     readonly url: string,
@@ -76,7 +85,7 @@ export class SandboxProcess {
     return this.control('PUT', 'rate-limits', limits);
   }
 
-  counters(): Promise<{ stateChangingCancels: Record<string, number>; [key: string]: unknown }> {
+  counters(): Promise<SandboxCounters> {
     return this.control('GET', 'counters');
   }
 
