@@ -5,21 +5,9 @@
 // Prints shell assignments (ORDER, SHIPMENT, SINGLE_ORDER, LATE_ORDER) on stdout; progress goes to stderr.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { EventTypes, type ShipmentPurchased, createEvent } from '@oms/events';
+import { EventTypes, createEvent } from '@oms/events';
 import { loadConfig } from '../src/config/config';
-
-interface Seeded {
-  api: ShipmentPurchased['carrier'];
-  orderId: string;
-  carrierShipmentId: string;
-  businessId?: string;
-  sellerAccount: string;
-  trackingId?: string;
-  carrierId?: string;
-  labelCost: { amount: string; currency: string };
-  purchasedAt: string;
-  cancelWindowEndsAt: string;
-}
+import { type SandboxShipment, shipmentPurchasedFrom } from './sandbox-shipments';
 
 const config = loadConfig();
 const sandboxUrl = process.env['CARRIER_BASE_URL'] ?? config.carrier.mwsBridge;
@@ -49,7 +37,7 @@ async function main(): Promise<void> {
     );
   });
   if (!response.ok) throw new Error(`the sandbox answered ${response.status}: ${await response.text()}`);
-  const { shipments } = (await response.json()) as { shipments: Seeded[] };
+  const { shipments } = (await response.json()) as { shipments: SandboxShipment[] };
 
   const kafka = new Kafka({
     clientId: 'oms-admin-samples',
@@ -66,20 +54,7 @@ async function main(): Promise<void> {
     topic: config.topics.shipmentPurchased,
     acks: -1,
     messages: shipments.map((s, i) => {
-      const data: ShipmentPurchased = {
-        schemaVersion: 1,
-        orderId: s.orderId,
-        shipmentId: shipmentIds[i] as string,
-        carrier: s.api,
-        carrierShipmentId: s.carrierShipmentId,
-        ...(s.businessId ? { businessId: s.businessId } : {}),
-        sellerAccount: s.sellerAccount,
-        ...(s.trackingId ? { trackingId: s.trackingId } : {}),
-        ...(s.carrierId ? { carrierId: s.carrierId } : {}),
-        labelCost: s.labelCost,
-        purchasedAt: s.purchasedAt,
-        cancelWindowEndsAt: s.cancelWindowEndsAt,
-      };
+      const data = shipmentPurchasedFrom(s, shipmentIds[i] as string);
       const event = createEvent(EventTypes.shipmentPurchased, data, { source: '/oms/admin-samples' });
       return { key: s.orderId, value: JSON.stringify(event) };
     }),

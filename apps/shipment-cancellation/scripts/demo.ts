@@ -10,26 +10,10 @@ import {
   type ManualReshipRequired,
   type ShipmentCancellationFailed,
   type ShipmentCancelled,
-  type ShipmentPurchased,
   createEvent,
 } from '@oms/events';
 import { loadConfig } from '../src/config/config';
-
-interface SandboxShipment {
-  api: ShipmentPurchased['carrier'];
-  orderId: string;
-  carrierShipmentId: string;
-  businessId?: string;
-  marketplaceId?: string;
-  sellerAccount: string;
-  status: string;
-  trackingId?: string;
-  carrierId?: string;
-  labelCost: { amount: string; currency: string };
-  purchasedAt: string;
-  cancelWindowEndsAt: string;
-  forceRefundResult?: string;
-}
+import { type SandboxShipment, shipmentPurchasedFrom } from './sandbox-shipments';
 
 const config = loadConfig();
 const sandboxUrl = process.env['CARRIER_BASE_URL'] ?? config.carrier.mwsBridge;
@@ -136,21 +120,7 @@ async function main(): Promise<void> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const purchased = copies.map((s, i) => {
-    const data: ShipmentPurchased = {
-      schemaVersion: 1,
-      orderId: s.orderId,
-      shipmentId: `${s.orderId}-S${i + 1}`,
-      carrier: s.api,
-      carrierShipmentId: s.carrierShipmentId,
-      ...(s.businessId ? { businessId: s.businessId } : {}),
-      ...(s.marketplaceId ? { marketplaceId: s.marketplaceId } : {}),
-      sellerAccount: s.sellerAccount,
-      ...(s.trackingId ? { trackingId: s.trackingId } : {}),
-      ...(s.carrierId ? { carrierId: s.carrierId } : {}),
-      labelCost: s.labelCost,
-      purchasedAt: s.purchasedAt,
-      cancelWindowEndsAt: s.cancelWindowEndsAt,
-    };
+    const data = shipmentPurchasedFrom(s, `${s.orderId}-S${i + 1}`);
     return {
       key: s.orderId,
       value: JSON.stringify(createEvent(EventTypes.shipmentPurchased, data, { source: '/oms/demo' })),

@@ -1,24 +1,12 @@
 // Runs apps/carrier-sandbox as a child process (apps never import each other) and drives its control API.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import type { SandboxShipment } from '../../scripts/sandbox-shipments';
 import { freePort, waitFor } from './ports';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 
-export interface SandboxShipment {
-  carrierShipmentId: string;
-  orderId: string;
-  api: 'amazon-shipping-v2' | 'amazon-mfn-mws' | 'amazon-mfn-v0';
-  businessId?: string;
-  marketplaceId?: string;
-  sellerAccount: string;
-  status: string;
-  trackingId?: string;
-  carrierId?: string;
-  labelCost: { amount: string; currency: string };
-  purchasedAt: string;
-  cancelWindowEndsAt: string;
-}
+export type { SandboxShipment };
 
 /** GET /__sandbox/counters. */
 export interface SandboxCounters {

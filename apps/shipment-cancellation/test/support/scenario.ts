@@ -4,6 +4,7 @@ import { EventTypes, type ShipmentPurchased } from '@oms/events';
 import type { DataSource } from 'typeorm';
 import type { TestKafka } from './kafka';
 import { waitFor } from './ports';
+import { shipmentPurchasedFrom } from '../../scripts/sandbox-shipments';
 import type { SandboxProcess, SandboxShipment } from './sandbox';
 
 export type ShipmentSpec = { api: SandboxShipment['api'] } & Record<string, unknown>;
@@ -15,21 +16,7 @@ const DEFAULT_REGION: Record<SandboxShipment['api'], Record<string, string>> = {
 };
 
 export function purchasedEvent(orderId: string, index: number, s: SandboxShipment): ShipmentPurchased {
-  return {
-    schemaVersion: 1,
-    orderId,
-    shipmentId: `${orderId}-s${index + 1}`,
-    carrier: s.api,
-    carrierShipmentId: s.carrierShipmentId,
-    ...(s.businessId ? { businessId: s.businessId } : {}),
-    ...(s.marketplaceId ? { marketplaceId: s.marketplaceId } : {}),
-    sellerAccount: s.sellerAccount,
-    ...(s.trackingId ? { trackingId: s.trackingId } : {}),
-    ...(s.carrierId ? { carrierId: s.carrierId } : {}),
-    labelCost: s.labelCost,
-    purchasedAt: s.purchasedAt,
-    cancelWindowEndsAt: s.cancelWindowEndsAt,
-  };
+  return shipmentPurchasedFrom({ ...s, orderId }, `${orderId}-s${index + 1}`);
 }
 
 /** Seeds the shipments at the carrier; publishes ShipmentPurchased for each unless `publish` is false. */
