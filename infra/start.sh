@@ -37,8 +37,9 @@ stop_children() {
 trap 'stop_children; exit 130' INT TERM
 trap 'stop_children' EXIT
 
+log "building shipment-cancellation"
+npx tsc -p apps/shipment-cancellation/tsconfig.build.json
 log "starting shipment-cancellation on port $HTTP_PORT — try 'npm run demo' in another terminal"
-HTTP_PORT="$HTTP_PORT" SWC_NODE_PROJECT=apps/shipment-cancellation/tsconfig.json \
-  node -r @swc-node/register apps/shipment-cancellation/src/main.ts &
+HTTP_PORT="$HTTP_PORT" node --enable-source-maps apps/shipment-cancellation/launch.cjs &
 service_pid=$!
 wait "$service_pid"

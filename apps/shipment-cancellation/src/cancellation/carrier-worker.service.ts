@@ -10,20 +10,23 @@ import type { AppConfig } from '../config/config';
 import { CARRIER_PORT } from '../carrier/carrier.tokens';
 import { MetricsService } from '../metrics/metrics.service';
 import { updateReturning } from '../database/query-rows';
+import { WakeSignal } from '../scheduling/wake-signal';
 import { CANCELLATION_ROW_COLUMNS, type CancellationRow } from './cancellation-row';
 import type { CarrierResult } from './carrier-result';
 import { OutcomeApplier } from './outcome-applier.service';
 
 const APPLY_BATCH = 200;
+const CLAIM_COALESCE_MS = 5;
 
 @Injectable()
 export class CarrierWorker {
   private readonly logger = new Logger('CarrierWorker');
   private running = false;
   private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
+  private readonly signal = new WakeSignal();
   private readonly inFlight = new Map<string, number>();
   private inFlightTotal = 0;
+  private lastClaimAt = 0;
   private readonly pending: CarrierResult[] = [];
   private applying: Promise<void> | null = null;
   private readonly caps: Record<CancellationRow['carrier'], number>;
@@ -64,7 +67,7 @@ export class CarrierWorker {
 
   /** New work may be due: claim now instead of at the next poll. */
   wake(): void {
-    this.wakeUp?.();
+    this.signal.notify();
   }
 
   get busy(): number {
@@ -76,7 +79,15 @@ export class CarrierWorker {
     while (this.running) {
       let claimed = 0;
       const free = this.config.worker.concurrency - this.inFlightTotal;
+      // Each finished call frees a slot and wakes us; claiming for one slot at a time would cost a query per
+      // call. With few slots free, let a few more finish first.
+      const sinceLastClaim = performance.now() - this.lastClaimAt;
+      if (free > 0 && free < this.config.worker.concurrency / 4 && sinceLastClaim < CLAIM_COALESCE_MS) {
+        await new Promise((resolve) => setTimeout(resolve, CLAIM_COALESCE_MS - sinceLastClaim));
+        continue;
+      }
       if (free > 0) {
+        this.lastClaimAt = performance.now();
         try {
           const rows = await this.claim(free);
           claimed = rows.length;
@@ -90,14 +101,7 @@ export class CarrierWorker {
       // A full claim means more may be due: go again at once; otherwise wait for a wake-up or the poll.
       if (claimed > 0 && claimed === free) continue;
       const delay = failures > 0 ? Math.min(30_000, 500 * 2 ** failures) : this.config.worker.pollIntervalMs;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeUp = null;
+      await this.signal.wait(delay);
     }
   }
 
@@ -107,13 +111,24 @@ export class CarrierWorker {
     const saturated = keys.filter((_, i) => remaining[i] === 0);
     return updateReturning<CancellationRow>(
       this.dataSource,
-      `WITH due AS (
+      // Two ordered index scans rather than one OR: each can stop at its LIMIT and mark dead index entries
+      // (rows already done) as such, so claims stay cheap while the table churns.
+      `WITH candidates AS (
+         (SELECT id FROM shipment_cancellation
+           WHERE state IN ('pending', 'unknown', 'refund_pending') AND next_attempt_at <= now()
+             AND NOT (carrier || '|' || seller_account = ANY($1::text[]))
+           ORDER BY next_attempt_at LIMIT $2)
+         UNION ALL
+         (SELECT id FROM shipment_cancellation
+           WHERE state = 'in_flight' AND lease_until < now()
+           ORDER BY lease_until LIMIT $2)
+       ), due AS (
+         -- Conditions again: under FOR UPDATE they are rechecked on rows another claimer just changed.
          SELECT sc.id FROM shipment_cancellation sc
-          WHERE ((sc.state IN ('pending', 'unknown', 'refund_pending') AND sc.next_attempt_at <= now())
+          WHERE sc.id IN (SELECT id FROM candidates)
+            AND ((sc.state IN ('pending', 'unknown', 'refund_pending') AND sc.next_attempt_at <= now())
                  OR (sc.state = 'in_flight' AND sc.lease_until < now()))
-            AND NOT (sc.carrier || '|' || sc.seller_account = ANY($1::text[]))
           ORDER BY sc.next_attempt_at
-          LIMIT $2
           FOR UPDATE SKIP LOCKED
        ), ranked AS (
          SELECT sc.id, sc.carrier, sc.next_attempt_at, sc.carrier || '|' || sc.seller_account AS key,

@@ -3,12 +3,13 @@
 // One relay runs per database (a session advisory lock elects it), which keeps per-key order across
 // instances; the others stand by and take over when the holder's connection goes away.
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type Producer } from 'kafkajs';
+import { Partitioners, type Producer } from 'kafkajs';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { KafkaClients } from '../kafka/kafka-clients';
 import { MetricsService } from '../metrics/metrics.service';
+import { WakeSignal } from '../scheduling/wake-signal';
 import { OutboxWriter } from './outbox.writer';
 
 const RELAY_LOCK_ID = 7_411_001;
@@ -26,7 +27,7 @@ export class OutboxRelay {
   private readonly logger = new Logger('OutboxRelay');
   private running = false;
   private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
+  private readonly signal = new WakeSignal();
   private producer: Producer | null = null;
   private lockRunner: QueryRunner | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -46,6 +47,11 @@ export class OutboxRelay {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // Java-compatible murmur2 key hashing: an order's events land where any Kafka client would put them.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // An idempotent producer must not give up on a send (kafkajs warns otherwise); the relay loop, not a
+      // retry budget, decides what happens while the broker is away.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
     await this.producer.connect();
     this.running = true;
@@ -70,7 +76,7 @@ export class OutboxRelay {
   }
 
   private wake(): void {
-    this.wakeUp?.();
+    this.signal.notify();
   }
 
   private async run(): Promise<void> {
@@ -92,14 +98,7 @@ export class OutboxRelay {
           : this.leader
             ? this.config.outbox.pollIntervalMs
             : 2_000;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeUp = null;
+      await this.signal.wait(delay);
     }
   }
 

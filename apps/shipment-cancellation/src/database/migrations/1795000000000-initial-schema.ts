@@ -143,6 +143,15 @@ export class InitialSchema1795000000000 implements MigrationInterface {
       `CREATE INDEX outbox_event_unpublished_idx ON outbox_event (id) WHERE published_at IS NULL`,
     );
 
+    // Every cancellation is updated several times within seconds: vacuum these hot tables early, so the
+    // worker's and the relay's partial indexes do not fill with dead entries.
+    for (const table of ['shipment_cancellation', 'outbox_event']) {
+      await q.query(
+        `ALTER TABLE ${table} SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02,
+                                   autovacuum_vacuum_cost_delay = 0)`,
+      );
+    }
+
     await q.query(`
       CREATE TABLE audit_log (
         id bigserial PRIMARY KEY,
