@@ -16,6 +16,7 @@ import type { CarrierResult } from './carrier-result';
 import { OutcomeApplier } from './outcome-applier.service';
 
 const APPLY_BATCH = 200;
+const APPLY_CONCURRENCY = 3;
 const CLAIM_COALESCE_MS = 5;
 
 @Injectable()
@@ -28,7 +29,8 @@ export class CarrierWorker {
   private inFlightTotal = 0;
   private lastClaimAt = 0;
   private readonly pending: CarrierResult[] = [];
-  private applying: Promise<void> | null = null;
+  private readonly applying = new Set<Promise<void>>();
+  private applyFailures = 0;
   private readonly caps: Record<CancellationRow['carrier'], number>;
 
   constructor(
@@ -59,7 +61,7 @@ export class CarrierWorker {
     this.running = false;
     this.wake();
     await this.loop;
-    while (this.inFlightTotal > 0 || this.pending.length > 0 || this.applying) {
+    while (this.inFlightTotal > 0 || this.pending.length > 0 || this.applying.size > 0) {
       await this.flush();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -224,27 +226,32 @@ export class CarrierWorker {
       });
   }
 
-  /** Applies queued results, one batch at a time; a database error keeps them queued and retries. */
+  /**
+   * Applies queued results in batches, a few transactions at once (each locks its orders in sorted order,
+   * so they cannot deadlock); a database error puts the batch back and retries after a pause.
+   */
   private flush(): Promise<void> {
-    if (this.applying) return this.applying;
-    if (this.pending.length === 0) return Promise.resolve();
-    this.applying = (async () => {
-      let failures = 0;
-      while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, APPLY_BATCH);
-        try {
-          await this.applier.apply(batch);
-          failures = 0;
-        } catch (error) {
+    while (this.applying.size < APPLY_CONCURRENCY && this.pending.length > 0) {
+      const batch = this.pending.splice(0, APPLY_BATCH);
+      const run: Promise<void> = this.applier
+        .apply(batch)
+        .then(() => {
+          this.applyFailures = 0;
+        })
+        .catch(async (error: unknown) => {
           this.pending.unshift(...batch);
-          failures += 1;
+          this.applyFailures += 1;
           this.logger.error(`applying ${batch.length} carrier results failed: ${(error as Error).message}`);
-          await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 200 * 2 ** failures)));
-        }
-      }
-    })().finally(() => {
-      this.applying = null;
-    });
-    return this.applying;
+          await new Promise((resolve) =>
+            setTimeout(resolve, Math.min(30_000, 200 * 2 ** this.applyFailures)),
+          );
+        })
+        .finally(() => {
+          this.applying.delete(run);
+          void this.flush();
+        });
+      this.applying.add(run);
+    }
+    return Promise.all(this.applying).then(() => undefined);
   }
 }

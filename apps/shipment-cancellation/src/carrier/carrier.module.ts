@@ -18,6 +18,8 @@ export function createCarrierClient(config: AppConfig, metrics?: MetricsService)
     },
     credentials: (account) => carrier.credentials[account] ?? carrier.credentials['*'],
     mwsFormat: carrier.mwsFormat,
+    // One keep-alive connection per call the worker may have in flight: none queues behind another.
+    maxConnectionsPerOrigin: config.worker.concurrency,
     rateLimits: carrier.rateLimits,
     retry: { attemptTimeoutMs: carrier.attemptTimeoutMs, deadlineMs: carrier.deadlineMs },
     onResponse: ({ api, operation, httpStatus, durationMs }) => {
