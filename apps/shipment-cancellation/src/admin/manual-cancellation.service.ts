@@ -82,7 +82,7 @@ export class ManualCancellationService {
       case 'accepted': {
         const created = await manager.query(
           `SELECT id, shipment_id AS "shipmentId", state FROM shipment_cancellation WHERE id = ANY($1::uuid[]) ORDER BY created_at, id`,
-          [result.cancellationIds],
+          [result.cancellations.map((c) => c.id)],
         );
         const body = {
           cancellationRequestId: result.requestId,
@@ -99,7 +99,7 @@ export class ManualCancellationService {
           cancellations: created,
           links: { order: orderLink(orderId) },
         };
-        return { status: 202, body, eventsAppended: appended, workDue: result.cancellationIds.length > 0 };
+        return { status: 202, body, eventsAppended: appended, workDue: result.cancellations.length > 0 };
       }
       case 'duplicate':
         return conflict(

@@ -5,7 +5,7 @@ import { InboxService } from '../inbox/inbox.service';
 import type { InboundMessage } from '../inbox/inbound-message';
 import type { BatchContext } from '../kafka/kafka-batch.server';
 import { Patterns } from '../kafka/patterns';
-import { CancellationService } from './cancellation.service';
+import { CancellationService, type NewCancellation } from './cancellation.service';
 import { CarrierWorker } from './carrier-worker.service';
 
 /** OrderCancelled → cancellation requests. Thin: the inbox and the service hold the rules. */
@@ -22,10 +22,12 @@ export class CancellationConsumer {
     @Payload() messages: InboundMessage[],
     @Ctx() _context: BatchContext,
   ): Promise<void> {
+    const created: NewCancellation[] = [];
     await this.inbox.ingest<EventOf<typeof EventTypes.orderCancelled>>(
       messages,
       EventTypes.orderCancelled,
       async (manager, accepted, now) => {
+        created.length = 0; // the transaction may be retried: keep only what its last run created
         const { results, events } = await this.cancellations.request(
           manager,
           accepted.map(({ event }) => ({
@@ -38,13 +40,15 @@ export class CancellationConsumer {
           })),
           now,
         );
+        for (const r of results) if (r.kind === 'accepted') created.push(...r.cancellations);
         return {
           results: results.map((r) => (r.kind === 'duplicate' ? 'duplicate_order' : 'processed')),
           events,
         };
       },
     );
-    this.worker.wake();
+    // Committed: hand the new work straight to the worker.
+    if (created.length > 0) this.worker.offer(created);
   }
 }
 

@@ -4,7 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { CancelTrigger } from '@oms/events';
+import type { CancelTrigger, CarrierApi } from '@oms/events';
 import type { PendingEvent } from '../outbox/outbox.writer';
 import type { ReshipRule } from './cancellation.entities';
 import { CancellationProgress } from './cancellation-progress';
@@ -22,13 +22,20 @@ export interface CancelCommand {
   correlationId: string;
 }
 
+export interface NewCancellation {
+  id: string;
+  carrier: CarrierApi;
+  sellerAccount: string;
+}
+
 export type CancelResult =
   | {
       kind: 'accepted';
       requestId: string;
       rule: ReshipRule;
       shipmentCount: number;
-      cancellationIds: string[];
+      /** The shipment cancellations created, due now: the worker may be offered them. */
+      cancellations: NewCancellation[];
     }
   | { kind: 'duplicate'; requestId: string }
   | { kind: 'shipment_not_found' }
@@ -120,10 +127,10 @@ export class CancellationService {
         own.length,
         targets.length === 0 && rule !== 'multiple_shipments' ? 'completed' : 'in_progress',
       ]);
-      const cancellationIds: string[] = [];
+      const created: NewCancellation[] = [];
       for (const target of targets) {
         const id = randomUUID();
-        cancellationIds.push(id);
+        created.push({ id, carrier: target.carrier as CarrierApi, sellerAccount: target.sellerAccount });
         target.cancellationRequestId = requestId;
         target.status = 'cancelling';
         cancellations.push([
@@ -137,7 +144,7 @@ export class CancellationService {
           reshipEligible(rule),
         ]);
       }
-      results.push({ kind: 'accepted', requestId, rule, shipmentCount: own.length, cancellationIds });
+      results.push({ kind: 'accepted', requestId, rule, shipmentCount: own.length, cancellations: created });
     }
 
     await insertRequests(manager, requests, now);

@@ -26,8 +26,9 @@ export class CarrierWorker {
   private loop: Promise<void> | null = null;
   private readonly signal = new WakeSignal();
   private readonly inFlight = new Map<string, number>();
+  private readonly offered: Array<{ id: string; key: string }> = [];
   private inFlightTotal = 0;
-  private lastClaimAt = 0;
+  private coalesced = false;
   private readonly pending: CarrierResult[] = [];
   private readonly applying = new Set<Promise<void>>();
   private applyFailures = 0;
@@ -72,6 +73,16 @@ export class CarrierWorker {
     this.signal.notify();
   }
 
+  /**
+   * Cancellations this instance just created: claimed by id as slots free up, so the hot path never scans
+   * for due work. Only a hint — they are pending in Postgres too, and any claimer may take them instead.
+   */
+  offer(items: Array<{ id: string; carrier: CancellationRow['carrier']; sellerAccount: string }>): void {
+    for (const item of items)
+      this.offered.push({ id: item.id, key: `${item.carrier}|${item.sellerAccount}` });
+    this.wake();
+  }
+
   get busy(): number {
     return this.inFlightTotal;
   }
@@ -83,15 +94,17 @@ export class CarrierWorker {
       const free = this.config.worker.concurrency - this.inFlightTotal;
       // Each finished call frees a slot and wakes us; claiming for one slot at a time would cost a query per
       // call. With few slots free, let a few more finish first.
-      const sinceLastClaim = performance.now() - this.lastClaimAt;
-      if (free > 0 && free < this.config.worker.concurrency / 4 && sinceLastClaim < CLAIM_COALESCE_MS) {
-        await new Promise((resolve) => setTimeout(resolve, CLAIM_COALESCE_MS - sinceLastClaim));
+      if (free > 0 && free < this.config.worker.concurrency / 4 && !this.coalesced) {
+        this.coalesced = true;
+        await new Promise((resolve) => setTimeout(resolve, CLAIM_COALESCE_MS));
         continue;
       }
+      this.coalesced = false;
       if (free > 0) {
-        this.lastClaimAt = performance.now();
         try {
-          const rows = await this.claim(free);
+          // Offered work first; the scan for due work (retries, follow-ups, other instances' leftovers) when
+          // nothing is offered.
+          const rows = this.offered.length > 0 ? await this.claimOffered(free) : await this.claim(free);
           claimed = rows.length;
           for (const row of rows) this.execute(row);
           failures = 0;
@@ -101,10 +114,45 @@ export class CarrierWorker {
         }
       }
       // A full claim means more may be due: go again at once; otherwise wait for a wake-up or the poll.
-      if (claimed > 0 && claimed === free) continue;
+      if (claimed > 0 && (claimed === free || this.offered.length > 0)) continue;
       const delay = failures > 0 ? Math.min(30_000, 500 * 2 ** failures) : this.config.worker.pollIntervalMs;
       await this.signal.wait(delay);
     }
+  }
+
+  /** Claims offered cancellations by id, within each account's in-flight cap. */
+  private async claimOffered(limit: number): Promise<CancellationRow[]> {
+    const room = new Map<string, number>();
+    const ids: string[] = [];
+    const kept: Array<{ id: string; key: string }> = [];
+    for (const item of this.offered) {
+      if (ids.length >= limit) {
+        kept.push(item);
+        continue;
+      }
+      const left = room.get(item.key) ?? this.capFor(item.key) - (this.inFlight.get(item.key) ?? 0);
+      if (left > 0) {
+        ids.push(item.id);
+        room.set(item.key, left - 1);
+      } else {
+        room.set(item.key, 0);
+        kept.push(item);
+      }
+    }
+    this.offered.length = 0;
+    this.offered.push(...kept);
+    if (ids.length === 0) return [];
+    return updateReturning<CancellationRow>(
+      this.dataSource,
+      `UPDATE shipment_cancellation sc
+          SET state = 'in_flight', operation = 'cancel', attempts = sc.attempts + 1,
+              lease_until = now() + make_interval(secs => $2::double precision / 1000), updated_at = now()
+         FROM shipment s, cancellation_request r
+        WHERE sc.id = ANY($1::uuid[]) AND sc.state = 'pending' AND sc.next_attempt_at <= now()
+          AND s.id = sc.shipment_id AND r.id = sc.request_id
+       RETURNING ${CANCELLATION_ROW_COLUMNS}`,
+      [ids, this.config.worker.leaseMs],
+    );
   }
 
   private async claim(limit: number): Promise<CancellationRow[]> {
@@ -113,29 +161,22 @@ export class CarrierWorker {
     const saturated = keys.filter((_, i) => remaining[i] === 0);
     return updateReturning<CancellationRow>(
       this.dataSource,
-      // Two ordered index scans rather than one OR: each can stop at its LIMIT and mark dead index entries
-      // (rows already done) as such, so claims stay cheap while the table churns.
+      // Candidates come from two ordered index scans rather than one OR: each stops at its LIMIT and marks
+      // dead index entries (rows already done), so claims stay cheap while the table churns. Only the rows
+      // finally picked are locked: row locks are writes.
       `WITH candidates AS (
-         (SELECT id FROM shipment_cancellation
+         (SELECT id, carrier, seller_account, next_attempt_at FROM shipment_cancellation
            WHERE state IN ('pending', 'unknown', 'refund_pending') AND next_attempt_at <= now()
              AND NOT (carrier || '|' || seller_account = ANY($1::text[]))
            ORDER BY next_attempt_at LIMIT $2)
          UNION ALL
-         (SELECT id FROM shipment_cancellation
+         (SELECT id, carrier, seller_account, next_attempt_at FROM shipment_cancellation
            WHERE state = 'in_flight' AND lease_until < now()
            ORDER BY lease_until LIMIT $2)
-       ), due AS (
-         -- Conditions again: under FOR UPDATE they are rechecked on rows another claimer just changed.
-         SELECT sc.id FROM shipment_cancellation sc
-          WHERE sc.id IN (SELECT id FROM candidates)
-            AND ((sc.state IN ('pending', 'unknown', 'refund_pending') AND sc.next_attempt_at <= now())
-                 OR (sc.state = 'in_flight' AND sc.lease_until < now()))
-          ORDER BY sc.next_attempt_at
-          FOR UPDATE SKIP LOCKED
        ), ranked AS (
-         SELECT sc.id, sc.carrier, sc.next_attempt_at, sc.carrier || '|' || sc.seller_account AS key,
-                row_number() OVER (PARTITION BY sc.carrier, sc.seller_account ORDER BY sc.next_attempt_at, sc.id) AS rn
-           FROM shipment_cancellation sc JOIN due ON due.id = sc.id
+         SELECT id, carrier, next_attempt_at, carrier || '|' || seller_account AS key,
+                row_number() OVER (PARTITION BY carrier, seller_account ORDER BY next_attempt_at, id) AS rn
+           FROM candidates
        ), picked AS (
          SELECT ranked.id FROM ranked
            LEFT JOIN unnest($3::text[], $4::int[]) AS k(key, remaining) ON k.key = ranked.key
@@ -143,6 +184,13 @@ export class CarrierWorker {
                                                          WHEN 'amazon-mfn-mws' THEN $6::int ELSE $7::int END)
           ORDER BY ranked.next_attempt_at
           LIMIT $8
+       ), locked AS (
+         -- Conditions again: under FOR UPDATE they are rechecked on rows another claimer just changed.
+         SELECT sc.id FROM shipment_cancellation sc
+          WHERE sc.id IN (SELECT id FROM picked)
+            AND ((sc.state IN ('pending', 'unknown', 'refund_pending') AND sc.next_attempt_at <= now())
+                 OR (sc.state = 'in_flight' AND sc.lease_until < now()))
+          FOR UPDATE SKIP LOCKED
        )
        UPDATE shipment_cancellation sc
           SET state = 'in_flight',
@@ -153,8 +201,8 @@ export class CarrierWorker {
               attempts = sc.attempts + 1,
               lease_until = now() + make_interval(secs => $9::double precision / 1000),
               updated_at = now()
-         FROM picked, shipment s, cancellation_request r
-        WHERE sc.id = picked.id AND s.id = sc.shipment_id AND r.id = sc.request_id
+         FROM locked, shipment s, cancellation_request r
+        WHERE sc.id = locked.id AND s.id = sc.shipment_id AND r.id = sc.request_id
        RETURNING ${CANCELLATION_ROW_COLUMNS}`,
       [
         saturated,
