@@ -51,6 +51,31 @@ describe('afterCancel', () => {
     });
   });
 
+  it('on MFN v0, "already cancelled" after an attempt of ours is followed up: the refund may yet be rejected', () => {
+    const outcome: CancelOutcome = {
+      ...base,
+      api: 'amazon-mfn-v0',
+      kind: 'already_cancelled',
+      shipmentStatus: 'RefundPending',
+    };
+    expect(afterCancel(outcome, ctx({ carrier: 'amazon-mfn-v0', possiblySent: true }), policy)).toEqual({
+      kind: 'cancelled',
+      state: 'refund_pending',
+      outcome: 'refund_pending',
+      final: false,
+      refundStatus: 'pending',
+      followUpInMs: 0,
+    });
+    const mws: CancelOutcome = { ...outcome, api: 'amazon-mfn-mws' };
+    expect(afterCancel(mws, ctx({ carrier: 'amazon-mfn-mws', possiblySent: true }), policy)).toEqual({
+      kind: 'cancelled',
+      state: 'refund_pending',
+      outcome: 'refund_pending',
+      final: true,
+      refundStatus: 'pending',
+    });
+  });
+
   it('MFN v0 refund pending is followed up; the MWS bridge has no read-back, so its pending is final', () => {
     const pending: CancelOutcome = { ...base, api: 'amazon-mfn-v0', kind: 'refund_pending' };
     expect(afterCancel(pending, ctx({ carrier: 'amazon-mfn-v0' }), policy)).toEqual({

@@ -52,16 +52,35 @@ export function afterCancel(outcome: CancelOutcome, ctx: AttemptContext, policy:
     case 'voided':
       return { kind: 'cancelled', state: 'voided', outcome: 'voided', final: true, refundStatus: 'applied' };
     case 'already_cancelled':
-      // After an attempt of ours that may have landed, "already cancelled" is that attempt's success.
-      return ctx.possiblySent
-        ? { kind: 'cancelled', state: 'voided', outcome: 'voided', final: true, refundStatus: 'applied' }
-        : {
-            kind: 'cancelled',
-            state: 'already_cancelled',
-            outcome: 'already_cancelled',
-            final: true,
-            refundStatus: 'none',
-          };
+      if (!ctx.possiblySent) {
+        return {
+          kind: 'cancelled',
+          state: 'already_cancelled',
+          outcome: 'already_cancelled',
+          final: true,
+          refundStatus: 'none',
+        };
+      }
+      // After an attempt of ours that may have landed, "already cancelled" is that attempt's success. Shipping
+      // v2 voids at once; Merchant Fulfillment only accepts a refund request, which MFN v0 follows up and the
+      // MWS bridge (no read-back) reports as pending.
+      if (ctx.carrier === 'amazon-shipping-v2') {
+        return {
+          kind: 'cancelled',
+          state: 'voided',
+          outcome: 'voided',
+          final: true,
+          refundStatus: 'applied',
+        };
+      }
+      return {
+        kind: 'cancelled',
+        state: 'refund_pending',
+        outcome: 'refund_pending',
+        final: !FOLLOW_UP_SUPPORTED[ctx.carrier],
+        refundStatus: 'pending',
+        ...(FOLLOW_UP_SUPPORTED[ctx.carrier] ? { followUpInMs: 0 } : {}),
+      };
     case 'refund_pending':
       return FOLLOW_UP_SUPPORTED[ctx.carrier]
         ? {
