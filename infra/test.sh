@@ -23,9 +23,11 @@ trap cleanup EXIT
 status=0
 projects=$(npx nx show projects | wc -l)
 
-log "lint and typecheck ($projects projects)"
+log "format, lint and typecheck ($projects projects)"
+format_failures=0
+npx prettier --check . --log-level warn || { status=1; format_failures=1; }
 npx nx run-many -t lint typecheck --parallel=2 --outputStyle=static --skip-nx-cache 2>&1 | tee "$checks_log" || status=1
-check_failures=$(grep -cE '^\s*- [a-z-]+:(lint|typecheck)\s*$' "$checks_log" || true)
+check_failures=$(( $(grep -cE '^\s*- [a-z-]+:(lint|typecheck)\s*$' "$checks_log" || true) + format_failures ))
 
 log "unit tests"
 npx nx run-many -t test --parallel=2 --outputStyle=static --skip-nx-cache || status=1
@@ -42,5 +44,5 @@ node -e '
     passed += r.passed; failed += r.failed;
   }
   console.log(`${passed} passed, ${failed} failed`);
-' "$OMS_TEST_RESULTS" "$((projects * 2))" "$check_failures"
+ ' "$OMS_TEST_RESULTS" "$((projects * 2 + 1))" "$check_failures"
 exit $status

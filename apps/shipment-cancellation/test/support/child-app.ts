@@ -10,6 +10,8 @@ export const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 export interface ChildAppOptions {
   /** Path of the entry .ts file, from the repository root. */
   script: string;
+  /** Node arguments instead of `-r @swc-node/register <script>` (e.g. a compiled entry point). */
+  nodeArgs?: string[];
   /** tsconfig for @swc-node/register, from the repository root. */
   tsconfig: string;
   env: Record<string, string>;
@@ -41,7 +43,7 @@ export class ChildApp {
       mkdirSync(path.dirname(options.logFile), { recursive: true });
       stdio = ['ignore', 'pipe', 'pipe'];
     }
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', options.script], {
+    const child = spawn(process.execPath, options.nodeArgs ?? ['-r', '@swc-node/register', options.script], {
       cwd: repoRoot,
       env: { ...process.env, SWC_NODE_PROJECT: options.tsconfig, ...options.env, HTTP_PORT: String(port) },
       stdio,
@@ -56,7 +58,8 @@ export class ChildApp {
     // Own loop rather than waitFor: an exit must fail at once, not after the timeout.
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     while (!(await options.ready(app.url))) {
-      if (!app.alive) throw new Error(`${options.script} exited during start (${child.exitCode ?? child.signalCode})`);
+      if (!app.alive)
+        throw new Error(`${options.script} exited during start (${child.exitCode ?? child.signalCode})`);
       if (Date.now() > deadline) {
         await app.kill();
         throw new Error(`${options.script} was not ready within ${options.timeoutMs ?? 60_000} ms`);

@@ -7,11 +7,15 @@ import { createDataSource } from '../../src/database/data-source';
 import { ChildApp, answers, repoRoot } from './child-app';
 import { recreateDatabase } from './database';
 
-export const brokers = (process.env['KAFKA_BROKERS'] ?? `127.0.0.1:${process.env['KAFKA_PORT'] ?? 9092}`).split(',');
+export const brokers = (
+  process.env['KAFKA_BROKERS'] ?? `127.0.0.1:${process.env['KAFKA_PORT'] ?? 9092}`
+).split(',');
 
 /** `npm run infra -- up`: a no-op when Kafka and Postgres already run. */
 export function infraUp(quiet = false): void {
-  execFileSync('bash', [path.join(repoRoot, 'infra', 'infra.sh'), 'up'], { stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'] });
+  execFileSync('bash', [path.join(repoRoot, 'infra', 'infra.sh'), 'up'], {
+    stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'],
+  });
 }
 
 /** Drops, creates and migrates a database of our own; returns its URL. */
@@ -47,7 +51,12 @@ export function runTopics(prefix: string): RunTopics {
 }
 
 export function outputTopics(topics: RunTopics): string[] {
-  return [topics.shipmentCancelled, topics.manualReshipRequired, topics.shipmentCancellationFailed, topics.deadLetter];
+  return [
+    topics.shipmentCancelled,
+    topics.manualReshipRequired,
+    topics.shipmentCancellationFailed,
+    topics.deadLetter,
+  ];
 }
 
 export async function createTopics(names: string[], partitions: number): Promise<void> {
@@ -57,14 +66,21 @@ export async function createTopics(names: string[], partitions: number): Promise
   try {
     const existing = new Set(await admin.listTopics());
     const wanted = names.filter((n) => !existing.has(n));
-    if (wanted.length > 0) await admin.createTopics({ waitForLeaders: true, topics: wanted.map((topic) => ({ topic, numPartitions: partitions })) });
+    if (wanted.length > 0)
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: wanted.map((topic) => ({ topic, numPartitions: partitions })),
+      });
   } finally {
     await admin.disconnect();
   }
 }
 
 /** The service's environment for one run: its database, topics, group and carrier; overrides on top. */
-export function serviceEnv(run: { databaseUrl: string; topics: RunTopics; groupId: string; carrierUrl: string; partitions: number }, overrides: Record<string, string> = {}): Record<string, string> {
+export function serviceEnv(
+  run: { databaseUrl: string; topics: RunTopics; groupId: string; carrierUrl: string; partitions: number },
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   const t = run.topics;
   return {
     DATABASE_URL: run.databaseUrl,
@@ -84,11 +100,48 @@ export function serviceEnv(run: { databaseUrl: string; topics: RunTopics; groupI
   };
 }
 
-/** The shipment-cancellation service as a child process, ready when /health/ready says so. */
-export function startServiceProcess(env: Record<string, string>, logFile?: string, timeoutMs = 90_000): Promise<ChildApp> {
+export type ServiceRuntime = 'swc' | 'compiled';
+
+/** The commit the service and libraries were run from, `+dirty` when they had uncommitted changes. */
+export function codeRevision(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const dirty = git('status', '--porcelain', '--', 'apps/shipment-cancellation/src', 'libs') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? '+dirty' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** `nx build shipment-cancellation`: the service compiled to dist/out-tsc, as `npm start` and Docker run it. */
+export function buildService(): void {
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'apps/shipment-cancellation/tsconfig.build.json'],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+}
+
+/**
+ * The shipment-cancellation service as a child process, ready when /health/ready says so: from source through
+ * @swc-node/register (the tests), or compiled through launch.cjs (call buildService first; no compiler in the
+ * process, so its memory is what production would see).
+ */
+export function startServiceProcess(
+  env: Record<string, string>,
+  logFile?: string,
+  timeoutMs = 90_000,
+  runtime: ServiceRuntime = 'swc',
+): Promise<ChildApp> {
   return ChildApp.start({
     script: 'apps/shipment-cancellation/src/main.ts',
     tsconfig: 'apps/shipment-cancellation/tsconfig.json',
+    ...(runtime === 'compiled'
+      ? { nodeArgs: ['--enable-source-maps', 'apps/shipment-cancellation/launch.cjs'] }
+      : {}),
     env,
     ...(logFile ? { logFile } : {}),
     ready: (url) => answers(`${url}/health/ready`),
