@@ -14,11 +14,13 @@ checks_log=$(mktemp)
 
 infra_was_up=false
 bash infra/infra.sh status | grep -q '^kafka: running' && infra_was_up=true
+cleaned=false
 cleanup() {
+  [[ "$cleaned" == true ]] && return
+  cleaned=true
   if [[ "$infra_was_up" == false ]]; then bash infra/infra.sh down || true; fi
-  rm -rf "$OMS_TEST_RESULTS" "$checks_log"
 }
-trap cleanup EXIT
+trap 'cleanup; rm -rf "$OMS_TEST_RESULTS" "$checks_log"' EXIT
 
 status=0
 projects=$(npx nx show projects | wc -l)
@@ -35,6 +37,8 @@ npx nx run-many -t test --parallel=2 --outputStyle=static --skip-nx-cache || sta
 log "integration tests (real Kafka and PostgreSQL)"
 npx nx run-many -t integration --parallel=1 --outputStyle=static --skip-nx-cache || status=1
 
+# Stop what this run started before the closing line, so that line is the last one printed.
+cleanup
 node -e '
   const fs = require("node:fs"), path = require("node:path");
   const dir = process.argv[1], checks = Number(process.argv[2]), checkFailures = Number(process.argv[3]);
