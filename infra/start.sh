@@ -40,6 +40,6 @@ trap 'stop_children' EXIT
 log "building shipment-cancellation"
 npx tsc -p apps/shipment-cancellation/tsconfig.build.json
 log "starting shipment-cancellation on port $HTTP_PORT — try 'npm run demo' in another terminal"
-HTTP_PORT="$HTTP_PORT" node --enable-source-maps apps/shipment-cancellation/launch.cjs &
+HTTP_PORT="$HTTP_PORT" node --enable-source-maps --max-old-space-size=160 apps/shipment-cancellation/launch.cjs &
 service_pid=$!
 wait "$service_pid"

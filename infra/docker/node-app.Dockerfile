@@ -15,4 +15,4 @@ COPY apps/${APP} ./apps/${APP}
 # Apps with a build (the service) run compiled, without a TypeScript compiler in the process.
 RUN if [ -f apps/${APP}/tsconfig.build.json ]; then npx tsc -p apps/${APP}/tsconfig.build.json; fi
 USER node
-CMD ["sh", "-c", "if [ -f apps/$APP/launch.cjs ]; then exec node --enable-source-maps apps/$APP/launch.cjs; else exec node -r @swc-node/register apps/$APP/src/main.ts; fi"]
+CMD ["sh", "-c", "if [ -f apps/$APP/launch.cjs ]; then exec node --enable-source-maps --max-old-space-size=160 apps/$APP/launch.cjs; else exec node -r @swc-node/register apps/$APP/src/main.ts; fi"]

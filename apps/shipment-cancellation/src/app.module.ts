@@ -7,6 +7,7 @@ import { CarrierModule } from './carrier/carrier.module';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
+import { TableUpkeep } from './database/table-upkeep.service';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { InboxService } from './inbox/inbox.service';
@@ -42,6 +43,7 @@ export class AppModule {
         OutboxRelay,
         InboxService,
         ShipmentsService,
+        TableUpkeep,
       ],
     };
   }

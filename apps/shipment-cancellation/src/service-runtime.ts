@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { configureAdminHttp } from './admin/admin-http';
 import { AppModule } from './app.module';
 import { CarrierWorker } from './cancellation/carrier-worker.service';
+import { TableUpkeep } from './database/table-upkeep.service';
 import type { AppConfig } from './config/config';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { InstanceRegistry } from './instances/instance-registry.service';
@@ -55,6 +56,8 @@ export async function startService(
 
   const instances = app.get(InstanceRegistry);
   await instances.start();
+  const upkeep = app.get(TableUpkeep);
+  upkeep.start();
   await relay.start();
   worker.start();
   await app.startAllMicroservices();
@@ -71,6 +74,7 @@ export async function startService(
       log.log('draining carrier calls in flight');
       await worker.stop();
       await instances.stop();
+      await upkeep.stop();
       log.log('publishing the outbox');
       await relay.stop();
       await app.close();

@@ -38,6 +38,8 @@ export class CarrierCancelClient implements CarrierCancelPort {
   private readonly transport: HttpTransport;
   private readonly redactor = new SecretRedactor();
   private readonly logger: CarrierLogger;
+  /** Credential sets whose secrets the redactor already knows. */
+  private readonly registered = new WeakSet<object>();
   private readonly limiter: RateLimiter;
   private readonly adapters: Record<CarrierApi, CarrierAdapter>;
 
@@ -186,7 +188,10 @@ export class CarrierCancelClient implements CarrierCancelPort {
     try {
       const value = await this.config.credentials(sellerAccount);
       if (value && value.clientId && value.clientSecret && value.refreshToken) {
-        this.redactor.register(value.clientSecret, value.refreshToken);
+        if (!this.registered.has(value)) {
+          this.redactor.register(value.clientSecret, value.refreshToken);
+          this.registered.add(value);
+        }
         return { ok: true, value };
       }
       return { ok: false, message: `no LWA credentials for seller account ${sellerAccount}` };
@@ -203,14 +208,21 @@ function messageOf(error: unknown): string {
 // Every log line passes through the redactor; a throwing logger never breaks a cancel.
 function redactingLogger(logger: CarrierLogger, redactor: SecretRedactor): CarrierLogger {
   const wrap =
-    (level: keyof CarrierLogger) =>
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
     (msg: string, ctx?: Record<string, unknown>): void => {
       try {
+        if (logger.enabled?.(level) === false) return;
         const safe = ctx === undefined ? undefined : (redactor.redactValue(ctx) as Record<string, unknown>);
         logger[level](redactor.redact(msg), safe);
       } catch {
         // logging must not change the outcome of a carrier call
       }
     };
-  return { debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error') };
+  return {
+    debug: wrap('debug'),
+    info: wrap('info'),
+    warn: wrap('warn'),
+    error: wrap('error'),
+    enabled: (level) => logger.enabled?.(level) !== false,
+  };
 }

@@ -26,6 +26,8 @@ export interface CarrierLogger {
   info(msg: string, ctx?: Record<string, unknown>): void;
   warn(msg: string, ctx?: Record<string, unknown>): void;
   error(msg: string, ctx?: Record<string, unknown>): void;
+  /** Whether a level is written at all; when it says no, the library skips building and redacting the line. */
+  enabled?(level: 'debug' | 'info' | 'warn' | 'error'): boolean;
 }
 
 /** One HTTP answer from Amazon, for metrics: no body, no headers, nothing secret. */

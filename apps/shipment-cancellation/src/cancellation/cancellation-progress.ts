@@ -6,6 +6,7 @@ import type { EntityManager } from 'typeorm';
 import { EventTypes, type FailureReason, type CancelledOutcome } from '@oms/events';
 import type { PendingEvent } from '../outbox/outbox.writer';
 import { manualReshipRequired, type ShipmentSummary } from './cancellation-events';
+import { preparedQuery } from '../database/query-rows';
 
 // States in which the carrier has not yet answered for the shipment.
 const UNSETTLED = ['pending', 'in_flight', 'unknown'];
@@ -22,8 +23,17 @@ interface OrderShipmentRow {
 
 @Injectable()
 export class CancellationProgress {
-  /** Must run inside the transaction that holds the orders' locks. Returns the events to append. */
-  async update(manager: EntityManager, orderIds: string[], now: Date): Promise<PendingEvent[]> {
+  /**
+   * Must run inside the transaction that holds the orders' locks. Returns the events to append.
+   * `severalShipments`: the orders that may owe a ManualReshipRequired (all of them unless the caller knows
+   * which have the multiple-shipments rule), so single-shipment batches skip that query.
+   */
+  async update(
+    manager: EntityManager,
+    orderIds: string[],
+    now: Date,
+    severalShipments: string[] = orderIds,
+  ): Promise<PendingEvent[]> {
     if (orderIds.length === 0) return [];
     const events: PendingEvent[] = [];
 
@@ -35,18 +45,23 @@ export class CancellationProgress {
       causationId: string;
       correlationId: string;
       shipmentCount: number;
-    }> = await manager.query(
-      `SELECT r.id, r.order_id AS "orderId", r.trigger, r.actor, r.causation_id AS "causationId",
+    }> =
+      severalShipments.length === 0
+        ? []
+        : await preparedQuery(
+            manager,
+            `SELECT r.id, r.order_id AS "orderId", r.trigger, r.actor, r.causation_id AS "causationId",
               r.correlation_id AS "correlationId", r.shipment_count AS "shipmentCount"
          FROM cancellation_request r
         WHERE r.order_id = ANY($1) AND r.scope = 'order' AND r.rule = 'multiple_shipments'
           AND r.manual_reship_event_id IS NULL
           AND NOT EXISTS (SELECT 1 FROM shipment_cancellation sc
                            WHERE sc.order_id = r.order_id AND sc.state = ANY($2))`,
-      [orderIds, UNSETTLED],
-    );
+            [severalShipments, UNSETTLED],
+          );
     if (waiting.length > 0) {
-      const shipments: OrderShipmentRow[] = await manager.query(
+      const shipments: OrderShipmentRow[] = await preparedQuery(
+        manager,
         `SELECT s.order_id AS "orderId", s.id AS "shipmentId", s.carrier_shipment_id AS "carrierShipmentId",
                 s.carrier, sc.state, sc.outcome, sc.failure_reason AS "failureReason"
            FROM shipment s LEFT JOIN shipment_cancellation sc ON sc.shipment_id = s.id
@@ -76,7 +91,8 @@ export class CancellationProgress {
         assignments.push({ requestId: request.id, eventId });
       }
       // Recording the event id on the request is what makes ManualReshipRequired once per order.
-      await manager.query(
+      await preparedQuery(
+        manager,
         `UPDATE cancellation_request r SET manual_reship_event_id = a.event_id
            FROM unnest($1::uuid[], $2::uuid[]) AS a(request_id, event_id) WHERE r.id = a.request_id`,
         [assignments.map((a) => a.requestId), assignments.map((a) => a.eventId)],
@@ -84,7 +100,8 @@ export class CancellationProgress {
     }
 
     // A request is complete when none of its shipments awaits the carrier or a refund decision.
-    await manager.query(
+    await preparedQuery(
+      manager,
       `UPDATE cancellation_request r SET status = 'completed', completed_at = $2
         WHERE r.order_id = ANY($1) AND r.status = 'in_progress'
           AND (r.rule <> 'multiple_shipments' OR r.scope <> 'order' OR r.manual_reship_event_id IS NOT NULL)

@@ -10,6 +10,7 @@ import type { ReshipRule } from './cancellation.entities';
 import { CancellationProgress } from './cancellation-progress';
 import { lockOrders } from './order-lock';
 import { reshipEligible, reshipRuleFor } from './reship-rule';
+import { preparedQuery } from '../database/query-rows';
 
 export interface CancelCommand {
   orderId: string;
@@ -68,19 +69,26 @@ export class CancellationService {
     const orderIds = [...new Set(commands.map((c) => c.orderId))];
     await lockOrders(manager, orderIds);
 
-    const existing: Array<{ id: string; orderId: string }> = await manager.query(
-      `SELECT id, order_id AS "orderId" FROM cancellation_request WHERE scope = 'order' AND order_id = ANY($1)`,
-      [orderIds],
-    );
-    const orderRequest = new Map(existing.map((r) => [r.orderId, r.id]));
-    const shipments: ShipmentRow[] = await manager.query(
-      `SELECT s.id, s.order_id AS "orderId", s.status, s.carrier, s.carrier_shipment_id AS "carrierShipmentId",
-              s.seller_account AS "sellerAccount", sc.request_id AS "cancellationRequestId"
-         FROM shipment s LEFT JOIN shipment_cancellation sc ON sc.shipment_id = s.id
-        WHERE s.order_id = ANY($1)
-        ORDER BY s.purchased_at, s.id`,
-      [orderIds],
-    );
+    // One read for the batch: each order's order-level request (if any) and its shipments, in purchase order.
+    const found: Array<ShipmentRow & { orderRequestId: string | null; inputOrderId: string }> =
+      await preparedQuery(
+        manager,
+        `SELECT o.order_id AS "inputOrderId", r.id AS "orderRequestId", s.id, s.order_id AS "orderId", s.status,
+                s.carrier, s.carrier_shipment_id AS "carrierShipmentId", s.seller_account AS "sellerAccount",
+                sc.request_id AS "cancellationRequestId"
+           FROM unnest($1::text[]) AS o(order_id)
+           LEFT JOIN cancellation_request r ON r.order_id = o.order_id AND r.scope = 'order'
+           LEFT JOIN shipment s ON s.order_id = o.order_id
+           LEFT JOIN shipment_cancellation sc ON sc.shipment_id = s.id
+          ORDER BY s.purchased_at, s.id`,
+        [orderIds],
+      );
+    const orderRequest = new Map<string, string>();
+    const shipments: ShipmentRow[] = [];
+    for (const row of found) {
+      if (row.orderRequestId) orderRequest.set(row.inputOrderId, row.orderRequestId);
+      if (row.id !== null) shipments.push(row);
+    }
     const byOrder = new Map<string, ShipmentRow[]>();
     for (const s of shipments) byOrder.set(s.orderId, [...(byOrder.get(s.orderId) ?? []), s]);
 
@@ -147,9 +155,13 @@ export class CancellationService {
       results.push({ kind: 'accepted', requestId, rule, shipmentCount: own.length, cancellations: created });
     }
 
-    await insertRequests(manager, requests, now);
-    await insertCancellations(manager, cancellations, now);
-    const events = await this.progress.update(manager, orderIds, now);
+    await insertCancellations(manager, cancellations, now, requests);
+    // Only a request with nothing to cancel can be settled already (or, with several shipments, owe its
+    // ManualReshipRequired now); the others wait for the carrier.
+    const settled = results.flatMap((r, i) =>
+      r.kind === 'accepted' && r.cancellations.length === 0 ? [commands[i]?.orderId ?? ''] : [],
+    );
+    const events = await this.progress.update(manager, settled, now);
     return { results, events };
   }
 }
@@ -158,40 +170,43 @@ function column<T>(rows: unknown[][], index: number): T[] {
   return rows.map((row) => row[index] as T);
 }
 
-async function insertRequests(manager: EntityManager, rows: unknown[][], now: Date): Promise<void> {
-  if (rows.length === 0) return;
-  await manager.query(
-    `INSERT INTO cancellation_request
-       (id, order_id, scope, trigger, actor, reason, causation_id, correlation_id, rule, shipment_count, status,
-        created_at, completed_at)
-     SELECT id, order_id, scope, trigger, actor, reason, causation_id, correlation_id, rule, shipment_count, status,
-            $12, CASE WHEN status = 'completed' THEN $12::timestamptz END
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                   $9::text[], $10::int[], $11::text[])
-         AS t(id, order_id, scope, trigger, actor, reason, causation_id, correlation_id, rule, shipment_count, status)`,
-    [...Array.from({ length: 11 }, (_, i) => column(rows, i)), now],
-  );
-}
-
-/** Inserts pending cancellations (due now) and marks their shipments as being cancelled. */
+/**
+ * Inserts pending cancellations (due now), marks their shipments as being cancelled and, given them, inserts
+ * the requests they belong to: one statement, one round trip.
+ */
 export async function insertCancellations(
   manager: EntityManager,
   rows: unknown[][],
   now: Date,
+  requests: unknown[][] = [],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  await manager.query(
-    `INSERT INTO shipment_cancellation
-       (id, request_id, order_id, shipment_id, carrier, carrier_shipment_id, seller_account, reship_eligible,
-        state, next_attempt_at, created_at, updated_at)
-     SELECT id, request_id, order_id, shipment_id, carrier, carrier_shipment_id, seller_account, reship_eligible,
-            'pending', $9, $9, $9
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[])
-         AS t(id, request_id, order_id, shipment_id, carrier, carrier_shipment_id, seller_account, reship_eligible)`,
-    [...Array.from({ length: 8 }, (_, i) => column(rows, i)), now],
+  if (rows.length === 0 && requests.length === 0) return;
+  // Foreign keys are checked at the end of the statement, when the requests are in.
+  await preparedQuery(
+    manager,
+    `WITH requests AS (
+       INSERT INTO cancellation_request
+         (id, order_id, scope, trigger, actor, reason, causation_id, correlation_id, rule, shipment_count, status,
+          created_at, completed_at)
+       SELECT id, order_id, scope, trigger, actor, reason, causation_id, correlation_id, rule, shipment_count, status,
+              $9, CASE WHEN status = 'completed' THEN $9::timestamptz END
+         FROM unnest($10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+                     $17::text[], $18::text[], $19::int[], $20::text[])
+           AS t(id, order_id, scope, trigger, actor, reason, causation_id, correlation_id, rule, shipment_count, status)
+     ), cancellations AS (
+       INSERT INTO shipment_cancellation
+         (id, request_id, order_id, shipment_id, carrier, carrier_shipment_id, seller_account, reship_eligible,
+          state, next_attempt_at, created_at, updated_at)
+       SELECT id, request_id, order_id, shipment_id, carrier, carrier_shipment_id, seller_account, reship_eligible,
+              'pending', $9, $9, $9
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[])
+           AS t(id, request_id, order_id, shipment_id, carrier, carrier_shipment_id, seller_account, reship_eligible)
+     )
+     UPDATE shipment SET status = 'cancelling', updated_at = $9 WHERE id = ANY($4::text[])`,
+    [
+      ...Array.from({ length: 8 }, (_, i) => column(rows, i)),
+      now,
+      ...Array.from({ length: 11 }, (_, i) => column(requests, i)),
+    ],
   );
-  await manager.query(`UPDATE shipment SET status = 'cancelling', updated_at = $2 WHERE id = ANY($1)`, [
-    column(rows, 3),
-    now,
-  ]);
 }

@@ -9,14 +9,14 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { CARRIER_PORT } from '../carrier/carrier.tokens';
 import { MetricsService } from '../metrics/metrics.service';
-import { updateReturning } from '../database/query-rows';
+import { preparedQuery } from '../database/query-rows';
 import { WakeSignal } from '../scheduling/wake-signal';
 import { CANCELLATION_ROW_COLUMNS, type CancellationRow } from './cancellation-row';
 import type { CarrierResult } from './carrier-result';
 import { OutcomeApplier } from './outcome-applier.service';
 
-const APPLY_BATCH = 200;
-const APPLY_CONCURRENCY = 3;
+const APPLY_BATCH = 500;
+const APPLY_CONCURRENCY = 1;
 const CLAIM_COALESCE_MS = 5;
 
 @Injectable()
@@ -26,9 +26,14 @@ export class CarrierWorker {
   private loop: Promise<void> | null = null;
   private readonly signal = new WakeSignal();
   private readonly inFlight = new Map<string, number>();
-  private readonly offered: Array<{ id: string; key: string }> = [];
+  /** Offered cancellation ids per (API, seller account), oldest first. */
+  private readonly offered = new Map<string, string[]>();
+  private offeredCount = 0;
   private inFlightTotal = 0;
   private coalesced = false;
+  /** When the last scan for due work ran, and whether another is wanted before the poll comes round. */
+  private lastScanAt = 0;
+  private scanWanted = true;
   private readonly pending: CarrierResult[] = [];
   private readonly applying = new Set<Promise<void>>();
   private applyFailures = 0;
@@ -68,8 +73,9 @@ export class CarrierWorker {
     }
   }
 
-  /** New work may be due: claim now instead of at the next poll. */
+  /** New work may be due: scan for it now instead of at the next poll. */
   wake(): void {
+    this.scanWanted = true;
     this.signal.notify();
   }
 
@@ -78,9 +84,14 @@ export class CarrierWorker {
    * for due work. Only a hint — they are pending in Postgres too, and any claimer may take them instead.
    */
   offer(items: Array<{ id: string; carrier: CancellationRow['carrier']; sellerAccount: string }>): void {
-    for (const item of items)
-      this.offered.push({ id: item.id, key: `${item.carrier}|${item.sellerAccount}` });
-    this.wake();
+    for (const item of items) {
+      const key = `${item.carrier}|${item.sellerAccount}`;
+      const queue = this.offered.get(key);
+      if (queue) queue.push(item.id);
+      else this.offered.set(key, [item.id]);
+    }
+    this.offeredCount += items.length;
+    this.signal.notify();
   }
 
   get busy(): number {
@@ -100,13 +111,24 @@ export class CarrierWorker {
         continue;
       }
       this.coalesced = false;
-      if (free > 0) {
+      const scanDue = this.scanWanted || Date.now() - this.lastScanAt >= this.config.worker.pollIntervalMs;
+      if (free > 0 && (this.offeredCount > 0 || scanDue)) {
         try {
           // Offered work first; the scan for due work (retries, follow-ups, other instances' leftovers) when
-          // nothing is offered.
-          const rows = this.offered.length > 0 ? await this.claimOffered(free) : await this.claim(free);
-          claimed = rows.length;
-          for (const row of rows) this.execute(row);
+          // nothing is offered, once per poll interval (or at once after a wake() or a full scan): a finished
+          // call frees a slot but makes nothing new due.
+          const offered = this.offeredCount > 0 ? await this.claimOffered(free) : [];
+          for (const row of offered) this.execute(row);
+          claimed = offered.length;
+          if (claimed < free && scanDue) {
+            const room = free - claimed;
+            this.scanWanted = false;
+            this.lastScanAt = Date.now();
+            const due = await this.claim(room);
+            this.scanWanted = due.length === room;
+            for (const row of due) this.execute(row);
+            claimed += due.length;
+          }
           failures = 0;
         } catch (error) {
           failures += 1;
@@ -114,35 +136,27 @@ export class CarrierWorker {
         }
       }
       // A full claim means more may be due: go again at once; otherwise wait for a wake-up or the poll.
-      if (claimed > 0 && (claimed === free || this.offered.length > 0)) continue;
-      const delay = failures > 0 ? Math.min(30_000, 500 * 2 ** failures) : this.config.worker.pollIntervalMs;
+      if (claimed > 0 && (claimed === free || this.offeredCount > 0)) continue;
+      const untilScan = this.lastScanAt + this.config.worker.pollIntervalMs - Date.now();
+      const delay = failures > 0 ? Math.min(30_000, 500 * 2 ** failures) : Math.max(1, untilScan);
       await this.signal.wait(delay);
     }
   }
 
   /** Claims offered cancellations by id, within each account's in-flight cap. */
   private async claimOffered(limit: number): Promise<CancellationRow[]> {
-    const room = new Map<string, number>();
     const ids: string[] = [];
-    const kept: Array<{ id: string; key: string }> = [];
-    for (const item of this.offered) {
-      if (ids.length >= limit) {
-        kept.push(item);
-        continue;
-      }
-      const left = room.get(item.key) ?? this.capFor(item.key) - (this.inFlight.get(item.key) ?? 0);
-      if (left > 0) {
-        ids.push(item.id);
-        room.set(item.key, left - 1);
-      } else {
-        room.set(item.key, 0);
-        kept.push(item);
-      }
+    for (const [key, queue] of this.offered) {
+      const room = Math.min(limit - ids.length, this.capFor(key) - (this.inFlight.get(key) ?? 0));
+      if (room <= 0) continue;
+      const taken = queue.splice(0, room);
+      for (const id of taken) ids.push(id);
+      if (queue.length === 0) this.offered.delete(key);
+      if (ids.length >= limit) break;
     }
-    this.offered.length = 0;
-    this.offered.push(...kept);
+    this.offeredCount -= ids.length;
     if (ids.length === 0) return [];
-    return updateReturning<CancellationRow>(
+    return preparedQuery<CancellationRow>(
       this.dataSource,
       `UPDATE shipment_cancellation sc
           SET state = 'in_flight', operation = 'cancel', attempts = sc.attempts + 1,
@@ -159,7 +173,7 @@ export class CarrierWorker {
     const keys = [...this.inFlight.keys()];
     const remaining = keys.map((key) => Math.max(0, this.capFor(key) - (this.inFlight.get(key) ?? 0)));
     const saturated = keys.filter((_, i) => remaining[i] === 0);
-    return updateReturning<CancellationRow>(
+    return preparedQuery<CancellationRow>(
       this.dataSource,
       // Candidates come from two ordered index scans rather than one OR: each stops at its LIMIT and marks
       // dead index entries (rows already done), so claims stay cheap while the table churns. Only the rows
@@ -270,7 +284,8 @@ export class CarrierWorker {
         else this.inFlight.set(key, left);
         this.inFlightTotal -= 1;
         void this.flush();
-        this.wake();
+        // A slot is free: offered work waiting for one may go now.
+        if (this.offeredCount > 0) this.signal.notify();
       });
   }
 

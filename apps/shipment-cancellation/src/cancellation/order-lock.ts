@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { preparedQuery } from '../database/query-rows';
 
 /**
  * Takes the per-order lock for the rest of the transaction. Every writer of an order's cancellation state
@@ -8,7 +9,8 @@ import type { EntityManager } from 'typeorm';
 export async function lockOrders(manager: EntityManager, orderIds: Iterable<string>): Promise<void> {
   const sorted = [...new Set(orderIds)].sort();
   if (sorted.length === 0) return;
-  await manager.query(
+  await preparedQuery(
+    manager,
     `SELECT pg_advisory_xact_lock(hashtextextended(o, 7411)) FROM unnest($1::text[]) WITH ORDINALITY AS t(o, n) ORDER BY n`,
     [sorted],
   );

@@ -6,12 +6,13 @@ import { EventTypes } from '@oms/events';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { MetricsService } from '../metrics/metrics.service';
-import { OutboxWriter, type PendingEvent } from '../outbox/outbox.writer';
+import { OutboxWriter, type PendingEvent, type PreparedEvent, outboxColumns } from '../outbox/outbox.writer';
 import { CancellationProgress } from './cancellation-progress';
 import { type CarrierAnswer, shipmentCancellationFailed, shipmentCancelled } from './cancellation-events';
 import type { CarrierResult } from './carrier-result';
 import { lockOrders } from './order-lock';
 import { type RetryPolicy, type Transition, afterCancel, afterFollowUp } from './outcome-policy';
+import { preparedQuery } from '../database/query-rows';
 
 interface Update {
   id: string;
@@ -74,56 +75,62 @@ export class OutcomeApplier {
     let appended = 0;
     await this.dataSource.transaction(async (manager) => {
       const now = new Date();
-      const orderIds = [...new Set(results.map((r) => r.row.orderId))];
-      await lockOrders(manager, orderIds);
-      const current: Array<{ id: string; state: string; attempts: number }> = await manager.query(
-        `SELECT id, state, attempts FROM shipment_cancellation WHERE id = ANY($1) FOR UPDATE`,
-        [results.map((r) => r.row.id)],
+      await lockOrders(
+        manager,
+        results.map((r) => r.row.orderId),
       );
-      const currentById = new Map(current.map((c) => [c.id, c]));
-      const updates: Update[] = [];
-      const events: PendingEvent[] = [];
-      for (const result of results) {
-        const live = currentById.get(result.row.id);
+      const planned = results.map((result) => {
+        const transition = this.transitionFor(result);
+        const update = this.updateFor(result, transition, now);
+        return { result, transition, update, event: this.eventFor(result, transition, update.answer, now) };
+      });
+      const outbox = this.outbox.prepare(planned.flatMap((p) => (p.event ? [p.event] : [])));
+      const eventOwners = planned.flatMap((p) => (p.event ? [p.result.row.id] : []));
+      // One statement: the state machine moves only where our claim still holds, and the attempt, the
+      // shipment's status and the outcome event are written with it.
+      const applied = await writeResults(manager, results, planned, { outbox, eventOwners }, now);
+      const appliedIds = new Set(applied.map((a) => a.id));
+      for (const { result, transition, update, event } of planned) {
         // A lease that ran out was claimed again elsewhere: that claim owns the state now.
-        if (!live || live.state !== 'in_flight' || live.attempts !== result.row.attempts) {
+        if (!appliedIds.has(result.row.id)) {
           this.logger.warn(`stale carrier result for cancellation ${result.row.id}: recorded, not applied`);
           continue;
         }
-        const transition = this.transitionFor(result);
-        const update = this.updateFor(result, transition, now);
-        updates.push(update);
-        const event = this.eventFor(result, transition, update.answer, now);
-        if (event) events.push(event);
-        const fields = {
-          orderId: result.row.orderId,
-          shipmentId: result.row.shipmentId,
-          cancellationId: result.row.id,
-          correlationId: result.row.correlationId,
-          causationId: result.row.causationId,
-          carrierRequestId: update.answer.requestId,
-          transition: transition.kind,
-          state: update.state,
-        };
-        if (transition.kind === 'failed')
-          this.logger.warn(`cancellation failed: ${transition.reason}`, fields);
-        else this.logger.debug(`cancellation ${update.state}`, fields);
-        this.metrics.outcomes.inc({
-          carrier: result.row.carrier,
-          outcome:
-            transition.kind === 'cancelled'
-              ? transition.outcome
-              : transition.kind === 'failed'
-                ? `failed:${transition.reason}`
-                : `retry:${transition.state}`,
-        });
+        if (event) appended += 1;
+        this.observe(result, transition, update);
       }
-      await recordAttempts(manager, results);
-      await writeUpdates(manager, updates, now);
-      events.push(...(await this.progress.update(manager, orderIds, now)));
-      appended = (await this.outbox.append(manager, events)).length;
+      const orderIds = [...new Set(applied.map((a) => a.orderId))];
+      const severalShipments = [
+        ...new Set(applied.filter((a) => a.rule === 'multiple_shipments').map((a) => a.orderId)),
+      ];
+      const events = await this.progress.update(manager, orderIds, now, severalShipments);
+      appended += (await this.outbox.append(manager, events)).length;
     });
     if (appended > 0) this.outbox.notifyCommitted();
+  }
+
+  private observe(result: CarrierResult, transition: Transition, update: Update): void {
+    const fields = {
+      orderId: result.row.orderId,
+      shipmentId: result.row.shipmentId,
+      cancellationId: result.row.id,
+      correlationId: result.row.correlationId,
+      causationId: result.row.causationId,
+      carrierRequestId: update.answer.requestId,
+      transition: transition.kind,
+      state: update.state,
+    };
+    if (transition.kind === 'failed') this.logger.warn(`cancellation failed: ${transition.reason}`, fields);
+    else this.logger.debug(`cancellation ${update.state}`, fields);
+    this.metrics.outcomes.inc({
+      carrier: result.row.carrier,
+      outcome:
+        transition.kind === 'cancelled'
+          ? transition.outcome
+          : transition.kind === 'failed'
+            ? `failed:${transition.reason}`
+            : `retry:${transition.state}`,
+    });
   }
 
   private transitionFor(result: CarrierResult): Transition {
@@ -207,46 +214,63 @@ export class OutcomeApplier {
   }
 }
 
-async function recordAttempts(manager: EntityManager, results: CarrierResult[]): Promise<void> {
-  await manager.query(
-    `INSERT INTO carrier_attempt (shipment_cancellation_id, attempt, operation, outcome, http_status, carrier_request_id,
-                                  error_code, error_message, tries, elapsed_ms, finished_at)
-     SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[],
-                          $9::int[], $10::int[], $11::timestamptz[])`,
-    [
-      results.map((r) => r.row.id),
-      results.map((r) => r.row.attempts),
-      results.map((r) => r.operation),
-      results.map((r) => (r.operation === 'cancel' ? r.outcome.kind : `status:${r.status.kind}`)),
-      results.map((r) => answerOf(r).httpStatus),
-      results.map((r) => answerOf(r).requestId),
-      results.map((r) => answerOf(r).errorCode),
-      results.map((r) => answerOf(r).errorMessage),
-      results.map((r) => (r.operation === 'cancel' ? r.outcome.attempts : 1)),
-      results.map((r) => Math.round(r.elapsedMs)),
-      results.map((r) => r.finishedAt),
-    ],
-  );
-}
-
-async function writeUpdates(manager: EntityManager, updates: Update[], now: Date): Promise<void> {
-  if (updates.length === 0) return;
-  await manager.query(
-    `UPDATE shipment_cancellation sc
-        SET state = u.state, outcome = COALESCE(u.outcome, sc.outcome), failure_reason = u.failure_reason,
-            requires_manual_action = u.requires_manual_action, refund_status = COALESCE(u.refund_status, sc.refund_status),
-            next_attempt_at = u.next_attempt_at, completed_at = u.completed_at, possibly_sent = u.possibly_sent,
-            operation = CASE WHEN u.state = 'refund_pending' THEN 'follow_up' ELSE sc.operation END,
-            lease_until = NULL, carrier_request_id = COALESCE(u.request_id, sc.carrier_request_id),
-            http_status = u.http_status, error_code = u.error_code, error_message = u.error_message,
-            error_details = u.error_details, updated_at = $16
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::timestamptz[],
-                   $8::timestamptz[], $9::boolean[], $10::text[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[])
-         AS u(id, state, outcome, failure_reason, requires_manual_action, refund_status, next_attempt_at, completed_at,
-              possibly_sent, request_id, http_status, error_code, error_message, error_details, shipment_status)
-      WHERE sc.id = u.id`,
+/**
+ * Applies the updates whose claim still holds (in flight, same attempt), records every attempt, moves the
+ * shipments and appends the applied updates' events; returns the applied cancellations with their rule.
+ */
+async function writeResults(
+  manager: EntityManager,
+  results: CarrierResult[],
+  planned: Array<{ update: Update; result: CarrierResult }>,
+  events: { outbox: PreparedEvent[]; eventOwners: string[] },
+  now: Date,
+): Promise<Array<{ id: string; orderId: string; rule: string }>> {
+  const updates = planned.map((p) => p.update);
+  const answers = results.map(answerOf);
+  return preparedQuery(
+    manager,
+    `WITH u AS (
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[],
+                            $8::timestamptz[], $9::timestamptz[], $10::boolean[], $11::text[], $12::int[], $13::text[],
+                            $14::text[], $15::text[], $16::text[])
+         AS u(id, attempts, state, outcome, failure_reason, requires_manual_action, refund_status, next_attempt_at,
+              completed_at, possibly_sent, request_id, http_status, error_code, error_message, error_details,
+              shipment_status)
+     ), applied AS (
+       UPDATE shipment_cancellation sc
+          SET state = u.state, outcome = COALESCE(u.outcome, sc.outcome), failure_reason = u.failure_reason,
+              requires_manual_action = u.requires_manual_action,
+              refund_status = COALESCE(u.refund_status, sc.refund_status),
+              next_attempt_at = u.next_attempt_at, completed_at = u.completed_at, possibly_sent = u.possibly_sent,
+              operation = CASE WHEN u.state = 'refund_pending' THEN 'follow_up' ELSE sc.operation END,
+              lease_until = NULL, carrier_request_id = COALESCE(u.request_id, sc.carrier_request_id),
+              http_status = u.http_status, error_code = u.error_code, error_message = u.error_message,
+              error_details = u.error_details, updated_at = $17
+         FROM u
+        WHERE sc.id = u.id AND sc.state = 'in_flight' AND sc.attempts = u.attempts
+       RETURNING sc.id, sc.order_id, sc.shipment_id, sc.request_id, u.shipment_status
+     ), shipments AS (
+       UPDATE shipment s SET status = a.shipment_status, updated_at = $17
+         FROM applied a WHERE s.id = a.shipment_id AND a.shipment_status IS NOT NULL
+     ), attempts AS (
+       INSERT INTO carrier_attempt (shipment_cancellation_id, attempt, operation, outcome, http_status,
+                                    carrier_request_id, error_code, error_message, tries, elapsed_ms, finished_at)
+       SELECT * FROM unnest($18::uuid[], $19::int[], $20::text[], $21::text[], $22::int[], $23::text[], $24::text[],
+                            $25::text[], $26::int[], $27::int[], $28::timestamptz[])
+     ), events AS (
+       INSERT INTO outbox_event (event_id, topic, message_key, event_type, payload)
+       SELECT e.event_id, e.topic, e.message_key, e.event_type, p.payload
+         FROM unnest($29::uuid[], $30::uuid[], $31::text[], $32::text[], $33::text[])
+                WITH ORDINALITY AS e(cancellation_id, event_id, topic, message_key, event_type, n)
+         JOIN jsonb_array_elements($34::jsonb) WITH ORDINALITY AS p(payload, n) USING (n)
+         JOIN applied a ON a.id = e.cancellation_id
+        ORDER BY e.n
+     )
+     SELECT a.id, a.order_id AS "orderId", r.rule
+       FROM applied a JOIN cancellation_request r ON r.id = a.request_id`,
     [
       updates.map((u) => u.id),
+      planned.map((p) => p.result.row.attempts),
       updates.map((u) => u.state),
       updates.map((u) => u.outcome),
       updates.map((u) => u.failureReason),
@@ -262,16 +286,19 @@ async function writeUpdates(manager: EntityManager, updates: Update[], now: Date
       updates.map((u) => u.answer.errorDetails),
       updates.map((u) => u.shipmentStatus),
       now,
+      results.map((r) => r.row.id),
+      results.map((r) => r.row.attempts),
+      results.map((r) => r.operation),
+      results.map((r) => (r.operation === 'cancel' ? r.outcome.kind : `status:${r.status.kind}`)),
+      answers.map((a) => a.httpStatus),
+      answers.map((a) => a.requestId),
+      answers.map((a) => a.errorCode),
+      answers.map((a) => a.errorMessage),
+      results.map((r) => (r.operation === 'cancel' ? r.outcome.attempts : 1)),
+      results.map((r) => Math.round(r.elapsedMs)),
+      results.map((r) => r.finishedAt),
+      events.eventOwners,
+      ...outboxColumns(events.outbox),
     ],
   );
-  const shipments = updates.filter((u) => u.shipmentStatus !== null);
-  if (shipments.length > 0) {
-    await manager.query(
-      `UPDATE shipment s SET status = u.status, updated_at = $3
-         FROM unnest($1::uuid[], $2::text[]) AS u(cancellation_id, status)
-         JOIN shipment_cancellation sc ON sc.id = u.cancellation_id
-        WHERE s.id = sc.shipment_id`,
-      [shipments.map((u) => u.id), shipments.map((u) => u.shipmentStatus), now],
-    );
-  }
 }

@@ -5,6 +5,8 @@ import type { AppConfig } from '../config/config';
 import { MetricsService } from '../metrics/metrics.service';
 import { CARRIER_PORT } from './carrier.tokens';
 
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
 /** Builds the carrier client from configuration (the local sandbox by default). */
 export function createCarrierClient(config: AppConfig, metrics?: MetricsService): CarrierCancelClient {
   const logger = new Logger('carrier');
@@ -34,6 +36,7 @@ export function createCarrierClient(config: AppConfig, metrics?: MetricsService)
       info: (msg, ctx) => logger.log(msg, ctx ?? {}),
       warn: (msg, ctx) => logger.warn(msg, ctx ?? {}),
       error: (msg, ctx) => logger.error(msg, ctx ?? {}),
+      enabled: (level) => LEVELS.indexOf(level) >= LEVELS.indexOf(config.logLevel),
     },
   });
 }

@@ -21,6 +21,8 @@ export interface AppConfig {
   http: { host: string; port: number };
   databaseUrl: string;
   runMigrations: boolean;
+  /** How often the hot tables' statistics (and, with autovacuum off, dead rows) are looked after; 0: never. */
+  database: { upkeepIntervalMs: number };
   kafka: { brokers: string[]; clientId: string; groupId: string; partitions: number };
   topics: {
     orderCancelled: string;
@@ -86,6 +88,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'postgresql:',
     ]),
     runMigrations: read.boolean('RUN_MIGRATIONS', true),
+    database: { upkeepIntervalMs: read.integer('DB_UPKEEP_INTERVAL_MS', 5_000, 0, 3_600_000) },
     kafka: {
       brokers: read.list('KAFKA_BROKERS', '127.0.0.1:9092', /^[^\s:]+:\d{1,5}$/, 'host:port'),
       clientId: read.string('KAFKA_CLIENT_ID', 'oms-shipment-cancellation'),

@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/config';
 import { MetricsService } from '../metrics/metrics.service';
 import { OutboxWriter, type PendingEvent } from '../outbox/outbox.writer';
 import { type InboundMessage, positionId } from './inbound-message';
+import { preparedQuery } from '../database/query-rows';
 
 export type InboxResult = 'processed' | 'duplicate_order';
 
@@ -46,7 +47,8 @@ export class InboxService {
 
     let appended = 0;
     await this.dataSource.transaction(async (manager) => {
-      const seenRows: Array<{ messageId: string }> = await manager.query(
+      const seenRows: Array<{ messageId: string }> = await preparedQuery(
+        manager,
         `SELECT message_id AS "messageId" FROM inbox_message WHERE message_id = ANY($1)`,
         [ids],
       );
@@ -91,7 +93,8 @@ export class InboxService {
       events.push(...applied.events);
 
       if (inbox.length > 0) {
-        await manager.query(
+        await preparedQuery(
+          manager,
           `INSERT INTO inbox_message (message_id, event_type, topic, partition, "offset", order_id, result, received_at)
            SELECT *, $8::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[])
            ON CONFLICT (message_id) DO NOTHING`,

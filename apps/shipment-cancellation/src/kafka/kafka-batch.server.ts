@@ -1,6 +1,8 @@
 // A Nest microservice transport over kafkajs that keeps our guarantees, which the stock ServerKafka cannot:
 // - it hands handlers whole batches (one transaction per batch instead of one per message), so one
-//   partition is not limited to one message at a time;
+//   partition is not limited to one message at a time, and while a topic's handler runs, the batches other
+//   partitions bring meanwhile wait and go together into its next call (group commit: under load a few
+//   large transactions instead of one small one per partition; idle, no wait at all);
 // - it commits offsets only after the handler's transaction committed, explicitly, never on a timer;
 // - a failing handler (database down) is retried in place with backoff while heartbeats continue, instead
 //   of crashing the consumer into a rebalance loop; poison messages never fail a handler (they are
@@ -25,12 +27,82 @@ export interface KafkaBatchServerOptions {
 
 export interface BatchContext {
   topic: string;
-  partition: number;
+  /** The partitions the messages come from (each partition's messages in offset order). */
+  partitions: number[];
+}
+
+type Handler = NonNullable<ReturnType<Server['getHandlerByPattern']>>;
+
+interface Waiting {
+  messages: InboundMessage[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * One handler call at a time per topic; batches that arrive meanwhile are merged into the next call, up to
+ * `limit` messages. A merged call that fails is retried batch by batch, so one batch's failure is its own.
+ */
+export class BatchCoalescer {
+  private readonly waiting: Waiting[] = [];
+  private running = false;
+
+  constructor(
+    private readonly run: (messages: InboundMessage[]) => Promise<void>,
+    private readonly limit: number,
+  ) {}
+
+  submit(messages: InboundMessage[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ messages, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.running || this.waiting.length === 0) return;
+    let count = 0;
+    let take = 0;
+    for (const job of this.waiting) {
+      if (take > 0 && count + job.messages.length > this.limit) break;
+      count += job.messages.length;
+      take += 1;
+    }
+    const jobs = this.waiting.splice(0, take);
+    this.running = true;
+    void this.runJobs(jobs).finally(() => {
+      this.running = false;
+      this.pump();
+    });
+  }
+
+  private async runJobs(jobs: Waiting[]): Promise<void> {
+    const [only] = jobs;
+    try {
+      await this.run(only && jobs.length === 1 ? only.messages : jobs.flatMap((j) => j.messages));
+      for (const job of jobs) job.resolve();
+      return;
+    } catch (error) {
+      if (only && jobs.length === 1) {
+        only.reject(error);
+        return;
+      }
+    }
+    for (const job of jobs) {
+      try {
+        await this.run(job.messages);
+        job.resolve();
+      } catch (error) {
+        job.reject(error);
+      }
+    }
+  }
 }
 
 export class KafkaBatchServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger('KafkaBatchServer');
   private consumer: Consumer | null = null;
+  private readonly coalescers = new Map<string, BatchCoalescer>();
   private stopping = false;
   connected = false;
 
@@ -105,6 +177,19 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     const pattern = this.options.subscriptions[batch.topic];
     const handler = pattern ? this.getHandlerByPattern(pattern) : undefined;
     if (!handler) return;
+    let coalescer = this.coalescers.get(batch.topic);
+    if (!coalescer) {
+      const topic = batch.topic;
+      coalescer = new BatchCoalescer(
+        (messages) =>
+          this.invoke(handler, messages, {
+            topic,
+            partitions: [...new Set(messages.map((m) => m.partition))],
+          }),
+        this.options.maxBatch * 2,
+      );
+      this.coalescers.set(topic, coalescer);
+    }
     this.options.onLag?.(batch.topic, batch.partition, Number(batch.offsetLag()));
     const consumer = this.consumer;
     for (let start = 0; start < batch.messages.length; start += this.options.maxBatch) {
@@ -119,8 +204,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         headers: (m.headers ?? {}) as InboundMessage['headers'],
         timestamp: m.timestamp,
       }));
-      const context: BatchContext = { topic: batch.topic, partition: batch.partition };
-      await this.untilHandled(() => this.invoke(handler, messages, context), heartbeat, isRunning);
+      await this.untilHandled(() => coalescer.submit(messages), heartbeat, isRunning);
       const last = chunk[chunk.length - 1];
       if (!last) continue;
       resolveOffset(last.offset);
@@ -133,11 +217,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     await commitOffsetsIfNecessary();
   }
 
-  private async invoke(
-    handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>,
-    messages: InboundMessage[],
-    context: BatchContext,
-  ): Promise<void> {
+  private async invoke(handler: Handler, messages: InboundMessage[], context: BatchContext): Promise<void> {
     const result = await handler(messages, context);
     // Nest may wrap the handler's result in an Observable; drain it so errors surface here.
     if (result && typeof (result as { subscribe?: unknown }).subscribe === 'function') {

@@ -56,6 +56,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly tableUpkeep = new Counter({
+    name: 'oms_table_upkeep_total',
+    help: 'ANALYZE and VACUUM runs the service made on its own tables, by table and action.',
+    labelNames: ['table', 'action'] as const,
+    registers: [this.registry],
+  });
+
   readonly consumerLag = new Gauge({
     name: 'oms_consumer_lag',
     help: 'Messages behind the end of each input partition, as of the last batch fetched.',

@@ -11,6 +11,7 @@ import { KafkaClients } from '../kafka/kafka-clients';
 import { MetricsService } from '../metrics/metrics.service';
 import { WakeSignal } from '../scheduling/wake-signal';
 import { OutboxWriter } from './outbox.writer';
+import { preparedQuery } from '../database/query-rows';
 
 const RELAY_LOCK_ID = 7_411_001;
 
@@ -139,7 +140,8 @@ export class OutboxRelay {
   private async publishBatch(): Promise<number> {
     const producer = this.producer;
     if (!producer) return 0;
-    const rows: OutboxRow[] = await this.dataSource.query(
+    const rows: OutboxRow[] = await preparedQuery(
+      this.dataSource,
       `SELECT id, topic, message_key AS key, event_type AS "eventType", payload::text AS payload
          FROM outbox_event WHERE published_at IS NULL ORDER BY id LIMIT $1`,
       [this.config.outbox.batchSize],
@@ -158,9 +160,11 @@ export class OutboxRelay {
         })),
       })),
     });
-    await this.dataSource.query(`UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::bigint[])`, [
-      rows.map((r) => r.id),
-    ]);
+    await preparedQuery(
+      this.dataSource,
+      `UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::bigint[])`,
+      [rows.map((r) => r.id)],
+    );
     for (const row of rows) this.metrics.outputs.inc({ type: row.eventType });
     return rows.length;
   }

@@ -11,6 +11,7 @@ import {
 } from '@oms/events';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
+import { preparedQuery } from '../database/query-rows';
 
 export interface PendingEvent<K extends EventType = EventType> {
   type: K;
@@ -19,6 +20,26 @@ export interface PendingEvent<K extends EventType = EventType> {
   key: string;
   /** A pre-assigned event id, when the caller must record it. */
   id?: string;
+}
+
+export interface PreparedEvent {
+  topic: string;
+  key: string;
+  event: CloudEvent<unknown>;
+}
+
+/**
+ * The outbox_event columns as parameters: event_id, topic, message_key and event_type as arrays, the
+ * payloads as one JSON array (one string to send, rather than an array literal of escaped documents).
+ */
+export function outboxColumns(prepared: PreparedEvent[]): [string[], string[], string[], string[], string] {
+  return [
+    prepared.map((p) => p.event.id),
+    prepared.map((p) => p.topic),
+    prepared.map((p) => p.key),
+    prepared.map((p) => p.event.type),
+    JSON.stringify(prepared.map((p) => p.event)),
+  ];
 }
 
 /** Writes output events into the outbox inside the caller's transaction; the relay publishes them. */
@@ -42,7 +63,23 @@ export class OutboxWriter {
   /** Builds, validates and inserts the events; returns them as they will be published. */
   async append(manager: EntityManager, events: PendingEvent[]): Promise<CloudEvent<unknown>[]> {
     if (events.length === 0) return [];
-    const built = events.map((pending) => {
+    const prepared = this.prepare(events);
+    await preparedQuery(
+      manager,
+      `INSERT INTO outbox_event (event_id, topic, message_key, event_type, payload)
+       SELECT t.event_id, t.topic, t.message_key, t.event_type, p.payload
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
+                WITH ORDINALITY AS t(event_id, topic, message_key, event_type, n)
+         JOIN jsonb_array_elements($5::jsonb) WITH ORDINALITY AS p(payload, n) USING (n)
+        ORDER BY n`,
+      outboxColumns(prepared),
+    );
+    return prepared.map((p) => p.event);
+  }
+
+  /** Builds and validates the events, for a caller that inserts them in a statement of its own. */
+  prepare(events: PendingEvent[]): PreparedEvent[] {
+    return events.map((pending) => {
       const topic = this.topicFor[pending.type];
       if (!topic) throw new Error(`${pending.type} is an input, not an output`);
       const event = createEvent(pending.type, pending.data, {
@@ -54,18 +91,6 @@ export class OutboxWriter {
       validateEvent(event);
       return { topic, key: pending.key, event };
     });
-    await manager.query(
-      `INSERT INTO outbox_event (event_id, topic, message_key, event_type, payload)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
-      [
-        built.map((b) => b.event.id),
-        built.map((b) => b.topic),
-        built.map((b) => b.key),
-        built.map((b) => b.event.type),
-        built.map((b) => JSON.stringify(b.event)),
-      ],
-    );
-    return built.map((b) => b.event);
   }
 
   /** Called after a transaction that appended events commits, so the relay need not wait for its poll. */
