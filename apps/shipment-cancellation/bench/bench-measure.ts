@@ -119,7 +119,8 @@ export class Sampler {
   async sample(): Promise<CarrierSample> {
     const memory = residentMemory(this.pid);
     if (memory) this.maxRssMb = Math.max(this.maxRssMb, memory.rssMb);
-    const counters = await this.sandbox.control<Counters>('GET', 'counters');
+    // Totals only: the per-shipment maps would make the sandbox serialise megabytes every second.
+    const counters = await this.sandbox.control<Counters>('GET', 'counters?view=totals');
     const cancels = Object.entries(counters.calls ?? {})
       .filter(([endpoint]) => CANCEL_ENDPOINT.test(endpoint))
       .reduce((sum, [, c]) => sum + c.total, 0);

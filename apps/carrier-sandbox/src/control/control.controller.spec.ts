@@ -151,6 +151,25 @@ describe('control API /__sandbox/', () => {
     expect((await sandbox.control('GET', 'counters')).json<{ calls: object }>().calls).toEqual({});
   });
 
+  it('answers totals without the per-shipment maps when asked for view=totals', async () => {
+    await sandbox.seed({
+      api: 'amazon-shipping-v2',
+      carrierShipmentId: 't1',
+      orderId: 'o-totals',
+      businessId: 'AmazonShipping_UK',
+      sellerAccount: 's',
+    });
+    expect((await sandbox.v2Cancel('t1')).status).toBe(200);
+    type Counters = Record<string, Record<string, unknown>>;
+    const full = (await sandbox.control('GET', 'counters')).json<Counters>();
+    const totals = (await sandbox.control('GET', 'counters?view=totals')).json<Counters>();
+    expect(full['stateChangingCancels']?.['perShipment']).toEqual({ t1: 1 });
+    expect(full['cancelRequestsPerShipment']).toBeDefined();
+    expect(totals['stateChangingCancels']).toEqual({ total: 1, shipments: 1 });
+    expect(totals['cancelRequestsPerShipment']).toBeUndefined();
+    expect(totals['calls']).toEqual(full['calls']);
+  });
+
   it('resets everything, optionally loading the demo dataset', async () => {
     await sandbox.seed({
       api: 'amazon-shipping-v2',

@@ -105,7 +105,11 @@ const ROUTES: Record<string, Handler> = {
   'POST shipments': seedShipments,
   'GET shipments': listShipments,
   'GET shipments/:id': getShipment,
-  'GET counters': (state) => [200, state.counters.toJSON()],
+  // `?view=totals`: without the per-shipment maps, for frequent polling.
+  'GET counters': (state, { query }) => [
+    200,
+    state.counters.toJSON({ perShipment: query.get('view') !== 'totals' }),
+  ],
   'DELETE counters': (state) => {
     state.counters.reset();
     return [200, state.counters.toJSON()];

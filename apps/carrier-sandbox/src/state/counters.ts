@@ -56,20 +56,25 @@ export class Counters {
     this.faults.latency = this.faults.timeout = this.faults.dropAfterAct = this.faults.tokenExpired = 0;
   }
 
-  toJSON(): Record<string, unknown> {
+  /**
+   * `perShipment: false` leaves out the two per-shipment maps: a poller sampling once a second during a
+   * bench must not make the sandbox serialise megabytes of them (and stall its own answers) each time.
+   */
+  toJSON({ perShipment = true }: { perShipment?: boolean } = {}): Record<string, unknown> {
     const calls: Record<string, unknown> = {};
     for (const [endpoint, count] of this.calls) {
       calls[endpoint] = { total: count.total, byOutcome: Object.fromEntries(count.byOutcome) };
     }
-    const stateChangingTotal = [...this.stateChangingCancels.values()].reduce((a, b) => a + b, 0);
+    let stateChangingTotal = 0;
+    for (const n of this.stateChangingCancels.values()) stateChangingTotal += n;
     return {
       calls,
       stateChangingCancels: {
         total: stateChangingTotal,
         shipments: this.stateChangingCancels.size,
-        perShipment: Object.fromEntries(this.stateChangingCancels),
+        ...(perShipment && { perShipment: Object.fromEntries(this.stateChangingCancels) }),
       },
-      cancelRequestsPerShipment: Object.fromEntries(this.cancelRequests),
+      ...(perShipment && { cancelRequestsPerShipment: Object.fromEntries(this.cancelRequests) }),
       throttled: { total: this.throttledTotal, byBucket: Object.fromEntries(this.throttledByBucket) },
       faultsInjected: { ...this.faults, byStatus: Object.fromEntries(this.faultsByStatus) },
     };
