@@ -2,7 +2,14 @@
 // and measure its drain, then (scenario a) a steady 200 orders/s phase for latency.
 import { type Producer, Kafka, logLevel } from 'kafkajs';
 import type { SandboxProcess } from '../test/support/sandbox';
-import { type ServiceRuntime, brokers, createTopics, outputTopics, runTopics } from '../test/support/stack';
+import {
+  type ServiceRuntime,
+  brokers,
+  createTopics,
+  deleteTopics,
+  outputTopics,
+  runTopics,
+} from '../test/support/stack';
 import { GroupWatcher } from '../test/support/kafka-topics';
 import { OutputCollector, Progress, Sampler, percentiles } from './bench-measure';
 import { type SystemId, type SystemUnderTest, startSystem, waitForProjection } from './bench-systems';
@@ -185,6 +192,10 @@ export async function runSystem(
     await collector.stop().catch(() => undefined);
     await watcher.stop().catch(() => undefined);
     await sut.stop().catch(() => undefined);
+    // Thousands of leftover partitions slow the broker down for every later run on this machine.
+    await deleteTopics(Object.values(topics)).catch((error: Error) =>
+      console.log(`  ${label}: could not delete the run's topics: ${error.message}`),
+    );
   }
 }
 

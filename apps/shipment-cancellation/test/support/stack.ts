@@ -76,6 +76,20 @@ export async function createTopics(names: string[], partitions: number): Promise
   }
 }
 
+/** Deletes topics a run made, so that runs do not pile partitions up on the broker (missing ones are skipped). */
+export async function deleteTopics(names: string[]): Promise<void> {
+  const kafka = new Kafka({ clientId: 'oms-harness-admin', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const doomed = names.filter((n) => existing.has(n));
+    if (doomed.length > 0) await admin.deleteTopics({ topics: doomed });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** The service's environment for one run: its database, topics, group and carrier; overrides on top. */
 export function serviceEnv(
   run: { databaseUrl: string; topics: RunTopics; groupId: string; carrierUrl: string; partitions: number },
