@@ -10,6 +10,7 @@ import {
   outputTopics,
   runTopics,
 } from '../test/support/stack';
+import { checkpoint } from '../test/support/database';
 import { GroupWatcher } from '../test/support/kafka-topics';
 import { OutputCollector, Progress, Sampler, percentiles } from './bench-measure';
 import { type SystemId, type SystemUnderTest, startSystem, waitForProjection } from './bench-systems';
@@ -73,6 +74,9 @@ export interface SystemResult {
 }
 
 const CHUNK = 500;
+// The broker removes a deleted topic's files a minute later (log.segment.delete.delay.ms): let the previous
+// system's go before this one is measured.
+const SETTLE_MS = 65_000;
 // A system that completes nothing for this long is stuck; waiting out the whole budget would teach nothing.
 const STALL_MS = 90_000;
 
@@ -85,6 +89,10 @@ export async function runSystem(
   const { scenario } = workload;
   const label = `${scenario.id} · ${system}`;
   await prepareSandbox(sandbox, workload);
+  // Start every system from the same place: the previous run's dirty pages flushed, its topics gone.
+  if (!(await checkpoint()))
+    console.log(`  ${label}: CHECKPOINT not allowed for this user; measuring anyway`);
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const topics = runTopics(`bench.${options.runId}.${scenario.id}.${system}`);
   await createTopics(Object.values(topics), options.partitions);
 

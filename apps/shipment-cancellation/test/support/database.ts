@@ -1,10 +1,11 @@
 import { Client } from 'pg';
 
-/** Drops and creates a database on the test server; returns its URL. */
-export async function recreateDatabase(name: string): Promise<string> {
-  const host = process.env['POSTGRES_HOST'] ?? '127.0.0.1';
-  const port = Number(process.env['POSTGRES_PORT'] ?? 5432);
-  const user = process.env['POSTGRES_USER'] ?? 'postgres';
+const host = process.env['POSTGRES_HOST'] ?? '127.0.0.1';
+const port = Number(process.env['POSTGRES_PORT'] ?? 5432);
+const user = process.env['POSTGRES_USER'] ?? 'postgres';
+
+/** Runs statements on the server's maintenance database, one session. */
+async function onServer(...statements: string[]): Promise<void> {
   const client = new Client({
     host,
     port,
@@ -14,14 +15,31 @@ export async function recreateDatabase(name: string): Promise<string> {
   });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.query(`CREATE DATABASE "${name}"`);
+    for (const statement of statements) await client.query(statement);
   } finally {
     await client.end();
   }
+}
+
+/** Drops and creates a database on the test server; returns its URL. */
+export async function recreateDatabase(name: string): Promise<string> {
+  await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`, `CREATE DATABASE "${name}"`);
   const password = process.env['POSTGRES_PASSWORD'];
   const auth = password
     ? `${encodeURIComponent(user)}:${encodeURIComponent(password)}`
     : encodeURIComponent(user);
   return `postgres://${auth}@${host}:${port}/${name}`;
+}
+
+/**
+ * Flushes what earlier work left dirty, so that a measured run does not pay for the previous one's checkpoint
+ * (pgbench does the same before it measures). Needs a superuser or pg_checkpoint; returns false without one.
+ */
+export async function checkpoint(): Promise<boolean> {
+  try {
+    await onServer('CHECKPOINT');
+    return true;
+  } catch {
+    return false;
+  }
 }
