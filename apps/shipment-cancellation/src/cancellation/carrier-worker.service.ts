@@ -290,8 +290,10 @@ export class CarrierWorker {
   }
 
   /**
-   * Applies queued results in batches, a few transactions at once (each locks its orders in sorted order,
-   * so they cannot deadlock); a database error puts the batch back and retries after a pause.
+   * Applies queued results in batches, APPLY_CONCURRENCY transactions at once (one: results that arrive
+   * meanwhile make the next batch larger, which costs less than a second transaction; with more, each would
+   * lock its orders in sorted order, so they could not deadlock); a database error puts the batch back and
+   * retries after a pause.
    */
   private flush(): Promise<void> {
     while (this.applying.size < APPLY_CONCURRENCY && this.pending.length > 0) {
