@@ -22,6 +22,10 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+// Handled offsets are committed this often (not per batch): a crash redelivers at most this long's messages,
+// which the inbox drops.
+const OFFSET_COMMIT_INTERVAL_MS = 200;
+
 export async function startService(
   config: AppConfig,
   options: { logger?: JsonLogger } = {},
@@ -43,6 +47,7 @@ export async function startService(
       [config.topics.shipmentPurchased]: Patterns.shipmentPurchased,
     },
     maxBatch: 500,
+    commitIntervalMs: OFFSET_COMMIT_INTERVAL_MS,
     partitionsConsumedConcurrently: Math.max(2, config.kafka.partitions),
     onLag: (topic, partition, lag) => metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
   });

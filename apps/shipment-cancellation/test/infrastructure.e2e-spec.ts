@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../src/database/data-source';
+import { preparedQuery } from '../src/database/query-rows';
 import { OutboxEventEntity } from '../src/outbox/outbox-event.entity';
+import { MARK_AND_SELECT } from '../src/outbox/outbox-relay.service';
 import { recreateDatabase } from './support/database';
 
 describe('infrastructure', () => {
@@ -81,6 +83,49 @@ describe('infrastructure', () => {
         publishedAt: null,
       });
       await repo.delete({ eventId });
+    });
+
+    it("runs the relay's mark-and-select: marks the rows sent, returns the next, and keeps async commit to itself", async () => {
+      // One connection, so the SHOW below runs on the session the relay statement ran on.
+      const single = await createDataSource(process.env['TEST_DATABASE_URL'] as string, {
+        poolSize: 1,
+      }).initialize();
+      try {
+        const repo = single.getRepository(OutboxEventEntity);
+        const topic = `test.relay.${randomUUID()}`;
+        const row = (n: number) => ({
+          eventId: randomUUID(),
+          topic,
+          messageKey: `order-${n}`,
+          eventType: 'test',
+          payload: { n },
+          headers: {},
+        });
+        await repo.insert([row(1), row(2)]);
+        const [sent, next] = await repo.find({ where: { topic }, order: { id: 'ASC' } });
+        const show = async (runner: { query: DataSource['query'] }) =>
+          ((await runner.query('SHOW synchronous_commit')) as Array<{ synchronous_commit: string }>)[0]
+            ?.synchronous_commit;
+        const runner = single.createQueryRunner();
+        await runner.startTransaction();
+        const rows = await preparedQuery<{ id: string; topic: string }>(runner.manager, MARK_AND_SELECT, [
+          10_000,
+          [sent?.id],
+        ]);
+        const inside = await show(runner);
+        await runner.commitTransaction();
+        await runner.release();
+        const ours = rows.filter((r) => r.topic === topic).map((r) => r.id);
+        expect(ours).toEqual([next?.id]);
+        const after = await repo.find({ where: { topic }, order: { id: 'ASC' } });
+        expect(after.map((r) => r.publishedAt !== null)).toEqual([true, false]);
+        // Off for the mark's own transaction, on again for whatever the pooled connection runs next.
+        expect(inside).toBe('off');
+        expect(await show(single)).toBe('on');
+        await repo.delete({ topic });
+      } finally {
+        await single.destroy();
+      }
     });
   });
 });

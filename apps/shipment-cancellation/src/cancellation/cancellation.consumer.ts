@@ -5,8 +5,8 @@ import { InboxService } from '../inbox/inbox.service';
 import type { InboundMessage } from '../inbox/inbound-message';
 import type { BatchContext } from '../kafka/kafka-batch.server';
 import { Patterns } from '../kafka/patterns';
-import { CancellationService, type NewCancellation } from './cancellation.service';
-import { CarrierWorker } from './carrier-worker.service';
+import { CancellationService } from './cancellation.service';
+import { type Claim, CarrierWorker } from './carrier-worker.service';
 
 /** OrderCancelled → cancellation requests. Thin: the inbox and the service hold the rules. */
 @Controller()
@@ -22,33 +22,42 @@ export class CancellationConsumer {
     @Payload() messages: InboundMessage[],
     @Ctx() _context: BatchContext,
   ): Promise<void> {
-    const created: NewCancellation[] = [];
-    await this.inbox.ingest<EventOf<typeof EventTypes.orderCancelled>>(
-      messages,
-      EventTypes.orderCancelled,
-      async (manager, accepted, now) => {
-        created.length = 0; // the transaction may be retried: keep only what its last run created
-        const { results, events } = await this.cancellations.request(
-          manager,
-          accepted.map(({ event }) => ({
-            orderId: event.data.orderId,
-            trigger: 'order_event' as const,
-            actor: event.data.requestedBy ?? event.source,
-            reason: event.data.reason ?? null,
-            causationId: event.id,
-            correlationId: correlationIdOf(event),
-          })),
-          now,
-        );
-        for (const r of results) if (r.kind === 'accepted') created.push(...r.cancellations);
-        return {
-          results: results.map((r) => (r.kind === 'duplicate' ? 'duplicate_order' : 'processed')),
-          events,
-        };
-      },
-    );
-    // Committed: hand the new work straight to the worker.
-    if (created.length > 0) this.worker.offer(created);
+    // The new cancellations are claimed for this instance's free carrier slots inside the same transaction,
+    // so their lease commits with them and the carrier is called as soon as it has committed.
+    let claim: Claim | null = null;
+    try {
+      await this.inbox.ingest<EventOf<typeof EventTypes.orderCancelled>>(
+        messages,
+        EventTypes.orderCancelled,
+        async (manager, accepted, now) => {
+          if (claim) this.worker.release(claim); // the transaction is being retried: keep only its last run's
+          claim = null;
+          const { results, events } = await this.cancellations.request(
+            manager,
+            accepted.map(({ event }) => ({
+              orderId: event.data.orderId,
+              trigger: 'order_event' as const,
+              actor: event.data.requestedBy ?? event.source,
+              reason: event.data.reason ?? null,
+              causationId: event.id,
+              correlationId: correlationIdOf(event),
+            })),
+            now,
+          );
+          const created = results.flatMap((r) => (r.kind === 'accepted' ? r.cancellations : []));
+          if (created.length > 0) claim = await this.worker.claimWithin(manager, created);
+          return {
+            results: results.map((r) => (r.kind === 'duplicate' ? 'duplicate_order' : 'processed')),
+            events,
+          };
+        },
+      );
+    } catch (error) {
+      if (claim) this.worker.release(claim);
+      throw error;
+    }
+    // Committed: call the carrier for what was claimed, and offer the rest to the worker.
+    if (claim) this.worker.runClaimed(claim);
   }
 }
 

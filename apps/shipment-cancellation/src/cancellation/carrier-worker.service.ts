@@ -3,7 +3,7 @@
 // (so another instance, or this one after a crash, takes it over), bounded per carrier account so one
 // throttled account cannot take every slot, and results are applied in batches.
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { CancelRequest, CarrierCancelPort } from '@oms/carrier-cancel';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
@@ -18,6 +18,17 @@ import { OutcomeApplier } from './outcome-applier.service';
 const APPLY_BATCH = 500;
 const APPLY_CONCURRENCY = 1;
 const CLAIM_COALESCE_MS = 5;
+
+/** Cancellations claimed inside their creating transaction: run once it commits, released if it does not. */
+export interface Claim {
+  rows: CancellationRow[];
+  /** Slots held for the claim, by (API, seller account). */
+  slots: Map<string, number>;
+  /** Reserved ids the claim statement did not return, and the items there was no slot for: offer these. */
+  rest: OfferedItem[];
+}
+
+type OfferedItem = { id: string; carrier: CancellationRow['carrier']; sellerAccount: string };
 
 @Injectable()
 export class CarrierWorker {
@@ -83,15 +94,67 @@ export class CarrierWorker {
    * Cancellations this instance just created: claimed by id as slots free up, so the hot path never scans
    * for due work. Only a hint — they are pending in Postgres too, and any claimer may take them instead.
    */
-  offer(items: Array<{ id: string; carrier: CancellationRow['carrier']; sellerAccount: string }>): void {
+  offer(items: OfferedItem[]): void {
     for (const item of items) {
-      const key = `${item.carrier}|${item.sellerAccount}`;
+      const key = keyOf(item);
       const queue = this.offered.get(key);
       if (queue) queue.push(item.id);
       else this.offered.set(key, [item.id]);
     }
     this.offeredCount += items.length;
     this.signal.notify();
+  }
+
+  /**
+   * Claims, inside the transaction that creates them, as many of the new cancellations as there are free
+   * slots: their lease then commits with them, so the hot path pays no claim commit of its own. The slots are
+   * held from now on; pass the claim to `runClaimed` once the transaction committed, or to `release` if it did not.
+   */
+  async claimWithin(manager: EntityManager, items: OfferedItem[]): Promise<Claim> {
+    const claim: Claim = { rows: [], slots: new Map(), rest: [] };
+    let free = this.running ? this.config.worker.concurrency - this.inFlightTotal : 0;
+    const picked: OfferedItem[] = [];
+    for (const item of items) {
+      const key = keyOf(item);
+      if (free > 0 && (this.inFlight.get(key) ?? 0) < this.capFor(key)) {
+        this.hold(key, 1);
+        claim.slots.set(key, (claim.slots.get(key) ?? 0) + 1);
+        picked.push(item);
+        free -= 1;
+      } else claim.rest.push(item);
+    }
+    if (picked.length === 0) return claim;
+    try {
+      claim.rows = await this.claimByIds(
+        manager,
+        picked.map((item) => item.id),
+      );
+    } catch (error) {
+      this.release(claim);
+      throw error;
+    }
+    const claimed = new Set(claim.rows.map((row) => row.id));
+    for (const item of picked) if (!claimed.has(item.id)) claim.rest.push(item);
+    return claim;
+  }
+
+  /** The claiming transaction committed: call the carrier for its rows, and offer the rest. */
+  runClaimed(claim: Claim): void {
+    const unused = new Map(claim.slots);
+    for (const row of claim.rows) {
+      const key = keyOf(row);
+      unused.set(key, (unused.get(key) ?? 0) - 1);
+      this.call(row);
+    }
+    for (const [key, count] of unused) if (count > 0) this.hold(key, -count);
+    if (claim.rest.length > 0) this.offer(claim.rest);
+  }
+
+  /** The claiming transaction did not commit: free its slots (its rows are still pending, if they exist). */
+  release(claim: Claim): void {
+    for (const [key, count] of claim.slots) this.hold(key, -count);
+    claim.slots.clear();
+    claim.rows = [];
   }
 
   get busy(): number {
@@ -156,8 +219,13 @@ export class CarrierWorker {
     }
     this.offeredCount -= ids.length;
     if (ids.length === 0) return [];
+    return this.claimByIds(this.dataSource, ids);
+  }
+
+  /** Claims pending cancellations by id (those another claimer took are skipped). */
+  private claimByIds(runner: DataSource | EntityManager, ids: string[]): Promise<CancellationRow[]> {
     return preparedQuery<CancellationRow>(
-      this.dataSource,
+      runner,
       `UPDATE shipment_cancellation sc
           SET state = 'in_flight', operation = 'cancel', attempts = sc.attempts + 1,
               lease_until = now() + make_interval(secs => $2::double precision / 1000), updated_at = now()
@@ -237,10 +305,22 @@ export class CarrierWorker {
     return this.caps[carrier] ?? 1;
   }
 
+  /** Takes (or, with a negative count, gives back) slots of an account. */
+  private hold(key: string, count: number): void {
+    const left = (this.inFlight.get(key) ?? 0) + count;
+    if (left <= 0) this.inFlight.delete(key);
+    else this.inFlight.set(key, left);
+    this.inFlightTotal += count;
+  }
+
   private execute(row: CancellationRow): void {
-    const key = `${row.carrier}|${row.sellerAccount}`;
-    this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
-    this.inFlightTotal += 1;
+    this.hold(keyOf(row), 1);
+    this.call(row);
+  }
+
+  /** Calls the carrier for a row whose slot is already held; the slot is given back when the call ends. */
+  private call(row: CancellationRow): void {
+    const key = keyOf(row);
     const request: CancelRequest = {
       api: row.carrier,
       carrierShipmentId: row.carrierShipmentId,
@@ -279,10 +359,7 @@ export class CarrierWorker {
         this.logger.error(`carrier call for cancellation ${row.id} threw: ${(error as Error).message}`);
       })
       .finally(() => {
-        const left = (this.inFlight.get(key) ?? 1) - 1;
-        if (left === 0) this.inFlight.delete(key);
-        else this.inFlight.set(key, left);
-        this.inFlightTotal -= 1;
+        this.hold(key, -1);
         void this.flush();
         // A slot is free: offered work waiting for one may go now.
         if (this.offeredCount > 0) this.signal.notify();
@@ -319,4 +396,8 @@ export class CarrierWorker {
     }
     return Promise.all(this.applying).then(() => undefined);
   }
+}
+
+function keyOf(item: { carrier: string; sellerAccount: string }): string {
+  return `${item.carrier}|${item.sellerAccount}`;
 }

@@ -11,6 +11,8 @@ import type { AppConfig } from '../config/config';
 import { MetricsService } from '../metrics/metrics.service';
 
 const UPKEEP_LOCK_ID = 7_411_002;
+/** autovacuum_vacuum_cost_delay's default. */
+const VACUUM_COST_DELAY = '2ms';
 
 /** The tables whose rows churn with every cancellation. */
 export const HOT_TABLES = [
@@ -112,6 +114,10 @@ export class TableUpkeep {
            FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = ANY($1)`,
         [[...HOT_TABLES]],
       );
+      // Paced like autovacuum (a manual VACUUM or ANALYZE runs unthrottled by default): it sleeps 2 ms each
+      // time it has done 200 cost units of page work, so its reads and writes do not starve the commits of
+      // the hot path. Only VACUUM and ANALYZE read this setting, and only this session runs them.
+      await runner.query(`SET vacuum_cost_delay = '${VACUUM_COST_DELAY}'`);
       for (const table of activity) {
         const { analyze, vacuum } = upkeepFor(table, this.autovacuumOn);
         if (!analyze && !vacuum) continue;

@@ -3,7 +3,8 @@
 //   partition is not limited to one message at a time, and while a topic's handler runs, the batches other
 //   partitions bring meanwhile wait and go together into its next call (group commit: under load a few
 //   large transactions instead of one small one per partition; idle, no wait at all);
-// - it commits offsets only after the handler's transaction committed, explicitly, never on a timer;
+// - it marks an offset for commit only after the handler's transaction committed, and commits the marks in
+//   the background once per interval (OffsetCommitter), so no batch waits for a broker round trip;
 // - a failing handler (database down) is retried in place with backoff while heartbeats continue, instead
 //   of crashing the consumer into a rebalance loop; poison messages never fail a handler (they are
 //   dead-lettered by it), so nothing loops forever on a bad message;
@@ -13,6 +14,7 @@ import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { InboundMessage } from '../inbox/inbound-message';
+import { OffsetCommitter } from './offset-committer';
 
 export interface KafkaBatchServerOptions {
   kafka: Kafka;
@@ -22,6 +24,8 @@ export interface KafkaBatchServerOptions {
   /** Most messages handed to a handler at once. */
   maxBatch: number;
   partitionsConsumedConcurrently: number;
+  /** How often handled offsets are committed; a crash redelivers at most this long's messages (deduplicated). */
+  commitIntervalMs: number;
   onLag?: (topic: string, partition: number, lag: number) => void;
 }
 
@@ -104,10 +108,19 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   private consumer: Consumer | null = null;
   private readonly coalescers = new Map<string, BatchCoalescer>();
   private stopping = false;
+  private readonly committer: OffsetCommitter;
   connected = false;
 
   constructor(private readonly options: KafkaBatchServerOptions) {
     super();
+    this.committer = new OffsetCommitter(
+      (offsets) => this.consumer?.commitOffsets(offsets) ?? Promise.resolve(),
+      options.commitIntervalMs,
+      (event) =>
+        event.kind === 'failed'
+          ? this.logger.warn(`committing offsets failed, will retry: ${event.error.message}`)
+          : this.logger.log('committing offsets works again'),
+    );
   }
 
   on(): never {
@@ -129,7 +142,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
 
   async close(): Promise<void> {
     this.stopping = true;
-    // stop() waits for the batch in hand to finish and commit; disconnect() then leaves the group.
+    // Commit what is handled, then stop(): it waits for the batch in hand (whose offset a restart redelivers,
+    // and the inbox drops); disconnect() then leaves the group.
+    await this.committer.close();
     await this.consumer?.stop();
     await this.consumer?.disconnect();
     this.consumer = null;
@@ -151,6 +166,11 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     });
     this.consumer.on(this.consumer.events.CONNECT, () => (this.connected = true));
     this.consumer.on(this.consumer.events.DISCONNECT, () => (this.connected = false));
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) =>
+      this.committer.retain(
+        (topic, partition) => payload.memberAssignment[topic]?.includes(partition) ?? false,
+      ),
+    );
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.connected = false;
       this.logger.error(`consumer crashed: ${payload.error.message} (restart: ${payload.restart})`);
@@ -172,7 +192,6 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     heartbeat,
     isRunning,
     isStale,
-    commitOffsetsIfNecessary,
   }: EachBatchPayload): Promise<void> {
     const pattern = this.options.subscriptions[batch.topic];
     const handler = pattern ? this.getHandlerByPattern(pattern) : undefined;
@@ -191,7 +210,6 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       this.coalescers.set(topic, coalescer);
     }
     this.options.onLag?.(batch.topic, batch.partition, Number(batch.offsetLag()));
-    const consumer = this.consumer;
     for (let start = 0; start < batch.messages.length; start += this.options.maxBatch) {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + this.options.maxBatch);
@@ -209,12 +227,13 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       if (!last) continue;
       resolveOffset(last.offset);
       // Durable in Postgres, so the offset may move past it now.
-      await consumer?.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
-      ]);
+      this.committer.mark({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: (BigInt(last.offset) + 1n).toString(),
+      });
       await heartbeat();
     }
-    await commitOffsetsIfNecessary();
   }
 
   private async invoke(handler: Handler, messages: InboundMessage[], context: BatchContext): Promise<void> {

@@ -1,5 +1,6 @@
-// Publishes the outbox to Kafka, oldest first, with an idempotent producer, then marks rows published.
-// A crash between the two re-sends the same rows with the same event ids: at least once, never a new id.
+// Publishes the outbox to Kafka, oldest first, with an idempotent producer, then marks rows published (in the
+// statement that selects the next batch). A crash between the two re-sends the same rows with the same event
+// ids: at least once, never a new id.
 // One relay runs per database (a session advisory lock elects it), which keeps per-key order across
 // instances; the others stand by and take over when the holder's connection goes away.
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -14,6 +15,15 @@ import { OutboxWriter } from './outbox.writer';
 import { preparedQuery } from '../database/query-rows';
 
 const RELAY_LOCK_ID = 7_411_001;
+
+/**
+ * Marks the rows sent last ($2) published, asynchronously committed, and selects the next batch ($1 rows).
+ * The select sees the table as it was before the mark, hence the rows just marked are left out by id.
+ */
+export const MARK_AND_SELECT = `WITH async AS (SELECT set_config('synchronous_commit', 'off', true)),
+  marked AS (UPDATE outbox_event SET published_at = now() FROM async WHERE id = ANY($2::bigint[]))
+  SELECT id, topic, message_key AS key, event_type AS "eventType", payload::text AS payload
+    FROM outbox_event WHERE published_at IS NULL AND NOT (id = ANY($2::bigint[])) ORDER BY id LIMIT $1`;
 
 interface OutboxRow {
   id: string;
@@ -32,6 +42,8 @@ export class OutboxRelay {
   private producer: Producer | null = null;
   private lockRunner: QueryRunner | null = null;
   private unsubscribe: (() => void) | null = null;
+  /** Ids of the rows sent by the last publishBatch, which the next one marks published. */
+  private sentUnmarked: string[] = [];
   leader = false;
 
   constructor(
@@ -92,7 +104,8 @@ export class OutboxRelay {
         this.logger.error(`outbox relay failed (${failures} in a row): ${(error as Error).message}`);
         await this.releaseLeadership();
       }
-      if (published === this.config.outbox.batchSize) continue;
+      // After a send, go again at once: that marks the batch and picks up what committed meanwhile.
+      if (published > 0) continue;
       const delay =
         failures > 0
           ? Math.min(30_000, 250 * 2 ** failures)
@@ -103,6 +116,7 @@ export class OutboxRelay {
     }
   }
 
+  /** Publishes until nothing is left, and marks the last batch. */
   private async drain(): Promise<void> {
     try {
       while ((await this.publishBatch()) > 0);
@@ -127,6 +141,8 @@ export class OutboxRelay {
     const runner = this.lockRunner;
     this.lockRunner = null;
     this.leader = false;
+    // Unmarked rows stay unpublished: the next leader sends them again, with the same ids.
+    this.sentUnmarked = [];
     if (!runner) return;
     try {
       await runner.query(`SELECT pg_advisory_unlock($1)`, [RELAY_LOCK_ID]);
@@ -136,16 +152,23 @@ export class OutboxRelay {
     await runner.release().catch(() => undefined);
   }
 
-  /** Sends one batch and marks it published; returns how many rows it published. */
+  /**
+   * Marks the batch sent last as published and, in the same statement, selects the next one; sends it.
+   * Returns how many rows it sent. A batch is marked by the next call, which the loop makes at once after a
+   * send, so the mark costs no round trip of its own.
+   */
   private async publishBatch(): Promise<number> {
     const producer = this.producer;
     if (!producer) return 0;
-    const rows: OutboxRow[] = await preparedQuery(
-      this.dataSource,
-      `SELECT id, topic, message_key AS key, event_type AS "eventType", payload::text AS payload
-         FROM outbox_event WHERE published_at IS NULL ORDER BY id LIMIT $1`,
-      [this.config.outbox.batchSize],
-    );
+    const sent = this.sentUnmarked;
+    // The mark does not wait for its commit to be flushed (synchronous_commit off for this one transaction):
+    // that keeps the relay out of the WAL flush queue every other commit waits in. A Postgres crash that loses
+    // the mark only re-sends those rows, with the same ids and in the same order, which at-least-once allows.
+    const rows: OutboxRow[] = await preparedQuery(this.dataSource, MARK_AND_SELECT, [
+      this.config.outbox.batchSize,
+      sent,
+    ]);
+    this.sentUnmarked = [];
     if (rows.length === 0) return 0;
     const byTopic = new Map<string, OutboxRow[]>();
     for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
@@ -160,15 +183,7 @@ export class OutboxRelay {
         })),
       })),
     });
-    // The mark does not wait for its commit to be flushed (synchronous_commit off for this one transaction):
-    // that keeps the relay out of the WAL flush queue every other commit waits in. A Postgres crash that loses
-    // the mark only re-sends those rows, with the same ids and in the same order, which at-least-once allows.
-    await preparedQuery(
-      this.dataSource,
-      `WITH async AS (SELECT set_config('synchronous_commit', 'off', true))
-       UPDATE outbox_event SET published_at = now() FROM async WHERE id = ANY($1::bigint[])`,
-      [rows.map((r) => r.id)],
-    );
+    this.sentUnmarked = rows.map((r) => r.id);
     for (const row of rows) this.metrics.outputs.inc({ type: row.eventType });
     return rows.length;
   }
