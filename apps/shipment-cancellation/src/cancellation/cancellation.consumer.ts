@@ -30,8 +30,6 @@ export class CancellationConsumer {
         messages,
         EventTypes.orderCancelled,
         async (manager, accepted, now) => {
-          if (claim) this.worker.release(claim); // the transaction is being retried: keep only its last run's
-          claim = null;
           const { results, events } = await this.cancellations.request(
             manager,
             accepted.map(({ event }) => ({

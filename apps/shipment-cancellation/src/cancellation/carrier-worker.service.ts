@@ -21,10 +21,9 @@ const CLAIM_COALESCE_MS = 5;
 
 /** Cancellations claimed inside their creating transaction: run once it commits, released if it does not. */
 export interface Claim {
+  /** Claimed rows; each holds a slot of its (API, seller account). */
   rows: CancellationRow[];
-  /** Slots held for the claim, by (API, seller account). */
-  slots: Map<string, number>;
-  /** Reserved ids the claim statement did not return, and the items there was no slot for: offer these. */
+  /** The items there was no slot for, or that the claim statement did not return: offer these. */
   rest: OfferedItem[];
 }
 
@@ -111,49 +110,46 @@ export class CarrierWorker {
    * held from now on; pass the claim to `runClaimed` once the transaction committed, or to `release` if it did not.
    */
   async claimWithin(manager: EntityManager, items: OfferedItem[]): Promise<Claim> {
-    const claim: Claim = { rows: [], slots: new Map(), rest: [] };
     let free = this.running ? this.config.worker.concurrency - this.inFlightTotal : 0;
     const picked: OfferedItem[] = [];
+    const rest: OfferedItem[] = [];
     for (const item of items) {
       const key = keyOf(item);
       if (free > 0 && (this.inFlight.get(key) ?? 0) < this.capFor(key)) {
         this.hold(key, 1);
-        claim.slots.set(key, (claim.slots.get(key) ?? 0) + 1);
         picked.push(item);
         free -= 1;
-      } else claim.rest.push(item);
+      } else rest.push(item);
     }
-    if (picked.length === 0) return claim;
+    if (picked.length === 0) return { rows: [], rest };
+    let rows: CancellationRow[];
     try {
-      claim.rows = await this.claimByIds(
+      rows = await this.claimByIds(
         manager,
         picked.map((item) => item.id),
       );
     } catch (error) {
-      this.release(claim);
+      for (const item of picked) this.hold(keyOf(item), -1);
       throw error;
     }
-    const claimed = new Set(claim.rows.map((row) => row.id));
-    for (const item of picked) if (!claimed.has(item.id)) claim.rest.push(item);
-    return claim;
+    const claimed = new Set(rows.map((row) => row.id));
+    for (const item of picked) {
+      if (claimed.has(item.id)) continue;
+      this.hold(keyOf(item), -1);
+      rest.push(item);
+    }
+    return { rows, rest };
   }
 
   /** The claiming transaction committed: call the carrier for its rows, and offer the rest. */
   runClaimed(claim: Claim): void {
-    const unused = new Map(claim.slots);
-    for (const row of claim.rows) {
-      const key = keyOf(row);
-      unused.set(key, (unused.get(key) ?? 0) - 1);
-      this.call(row);
-    }
-    for (const [key, count] of unused) if (count > 0) this.hold(key, -count);
+    for (const row of claim.rows) this.call(row);
     if (claim.rest.length > 0) this.offer(claim.rest);
   }
 
   /** The claiming transaction did not commit: free its slots (its rows are still pending, if they exist). */
   release(claim: Claim): void {
-    for (const [key, count] of claim.slots) this.hold(key, -count);
-    claim.slots.clear();
+    for (const row of claim.rows) this.hold(keyOf(row), -1);
     claim.rows = [];
   }
 

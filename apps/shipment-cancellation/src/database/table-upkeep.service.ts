@@ -90,7 +90,13 @@ export class TableUpkeep {
   /** One pass: if this instance holds the upkeep lock, analyze or vacuum the tables that need it. */
   async runOnce(): Promise<void> {
     // Its own connection: VACUUM cannot run in a transaction, and the session lock must stay on one session.
-    this.runner ??= this.dataSource.createQueryRunner();
+    if (!this.runner) {
+      this.runner = this.dataSource.createQueryRunner();
+      // Paced like autovacuum (a manual VACUUM or ANALYZE runs unthrottled by default): it sleeps 2 ms each
+      // time it has done 200 cost units of page work, so its reads and writes do not starve the commits of
+      // the hot path. Only VACUUM and ANALYZE read this setting, and only this session runs them.
+      await this.runner.query(`SET vacuum_cost_delay = '${VACUUM_COST_DELAY}'`);
+    }
     const runner = this.runner;
     const [lock]: Array<{ held: boolean }> = await runner.query(`SELECT pg_try_advisory_lock($1) AS held`, [
       UPKEEP_LOCK_ID,
@@ -114,10 +120,6 @@ export class TableUpkeep {
            FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = ANY($1)`,
         [[...HOT_TABLES]],
       );
-      // Paced like autovacuum (a manual VACUUM or ANALYZE runs unthrottled by default): it sleeps 2 ms each
-      // time it has done 200 cost units of page work, so its reads and writes do not starve the commits of
-      // the hot path. Only VACUUM and ANALYZE read this setting, and only this session runs them.
-      await runner.query(`SET vacuum_cost_delay = '${VACUUM_COST_DELAY}'`);
       for (const table of activity) {
         const { analyze, vacuum } = upkeepFor(table, this.autovacuumOn);
         if (!analyze && !vacuum) continue;

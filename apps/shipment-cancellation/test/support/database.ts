@@ -39,7 +39,9 @@ export async function checkpoint(): Promise<boolean> {
   try {
     await onServer('CHECKPOINT');
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // insufficient_privilege; anything else (the server is down) is the caller's to see.
+    if ((error as { code?: string }).code === '42501') return false;
+    throw error;
   }
 }

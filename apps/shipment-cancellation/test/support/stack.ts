@@ -2,7 +2,7 @@
 // topics, and the service as a child process configured against them.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { createDataSource } from '../../src/database/data-source';
 import { ChildApp, answers, repoRoot } from './child-app';
 import { recreateDatabase } from './database';
@@ -59,35 +59,35 @@ export function outputTopics(topics: RunTopics): string[] {
   ];
 }
 
-export async function createTopics(names: string[], partitions: number): Promise<void> {
+/** Runs `work` with a connected admin client and the names of the topics the broker has now. */
+async function withTopics(work: (admin: Admin, existing: Set<string>) => Promise<void>): Promise<void> {
   const kafka = new Kafka({ clientId: 'oms-harness-admin', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
+    await work(admin, new Set(await admin.listTopics()));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export function createTopics(names: string[], partitions: number): Promise<void> {
+  return withTopics(async (admin, existing) => {
     const wanted = names.filter((n) => !existing.has(n));
     if (wanted.length > 0)
       await admin.createTopics({
         waitForLeaders: true,
         topics: wanted.map((topic) => ({ topic, numPartitions: partitions })),
       });
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /** Deletes topics a run made, so that runs do not pile partitions up on the broker (missing ones are skipped). */
-export async function deleteTopics(names: string[]): Promise<void> {
-  const kafka = new Kafka({ clientId: 'oms-harness-admin', brokers, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
+export function deleteTopics(names: string[]): Promise<void> {
+  return withTopics(async (admin, existing) => {
     const doomed = names.filter((n) => existing.has(n));
     if (doomed.length > 0) await admin.deleteTopics({ topics: doomed });
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /** The service's environment for one run: its database, topics, group and carrier; overrides on top. */
