@@ -11,7 +11,7 @@ source "$INFRA_DIR/postgres.sh"
 
 ensure_node_modules() {
   [[ -d "$ROOT_DIR/node_modules/kafkajs" && -d "$ROOT_DIR/node_modules/pg" ]] ||
-    die "dependencies are not installed: run 'npm ci' first."
+    die "dependencies are not installed: run 'npm install' first."
 }
 
 use_docker() {

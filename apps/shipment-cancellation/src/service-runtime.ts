@@ -49,6 +49,7 @@ export async function startService(
     maxBatch: 500,
     commitIntervalMs: OFFSET_COMMIT_INTERVAL_MS,
     partitionsConsumedConcurrently: Math.max(2, config.kafka.partitions),
+    handlerConcurrency: 2,
     onLag: (topic, partition, lag) => metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
   });
   app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });

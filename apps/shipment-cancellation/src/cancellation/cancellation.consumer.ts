@@ -6,7 +6,8 @@ import type { InboundMessage } from '../inbox/inbound-message';
 import type { BatchContext } from '../kafka/kafka-batch.server';
 import { Patterns } from '../kafka/patterns';
 import { CancellationService } from './cancellation.service';
-import { type Claim, CarrierWorker } from './carrier-worker.service';
+import type { CancellationRow } from './cancellation-row';
+import { CarrierWorker, type Reservation } from './carrier-worker.service';
 
 /** OrderCancelled → cancellation requests. Thin: the inbox and the service hold the rules. */
 @Controller()
@@ -22,15 +23,16 @@ export class CancellationConsumer {
     @Payload() messages: InboundMessage[],
     @Ctx() _context: BatchContext,
   ): Promise<void> {
-    // The new cancellations are claimed for this instance's free carrier slots inside the same transaction,
-    // so their lease commits with them and the carrier is called as soon as it has committed.
-    let claim: Claim | null = null;
+    // The new cancellations are leased for this instance's free carrier slots in the transaction that
+    // creates them, so the carrier is called as soon as it has committed.
+    let reservation: Reservation | null = null;
+    let leased: CancellationRow[] = [];
     try {
       await this.inbox.ingest<EventOf<typeof EventTypes.orderCancelled>>(
         messages,
         EventTypes.orderCancelled,
         async (manager, accepted, now) => {
-          const { results, events } = await this.cancellations.request(
+          const outcome = await this.cancellations.request(
             manager,
             accepted.map(({ event }) => ({
               orderId: event.data.orderId,
@@ -41,21 +43,21 @@ export class CancellationConsumer {
               correlationId: correlationIdOf(event),
             })),
             now,
+            (created) => (reservation = this.worker.reserve(created)),
           );
-          const created = results.flatMap((r) => (r.kind === 'accepted' ? r.cancellations : []));
-          if (created.length > 0) claim = await this.worker.claimWithin(manager, created);
+          leased = outcome.leased;
           return {
-            results: results.map((r) => (r.kind === 'duplicate' ? 'duplicate_order' : 'processed')),
-            events,
+            results: outcome.results.map((r) => (r.kind === 'duplicate' ? 'duplicate_order' : 'processed')),
+            events: outcome.events,
           };
         },
       );
     } catch (error) {
-      if (claim) this.worker.release(claim);
+      if (reservation) this.worker.release(reservation);
       throw error;
     }
-    // Committed: call the carrier for what was claimed, and offer the rest to the worker.
-    if (claim) this.worker.runClaimed(claim);
+    // Committed: call the carrier for what was leased, and offer the rest to the worker.
+    if (reservation) this.worker.runLeased(reservation, leased);
   }
 }
 

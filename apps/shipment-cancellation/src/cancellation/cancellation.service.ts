@@ -8,6 +8,7 @@ import type { CancelTrigger, CarrierApi } from '@oms/events';
 import type { PendingEvent } from '../outbox/outbox.writer';
 import type { ReshipRule } from './cancellation.entities';
 import { CancellationProgress } from './cancellation-progress';
+import type { CancellationRow } from './cancellation-row';
 import { lockOrders } from './order-lock';
 import { reshipEligible, reshipRuleFor } from './reship-rule';
 import { preparedQuery } from '../database/query-rows';
@@ -42,6 +43,13 @@ export type CancelResult =
   | { kind: 'shipment_not_found' }
   | { kind: 'shipment_not_active'; requestId: string | null };
 
+/**
+ * Leases, in the transaction that creates them, the new cancellations the carrier worker has slots for (it
+ * is given all of them and returns the ids it took): those are inserted already in flight, so the carrier
+ * can be called as soon as the transaction commits, with no claim of its own.
+ */
+export type LeaseNew = (created: NewCancellation[]) => { ids: ReadonlySet<string>; leaseMs: number };
+
 interface ShipmentRow {
   id: string;
   orderId: string;
@@ -50,6 +58,12 @@ interface ShipmentRow {
   carrierShipmentId: string;
   sellerAccount: string;
   cancellationRequestId: string | null;
+  businessId: string | null;
+  marketplaceId: string | null;
+  trackingId: string | null;
+  carrierId: string | null;
+  labelCostAmount: string;
+  labelCostCurrency: string;
 }
 
 @Injectable()
@@ -64,8 +78,9 @@ export class CancellationService {
     manager: EntityManager,
     commands: CancelCommand[],
     now: Date,
-  ): Promise<{ results: CancelResult[]; events: PendingEvent[] }> {
-    if (commands.length === 0) return { results: [], events: [] };
+    lease?: LeaseNew,
+  ): Promise<{ results: CancelResult[]; events: PendingEvent[]; leased: CancellationRow[] }> {
+    if (commands.length === 0) return { results: [], events: [], leased: [] };
     const orderIds = [...new Set(commands.map((c) => c.orderId))];
     await lockOrders(manager, orderIds);
 
@@ -75,7 +90,9 @@ export class CancellationService {
         manager,
         `SELECT o.order_id AS "inputOrderId", r.id AS "orderRequestId", s.id, s.order_id AS "orderId", s.status,
                 s.carrier, s.carrier_shipment_id AS "carrierShipmentId", s.seller_account AS "sellerAccount",
-                sc.request_id AS "cancellationRequestId"
+                s.business_id AS "businessId", s.marketplace_id AS "marketplaceId", s.tracking_id AS "trackingId",
+                s.carrier_id AS "carrierId", s.label_cost_amount AS "labelCostAmount",
+                s.label_cost_currency AS "labelCostCurrency", sc.request_id AS "cancellationRequestId"
            FROM unnest($1::text[]) AS o(order_id)
            LEFT JOIN cancellation_request r ON r.order_id = o.order_id AND r.scope = 'order'
            LEFT JOIN shipment s ON s.order_id = o.order_id
@@ -94,6 +111,7 @@ export class CancellationService {
 
     const requests: unknown[][] = [];
     const cancellations: unknown[][] = [];
+    const rows: CancellationRow[] = [];
     const results: CancelResult[] = [];
     for (const command of commands) {
       const own = byOrder.get(command.orderId) ?? [];
@@ -151,19 +169,58 @@ export class CancellationService {
           target.sellerAccount,
           reshipEligible(rule),
         ]);
+        rows.push(leasedRow(id, requestId, target, command, rule, now));
       }
       results.push({ kind: 'accepted', requestId, rule, shipmentCount: own.length, cancellations: created });
     }
 
-    await insertCancellations(manager, cancellations, now, requests);
+    const granted = lease && rows.length > 0 ? lease(rows) : { ids: new Set<string>(), leaseMs: 0 };
+    await insertCancellations(manager, cancellations, now, requests, granted);
     // Only a request with nothing to cancel can be settled already (or, with several shipments, owe its
     // ManualReshipRequired now); the others wait for the carrier.
     const settled = results.flatMap((r, i) =>
       r.kind === 'accepted' && r.cancellations.length === 0 ? [commands[i]?.orderId ?? ''] : [],
     );
     const events = await this.progress.update(manager, settled, now);
-    return { results, events };
+    return { results, events, leased: rows.filter((row) => granted.ids.has(row.id)) };
   }
+}
+
+/** The row a claim would return for a cancellation inserted in flight (its first attempt). */
+function leasedRow(
+  id: string,
+  requestId: string,
+  shipment: ShipmentRow,
+  command: CancelCommand,
+  rule: ReshipRule,
+  now: Date,
+): CancellationRow {
+  return {
+    id,
+    requestId,
+    orderId: shipment.orderId,
+    shipmentId: shipment.id,
+    carrier: shipment.carrier as CarrierApi,
+    carrierShipmentId: shipment.carrierShipmentId,
+    sellerAccount: shipment.sellerAccount,
+    state: 'in_flight',
+    operation: 'cancel',
+    reshipEligible: reshipEligible(rule),
+    possiblySent: false,
+    attempts: 1,
+    attemptsBeforeRetry: 0,
+    businessId: shipment.businessId,
+    marketplaceId: shipment.marketplaceId,
+    trackingId: shipment.trackingId,
+    carrierId: shipment.carrierId,
+    labelCostAmount: shipment.labelCostAmount,
+    labelCostCurrency: shipment.labelCostCurrency,
+    trigger: command.trigger,
+    actor: command.actor,
+    causationId: command.causationId,
+    correlationId: command.correlationId,
+    requestedAt: now,
+  };
 }
 
 function column<T>(rows: unknown[][], index: number): T[] {
@@ -171,14 +228,16 @@ function column<T>(rows: unknown[][], index: number): T[] {
 }
 
 /**
- * Inserts pending cancellations (due now), marks their shipments as being cancelled and, given them, inserts
- * the requests they belong to: one statement, one round trip.
+ * Inserts cancellations due now (pending, or in flight under a lease for the ids in `leased`), marks their
+ * shipments as being cancelled and, given them, inserts the requests they belong to: one statement, one
+ * round trip.
  */
 export async function insertCancellations(
   manager: EntityManager,
   rows: unknown[][],
   now: Date,
   requests: unknown[][] = [],
+  leased: { ids: ReadonlySet<string>; leaseMs: number } = { ids: new Set(), leaseMs: 0 },
 ): Promise<void> {
   if (rows.length === 0 && requests.length === 0) return;
   // Foreign keys are checked at the end of the statement, when the requests are in.
@@ -196,17 +255,23 @@ export async function insertCancellations(
      ), cancellations AS (
        INSERT INTO shipment_cancellation
          (id, request_id, order_id, shipment_id, carrier, carrier_shipment_id, seller_account, reship_eligible,
-          state, next_attempt_at, created_at, updated_at)
+          state, attempts, lease_until, next_attempt_at, created_at, updated_at)
        SELECT id, request_id, order_id, shipment_id, carrier, carrier_shipment_id, seller_account, reship_eligible,
-              'pending', $9, $9, $9
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[])
-           AS t(id, request_id, order_id, shipment_id, carrier, carrier_shipment_id, seller_account, reship_eligible)
+              CASE WHEN leased THEN 'in_flight' ELSE 'pending' END, CASE WHEN leased THEN 1 ELSE 0 END,
+              CASE WHEN leased THEN now() + make_interval(secs => $22::double precision / 1000) END, $9, $9, $9
+         FROM (SELECT *, id = ANY($21::uuid[]) AS leased
+                 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                             $8::boolean[])
+                   AS t(id, request_id, order_id, shipment_id, carrier, carrier_shipment_id, seller_account,
+                        reship_eligible)) AS t
      )
      UPDATE shipment SET status = 'cancelling', updated_at = $9 WHERE id = ANY($4::text[])`,
     [
       ...Array.from({ length: 8 }, (_, i) => column(rows, i)),
       now,
       ...Array.from({ length: 11 }, (_, i) => column(requests, i)),
+      [...leased.ids],
+      leased.leaseMs,
     ],
   );
 }

@@ -16,15 +16,21 @@ import type { CarrierResult } from './carrier-result';
 import { OutcomeApplier } from './outcome-applier.service';
 
 const APPLY_BATCH = 500;
-const APPLY_CONCURRENCY = 1;
+const APPLY_CONCURRENCY = 2;
 const CLAIM_COALESCE_MS = 5;
 
-/** Cancellations claimed inside their creating transaction: run once it commits, released if it does not. */
-export interface Claim {
-  /** Claimed rows; each holds a slot of its (API, seller account). */
-  rows: CancellationRow[];
-  /** The items there was no slot for, or that the claim statement did not return: offer these. */
+/**
+ * Slots held for new cancellations that their creating transaction leases (inserts in flight): run them
+ * once it commits, release them if it does not.
+ */
+export interface Reservation {
+  /** The cancellations given a slot of their (API, seller account): the transaction leases these. */
+  ids: ReadonlySet<string>;
+  leaseMs: number;
+  /** The items there was no slot for: offered once the transaction commits. */
   rest: OfferedItem[];
+  /** Each reserved id's (API, seller account), whose slot it holds. */
+  readonly slots: ReadonlyMap<string, string>;
 }
 
 type OfferedItem = { id: string; carrier: CancellationRow['carrier']; sellerAccount: string };
@@ -105,52 +111,40 @@ export class CarrierWorker {
   }
 
   /**
-   * Claims, inside the transaction that creates them, as many of the new cancellations as there are free
-   * slots: their lease then commits with them, so the hot path pays no claim commit of its own. The slots are
-   * held from now on; pass the claim to `runClaimed` once the transaction committed, or to `release` if it did not.
+   * Reserves slots for cancellations a transaction is about to create, as many as are free within each
+   * account's cap; the transaction leases the reserved ones. Pass the reservation to `runLeased` once the
+   * transaction committed, or to `release` if it did not.
    */
-  async claimWithin(manager: EntityManager, items: OfferedItem[]): Promise<Claim> {
+  reserve(items: OfferedItem[]): Reservation {
     let free = this.running ? this.config.worker.concurrency - this.inFlightTotal : 0;
-    const picked: OfferedItem[] = [];
+    const slots = new Map<string, string>();
     const rest: OfferedItem[] = [];
     for (const item of items) {
       const key = keyOf(item);
       if (free > 0 && (this.inFlight.get(key) ?? 0) < this.capFor(key)) {
         this.hold(key, 1);
-        picked.push(item);
+        slots.set(item.id, key);
         free -= 1;
-      } else rest.push(item);
+      } else rest.push({ id: item.id, carrier: item.carrier, sellerAccount: item.sellerAccount });
     }
-    if (picked.length === 0) return { rows: [], rest };
-    let rows: CancellationRow[];
-    try {
-      rows = await this.claimByIds(
-        manager,
-        picked.map((item) => item.id),
-      );
-    } catch (error) {
-      for (const item of picked) this.hold(keyOf(item), -1);
-      throw error;
-    }
-    const claimed = new Set(rows.map((row) => row.id));
-    for (const item of picked) {
-      if (claimed.has(item.id)) continue;
-      this.hold(keyOf(item), -1);
-      rest.push(item);
-    }
-    return { rows, rest };
+    return { ids: new Set(slots.keys()), leaseMs: this.config.worker.leaseMs, rest, slots };
   }
 
-  /** The claiming transaction committed: call the carrier for its rows, and offer the rest. */
-  runClaimed(claim: Claim): void {
-    for (const row of claim.rows) this.call(row);
-    if (claim.rest.length > 0) this.offer(claim.rest);
+  /** The reserving transaction committed: call the carrier for the rows it leased, and offer the rest. */
+  runLeased(reservation: Reservation, rows: CancellationRow[]): void {
+    const slots = new Map(reservation.slots);
+    for (const row of rows) {
+      if (!slots.delete(row.id)) continue;
+      this.call(row);
+    }
+    // A reserved id the transaction did not lease (none should be) gives its slot back.
+    for (const key of slots.values()) this.hold(key, -1);
+    if (reservation.rest.length > 0) this.offer(reservation.rest);
   }
 
-  /** The claiming transaction did not commit: free its slots (its rows are still pending, if they exist). */
-  release(claim: Claim): void {
-    for (const row of claim.rows) this.hold(keyOf(row), -1);
-    claim.rows = [];
+  /** The reserving transaction did not commit: free its slots (nothing it would have leased exists). */
+  release(reservation: Reservation): void {
+    for (const key of reservation.slots.values()) this.hold(key, -1);
   }
 
   get busy(): number {

@@ -3,7 +3,14 @@
 // offsets may be committed) or not at all (and Kafka redelivers it).
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type AnyEvent, type EventType, EventTypes, createDeadLetterRecord, decodeEvent } from '@oms/events';
+import {
+  type AnyEvent,
+  type DecodeResult,
+  type EventType,
+  EventTypes,
+  createDeadLetterRecord,
+  decodeEvent,
+} from '@oms/events';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { MetricsService } from '../metrics/metrics.service';
@@ -39,34 +46,36 @@ export class InboxService {
     apply: Applier<E>,
   ): Promise<void> {
     const now = new Date();
-    const decoded = messages.map((message) => ({
-      message,
-      result: decodeEvent(message.value ?? Buffer.alloc(0), type),
-    }));
-    const ids = decoded.map((d) => (d.result.ok ? d.result.event.id : positionId(d.message)));
+    // A later copy of an id in the same batch is a redelivery of the first.
+    const candidates: Candidate[] = [];
+    const ids = new Set<string>();
+    for (const message of messages) {
+      const result = decodeEvent(message.value ?? Buffer.alloc(0), type);
+      const id = result.ok ? result.event.id : positionId(message);
+      if (ids.has(id)) this.metrics.inputs.inc({ type, result: 'redelivered' });
+      else candidates.push({ id, message, result });
+      ids.add(id);
+    }
+    if (candidates.length === 0) return;
 
     let appended = 0;
     await this.dataSource.transaction(async (manager) => {
-      const seenRows: Array<{ messageId: string }> = await preparedQuery(
-        manager,
-        `SELECT message_id AS "messageId" FROM inbox_message WHERE message_id = ANY($1)`,
-        [ids],
+      // Recording the messages is the duplicate check: the ids already recorded are not inserted again.
+      const fresh = new Set(
+        (await preparedQuery<{ id: string }>(manager, RECORD_MESSAGES, recordColumns(candidates, now))).map(
+          (r) => r.id,
+        ),
       );
-      const seen = new Set(seenRows.map((r) => r.messageId));
-      const inbox: Array<[string, string | null, InboundMessage, string | null, string]> = [];
       const accepted: Accepted<E>[] = [];
       const events: PendingEvent[] = [];
-
-      decoded.forEach(({ message, result }, i) => {
-        const id = ids[i] as string;
-        if (seen.has(id)) {
+      for (const { id, message, result } of candidates) {
+        if (!fresh.has(id)) {
           this.metrics.inputs.inc({ type, result: 'redelivered' });
-          return;
+          continue;
         }
-        seen.add(id);
         if (result.ok) {
           accepted.push({ message, event: result.event as E });
-          return;
+          continue;
         }
         const record = createDeadLetterRecord(this.config.kafka.groupId, message, result, now);
         events.push({
@@ -74,44 +83,61 @@ export class InboxService {
           data: record,
           key: message.key?.toString('utf8') ?? positionId(message),
         });
-        inbox.push([id, null, message, null, 'dead_lettered']);
         this.metrics.inputs.inc({ type, result: 'dead_lettered' });
-      });
+      }
 
       const applied = await apply(manager, accepted, now);
-      accepted.forEach(({ message, event }, i) => {
+      const duplicates: string[] = [];
+      accepted.forEach(({ event }, i) => {
         const result = applied.results[i] ?? 'processed';
-        inbox.push([
-          event.id,
-          event.type,
-          message,
-          (event.data as { orderId?: string }).orderId ?? null,
-          result,
-        ]);
+        if (result === 'duplicate_order') duplicates.push(event.id);
         this.metrics.inputs.inc({ type, result });
       });
-      events.push(...applied.events);
-
-      if (inbox.length > 0) {
+      // Recorded as processed; the few that turned out to repeat an order say so.
+      if (duplicates.length > 0)
         await preparedQuery(
           manager,
-          `INSERT INTO inbox_message (message_id, event_type, topic, partition, "offset", order_id, result, received_at)
-           SELECT *, $8::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[])
-           ON CONFLICT (message_id) DO NOTHING`,
-          [
-            inbox.map((r) => r[0]),
-            inbox.map((r) => r[1]),
-            inbox.map((r) => r[2].topic),
-            inbox.map((r) => r[2].partition),
-            inbox.map((r) => r[2].offset),
-            inbox.map((r) => r[3]),
-            inbox.map((r) => r[4]),
-            now,
-          ],
+          `UPDATE inbox_message SET result = 'duplicate_order' WHERE message_id = ANY($1::text[])`,
+          [duplicates],
         );
-      }
+      events.push(...applied.events);
       appended = (await this.outbox.append(manager, events)).length;
     });
     if (appended > 0) this.outbox.notifyCommitted();
   }
+}
+
+interface Candidate {
+  id: string;
+  message: InboundMessage;
+  result: DecodeResult;
+}
+
+/**
+ * Inserts the messages not yet recorded and returns their ids. Rows go in sorted by id, so two transactions
+ * holding some of the same ids (a redelivery racing its original) wait for one another instead of deadlocking;
+ * the one that waited then finds those ids recorded. It runs before any order lock is taken.
+ */
+const RECORD_MESSAGES = `INSERT INTO inbox_message (message_id, event_type, topic, partition, "offset", order_id, result, received_at)
+  SELECT *, $8::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[])
+   ORDER BY 1
+  ON CONFLICT (message_id) DO NOTHING
+  RETURNING message_id AS id`;
+
+function recordColumns(candidates: Candidate[], now: Date): unknown[] {
+  const rows = candidates.map(({ id, message, result }) => ({
+    id,
+    message,
+    event: result.ok ? (result.event as AnyEvent) : null,
+  }));
+  return [
+    rows.map((r) => r.id),
+    rows.map((r) => r.event?.type ?? null),
+    rows.map((r) => r.message.topic),
+    rows.map((r) => r.message.partition),
+    rows.map((r) => r.message.offset),
+    rows.map((r) => (r.event?.data as { orderId?: string } | undefined)?.orderId ?? null),
+    rows.map((r) => (r.event ? 'processed' : 'dead_lettered')),
+    now,
+  ];
 }

@@ -58,6 +58,24 @@ describe('BatchCoalescer', () => {
     await expect(Promise.all([second, third])).resolves.toEqual([undefined, undefined]);
   });
 
+  it('with two calls allowed, starts a second call at once and merges only behind both', async () => {
+    const handler = gatedHandler();
+    const coalescer = new BatchCoalescer(handler.run, 10, 2);
+    const all = [
+      coalescer.submit(messages(0, 1)),
+      coalescer.submit(messages(1, 1)),
+      coalescer.submit(messages(2, 1)),
+      coalescer.submit(messages(3, 1)),
+    ];
+    expect(handler.calls).toEqual([['0:1'], ['1:1']]);
+    await handler.settle();
+    expect(handler.calls[2]).toEqual(['2:1', '3:1']);
+    expect(handler.calls).toHaveLength(3);
+    await handler.settle();
+    await handler.settle();
+    await expect(Promise.all(all)).resolves.toHaveLength(4);
+  });
+
   it('never merges past its limit (but a single batch over it still runs)', async () => {
     const handler = gatedHandler();
     const coalescer = new BatchCoalescer(handler.run, 3);

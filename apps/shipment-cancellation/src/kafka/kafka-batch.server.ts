@@ -24,6 +24,11 @@ export interface KafkaBatchServerOptions {
   /** Most messages handed to a handler at once. */
   maxBatch: number;
   partitionsConsumedConcurrently: number;
+  /**
+   * Handler calls per topic at once. Two let a batch start while the previous transaction is still
+   * committing, instead of waiting for it; more only add commits that wait on the same WAL flush.
+   */
+  handlerConcurrency: number;
   /** How often handled offsets are committed; a crash redelivers at most this long's messages (deduplicated). */
   commitIntervalMs: number;
   onLag?: (topic: string, partition: number, lag: number) => void;
@@ -44,16 +49,19 @@ interface Waiting {
 }
 
 /**
- * One handler call at a time per topic; batches that arrive meanwhile are merged into the next call, up to
- * `limit` messages. A merged call that fails is retried batch by batch, so one batch's failure is its own.
+ * At most `concurrency` handler calls at a time per topic; batches that arrive while all are busy are merged
+ * into the next call, up to `limit` messages. A merged call that fails is retried batch by batch, so one
+ * batch's failure is its own. Calls may overlap, so a partition's next batch must not be submitted before
+ * its previous one has settled (the transport waits for each batch of a partition before the next).
  */
 export class BatchCoalescer {
   private readonly waiting: Waiting[] = [];
-  private running = false;
+  private running = 0;
 
   constructor(
     private readonly run: (messages: InboundMessage[]) => Promise<void>,
     private readonly limit: number,
+    private readonly concurrency = 1,
   ) {}
 
   submit(messages: InboundMessage[]): Promise<void> {
@@ -64,20 +72,21 @@ export class BatchCoalescer {
   }
 
   private pump(): void {
-    if (this.running || this.waiting.length === 0) return;
-    let count = 0;
-    let take = 0;
-    for (const job of this.waiting) {
-      if (take > 0 && count + job.messages.length > this.limit) break;
-      count += job.messages.length;
-      take += 1;
+    while (this.running < this.concurrency && this.waiting.length > 0) {
+      let count = 0;
+      let take = 0;
+      for (const job of this.waiting) {
+        if (take > 0 && count + job.messages.length > this.limit) break;
+        count += job.messages.length;
+        take += 1;
+      }
+      const jobs = this.waiting.splice(0, take);
+      this.running += 1;
+      void this.runJobs(jobs).finally(() => {
+        this.running -= 1;
+        this.pump();
+      });
     }
-    const jobs = this.waiting.splice(0, take);
-    this.running = true;
-    void this.runJobs(jobs).finally(() => {
-      this.running = false;
-      this.pump();
-    });
   }
 
   private async runJobs(jobs: Waiting[]): Promise<void> {
@@ -206,6 +215,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
             partitions: [...new Set(messages.map((m) => m.partition))],
           }),
         this.options.maxBatch * 2,
+        this.options.handlerConcurrency,
       );
       this.coalescers.set(topic, coalescer);
     }
