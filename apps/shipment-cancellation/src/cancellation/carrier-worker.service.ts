@@ -3,7 +3,7 @@
 // (so another instance, or this one after a crash, takes it over), bounded per carrier account so one
 // throttled account cannot take every slot, and results are applied in batches.
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { CancelRequest, CarrierCancelPort } from '@oms/carrier-cancel';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
@@ -125,7 +125,7 @@ export class CarrierWorker {
         this.hold(key, 1);
         slots.set(item.id, key);
         free -= 1;
-      } else rest.push({ id: item.id, carrier: item.carrier, sellerAccount: item.sellerAccount });
+      } else rest.push(item);
     }
     return { ids: new Set(slots.keys()), leaseMs: this.config.worker.leaseMs, rest, slots };
   }
@@ -209,13 +209,13 @@ export class CarrierWorker {
     }
     this.offeredCount -= ids.length;
     if (ids.length === 0) return [];
-    return this.claimByIds(this.dataSource, ids);
+    return this.claimByIds(ids);
   }
 
   /** Claims pending cancellations by id (those another claimer took are skipped). */
-  private claimByIds(runner: DataSource | EntityManager, ids: string[]): Promise<CancellationRow[]> {
+  private claimByIds(ids: string[]): Promise<CancellationRow[]> {
     return preparedQuery<CancellationRow>(
-      runner,
+      this.dataSource,
       `UPDATE shipment_cancellation sc
           SET state = 'in_flight', operation = 'cancel', attempts = sc.attempts + 1,
               lease_until = now() + make_interval(secs => $2::double precision / 1000), updated_at = now()
@@ -357,10 +357,10 @@ export class CarrierWorker {
   }
 
   /**
-   * Applies queued results in batches, APPLY_CONCURRENCY transactions at once (one: results that arrive
-   * meanwhile make the next batch larger, which costs less than a second transaction; with more, each would
-   * lock its orders in sorted order, so they could not deadlock); a database error puts the batch back and
-   * retries after a pause.
+   * Applies queued results in batches, APPLY_CONCURRENCY transactions at once (two: a result that arrives
+   * while one batch commits starts at once instead of waiting for that WAL flush; under load, results that
+   * arrive while both run make the next batch larger; each locks its orders in sorted order, so they cannot
+   * deadlock); a database error puts the batch back and retries after a pause.
    */
   private flush(): Promise<void> {
     while (this.applying.size < APPLY_CONCURRENCY && this.pending.length > 0) {

@@ -125,19 +125,15 @@ const RECORD_MESSAGES = `INSERT INTO inbox_message (message_id, event_type, topi
   RETURNING message_id AS id`;
 
 function recordColumns(candidates: Candidate[], now: Date): unknown[] {
-  const rows = candidates.map(({ id, message, result }) => ({
-    id,
-    message,
-    event: result.ok ? (result.event as AnyEvent) : null,
-  }));
+  const events = candidates.map(({ result }) => (result.ok ? (result.event as AnyEvent) : null));
   return [
-    rows.map((r) => r.id),
-    rows.map((r) => r.event?.type ?? null),
-    rows.map((r) => r.message.topic),
-    rows.map((r) => r.message.partition),
-    rows.map((r) => r.message.offset),
-    rows.map((r) => (r.event?.data as { orderId?: string } | undefined)?.orderId ?? null),
-    rows.map((r) => (r.event ? 'processed' : 'dead_lettered')),
+    candidates.map((c) => c.id),
+    events.map((e) => e?.type ?? null),
+    candidates.map((c) => c.message.topic),
+    candidates.map((c) => c.message.partition),
+    candidates.map((c) => c.message.offset),
+    events.map((e) => (e?.data as { orderId?: string } | undefined)?.orderId ?? null),
+    events.map((e) => (e ? 'processed' : 'dead_lettered')),
     now,
   ];
 }

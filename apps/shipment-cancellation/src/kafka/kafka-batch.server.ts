@@ -1,8 +1,8 @@
 // A Nest microservice transport over kafkajs that keeps our guarantees, which the stock ServerKafka cannot:
 // - it hands handlers whole batches (one transaction per batch instead of one per message), so one
-//   partition is not limited to one message at a time, and while a topic's handler runs, the batches other
-//   partitions bring meanwhile wait and go together into its next call (group commit: under load a few
-//   large transactions instead of one small one per partition; idle, no wait at all);
+//   partition is not limited to one message at a time; up to two calls of a topic's handler run at once, and
+//   the batches other partitions bring while both are busy wait and go together into the next call (group
+//   commit: under load a few large transactions instead of one small one per partition; idle, no wait);
 // - it marks an offset for commit only after the handler's transaction committed, and commits the marks in
 //   the background once per interval (OffsetCommitter), so no batch waits for a broker round trip;
 // - a failing handler (database down) is retried in place with backoff while heartbeats continue, instead
