@@ -6,6 +6,7 @@ import type { TopicRecord } from './support/kafka-topics';
 import { checkRun, printReport } from './faults/checker';
 import { type CheckInput, check } from './faults/checker-rules';
 import { runFaults } from './faults/fault-run';
+import { deleteTopics } from './support/stack';
 
 const infra = process.env['FAULTS_E2E_INFRA'] === '1';
 
@@ -31,6 +32,8 @@ describe('fault suite (short)', () => {
     expect(manifest.unexpectedExits).toEqual([]);
     expect(report.stats['inputs.poison']).toBeGreaterThan(0);
     expect(report.violations).toEqual([]);
+    // Passed: its topics would only slow the shared broker down for later runs (a failing run keeps them).
+    await deleteTopics(Object.values(manifest.topics));
   }, 300_000);
 });
 
