@@ -48,9 +48,20 @@ export type CancelResult =
  * is given all of them and returns the ids it took): those are inserted already in flight, so the carrier
  * can be called as soon as the transaction commits, with no claim of its own.
  */
-export type LeaseNew = (created: NewCancellation[]) => { ids: ReadonlySet<string>; leaseMs: number };
+export type LeaseNew = (created: NewCancellation[]) => LeaseGrant;
 
-interface ShipmentRow {
+/** The ids leased (the keys; the value is the lessor's own) and for how long. */
+export interface LeaseGrant {
+  leased: ReadonlyMap<string, unknown>;
+  leaseMs: number;
+}
+
+const NO_LEASE: LeaseGrant = { leased: new Map(), leaseMs: 0 };
+
+interface ShipmentRow extends Pick<
+  CancellationRow,
+  'businessId' | 'marketplaceId' | 'trackingId' | 'carrierId' | 'labelCostAmount' | 'labelCostCurrency'
+> {
   id: string;
   orderId: string;
   status: string;
@@ -58,12 +69,6 @@ interface ShipmentRow {
   carrierShipmentId: string;
   sellerAccount: string;
   cancellationRequestId: string | null;
-  businessId: string | null;
-  marketplaceId: string | null;
-  trackingId: string | null;
-  carrierId: string | null;
-  labelCostAmount: string;
-  labelCostCurrency: string;
 }
 
 @Injectable()
@@ -169,12 +174,12 @@ export class CancellationService {
           target.sellerAccount,
           reshipEligible(rule),
         ]);
-        rows.push(leasedRow(id, requestId, target, command, rule, now));
+        if (lease) rows.push(leasedRow(id, requestId, target, command, rule, now));
       }
       results.push({ kind: 'accepted', requestId, rule, shipmentCount: own.length, cancellations: created });
     }
 
-    const granted = lease && rows.length > 0 ? lease(rows) : { ids: new Set<string>(), leaseMs: 0 };
+    const granted = lease && rows.length > 0 ? lease(rows) : NO_LEASE;
     await insertCancellations(manager, cancellations, now, requests, granted);
     // Only a request with nothing to cancel can be settled already (or, with several shipments, owe its
     // ManualReshipRequired now); the others wait for the carrier.
@@ -182,7 +187,7 @@ export class CancellationService {
       r.kind === 'accepted' && r.cancellations.length === 0 ? [commands[i]?.orderId ?? ''] : [],
     );
     const events = await this.progress.update(manager, settled, now);
-    return { results, events, leased: rows.filter((row) => granted.ids.has(row.id)) };
+    return { results, events, leased: rows.filter((row) => granted.leased.has(row.id)) };
   }
 }
 
@@ -228,7 +233,7 @@ function column<T>(rows: unknown[][], index: number): T[] {
 }
 
 /**
- * Inserts cancellations due now (pending, or in flight under a lease for the ids in `leased`), marks their
+ * Inserts cancellations due now (pending, or in flight under the lease granted for them), marks their
  * shipments as being cancelled and, given them, inserts the requests they belong to: one statement, one
  * round trip.
  */
@@ -237,7 +242,7 @@ export async function insertCancellations(
   rows: unknown[][],
   now: Date,
   requests: unknown[][] = [],
-  leased: { ids: ReadonlySet<string>; leaseMs: number } = { ids: new Set(), leaseMs: 0 },
+  grant: LeaseGrant = NO_LEASE,
 ): Promise<void> {
   if (rows.length === 0 && requests.length === 0) return;
   // Foreign keys are checked at the end of the statement, when the requests are in.
@@ -270,8 +275,8 @@ export async function insertCancellations(
       ...Array.from({ length: 8 }, (_, i) => column(rows, i)),
       now,
       ...Array.from({ length: 11 }, (_, i) => column(requests, i)),
-      [...leased.ids],
-      leased.leaseMs,
+      [...grant.leased.keys()],
+      grant.leaseMs,
     ],
   );
 }

@@ -24,13 +24,11 @@ const CLAIM_COALESCE_MS = 5;
  * once it commits, release them if it does not.
  */
 export interface Reservation {
-  /** The cancellations given a slot of their (API, seller account): the transaction leases these. */
-  ids: ReadonlySet<string>;
+  /** Each cancellation given a slot, with the (API, seller account) whose slot it holds: these are leased. */
+  leased: ReadonlyMap<string, string>;
   leaseMs: number;
   /** The items there was no slot for: offered once the transaction commits. */
   rest: OfferedItem[];
-  /** Each reserved id's (API, seller account), whose slot it holds. */
-  readonly slots: ReadonlyMap<string, string>;
 }
 
 type OfferedItem = { id: string; carrier: CancellationRow['carrier']; sellerAccount: string };
@@ -127,12 +125,12 @@ export class CarrierWorker {
         free -= 1;
       } else rest.push(item);
     }
-    return { ids: new Set(slots.keys()), leaseMs: this.config.worker.leaseMs, rest, slots };
+    return { leased: slots, leaseMs: this.config.worker.leaseMs, rest };
   }
 
   /** The reserving transaction committed: call the carrier for the rows it leased, and offer the rest. */
   runLeased(reservation: Reservation, rows: CancellationRow[]): void {
-    const slots = new Map(reservation.slots);
+    const slots = new Map(reservation.leased);
     for (const row of rows) {
       if (!slots.delete(row.id)) continue;
       this.call(row);
@@ -144,7 +142,7 @@ export class CarrierWorker {
 
   /** The reserving transaction did not commit: free its slots (nothing it would have leased exists). */
   release(reservation: Reservation): void {
-    for (const key of reservation.slots.values()) this.hold(key, -1);
+    for (const key of reservation.leased.values()) this.hold(key, -1);
   }
 
   get busy(): number {

@@ -96,7 +96,7 @@ describe('CarrierWorker reservations', () => {
   it('reserves free slots within each account cap and offers the rest', () => {
     const rows = [row('a1', 'A'), row('a2', 'A'), row('b1', 'B'), row('c1', 'C'), row('d1', 'D')];
     const reservation = worker.reserve(rows.map(item));
-    expect([...reservation.ids]).toEqual(['a1', 'b1', 'c1']);
+    expect([...reservation.leased.keys()]).toEqual(['a1', 'b1', 'c1']);
     expect(reservation.rest.map((r) => r.id)).toEqual(['a2', 'd1']);
     expect(worker.busy).toBe(3);
     worker.release(reservation);
@@ -126,7 +126,7 @@ describe('CarrierWorker reservations', () => {
     expect(worker.busy).toBe(0);
     // The freed slots are there for the next transaction, the account caps included.
     const next = worker.reserve([item(row('a2', 'A'))]);
-    expect([...next.ids]).toEqual(['a2']);
+    expect([...next.leased.keys()]).toEqual(['a2']);
     worker.release(next);
     expect(carrier.calls).toEqual([]);
   });
@@ -134,7 +134,7 @@ describe('CarrierWorker reservations', () => {
   it('reserves nothing once stopping', async () => {
     await worker.stop();
     const reservation = worker.reserve([item(row('a1', 'A'))]);
-    expect(reservation.ids.size).toBe(0);
+    expect(reservation.leased.size).toBe(0);
     expect(reservation.rest.map((r) => r.id)).toEqual(['a1']);
   });
 });
