@@ -5,6 +5,8 @@
 //   commit: under load a few large transactions instead of one small one per partition; idle, no wait);
 // - it marks an offset for commit only after the handler's transaction committed, and commits the marks in
 //   the background once per interval (OffsetCommitter), so no batch waits for a broker round trip;
+// - it hands each batch back to kafkajs before its transaction ends (PartitionLanes keeps a partition's
+//   batches in order, one at a time), so the next fetch is already on its way while the batch commits;
 // - a failing handler (database down) is retried in place with backoff while heartbeats continue, instead
 //   of crashing the consumer into a rebalance loop; poison messages never fail a handler (they are
 //   dead-lettered by it), so nothing loops forever on a bad message;
@@ -15,6 +17,7 @@ import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { InboundMessage } from '../inbox/inbound-message';
 import { OffsetCommitter } from './offset-committer';
+import { type LaneJob, PartitionLanes } from './partition-lanes';
 
 export interface KafkaBatchServerOptions {
   kafka: Kafka;
@@ -118,6 +121,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   private readonly coalescers = new Map<string, BatchCoalescer>();
   private stopping = false;
   private readonly committer: OffsetCommitter;
+  private readonly lanes = new PartitionLanes((key, error) =>
+    this.logger.warn(`stopped handling ${key} until the next rebalance: ${(error as Error).message}`),
+  );
   connected = false;
 
   constructor(private readonly options: KafkaBatchServerOptions) {
@@ -151,8 +157,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
 
   async close(): Promise<void> {
     this.stopping = true;
-    // Commit what is handled, then stop(): it waits for the batch in hand (whose offset a restart redelivers,
-    // and the inbox drops); disconnect() then leaves the group.
+    // Let the queued batches finish (none start now), commit what is handled, then stop() and disconnect(),
+    // which leaves the group. What was fetched but not handled comes again after a restart.
+    await this.lanes.settled();
     await this.committer.close();
     await this.consumer?.stop();
     await this.consumer?.disconnect();
@@ -175,11 +182,12 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     });
     this.consumer.on(this.consumer.events.CONNECT, () => (this.connected = true));
     this.consumer.on(this.consumer.events.DISCONNECT, () => (this.connected = false));
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) =>
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.lanes.nextGeneration();
       this.committer.retain(
         (topic, partition) => payload.memberAssignment[topic]?.includes(partition) ?? false,
-      ),
-    );
+      );
+    });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.connected = false;
       this.logger.error(`consumer crashed: ${payload.error.message} (restart: ${payload.restart})`);
@@ -202,27 +210,14 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     isRunning,
     isStale,
   }: EachBatchPayload): Promise<void> {
-    const pattern = this.options.subscriptions[batch.topic];
-    const handler = pattern ? this.getHandlerByPattern(pattern) : undefined;
-    if (!handler) return;
-    let coalescer = this.coalescers.get(batch.topic);
-    if (!coalescer) {
-      const topic = batch.topic;
-      coalescer = new BatchCoalescer(
-        (messages) =>
-          this.invoke(handler, messages, {
-            topic,
-            partitions: [...new Set(messages.map((m) => m.partition))],
-          }),
-        this.options.maxBatch * 2,
-        this.options.handlerConcurrency,
-      );
-      this.coalescers.set(topic, coalescer);
-    }
+    const coalescer = this.coalescerFor(batch.topic);
+    if (!coalescer || this.stopping) return;
     this.options.onLag?.(batch.topic, batch.partition, Number(batch.offsetLag()));
+    const jobs: LaneJob[] = [];
     for (let start = 0; start < batch.messages.length; start += this.options.maxBatch) {
-      if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + this.options.maxBatch);
+      const last = chunk[chunk.length - 1];
+      if (!last) continue;
       const messages: InboundMessage[] = chunk.map((m) => ({
         topic: batch.topic,
         partition: batch.partition,
@@ -232,18 +227,38 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         headers: (m.headers ?? {}) as InboundMessage['headers'],
         timestamp: m.timestamp,
       }));
-      await this.untilHandled(() => coalescer.submit(messages), heartbeat, isRunning);
-      const last = chunk[chunk.length - 1];
-      if (!last) continue;
-      resolveOffset(last.offset);
-      // Durable in Postgres, so the offset may move past it now.
-      this.committer.mark({
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: (BigInt(last.offset) + 1n).toString(),
+      jobs.push(async () => {
+        if (this.stopping || !isRunning() || isStale()) return false;
+        await this.untilHandled(() => coalescer.submit(messages), heartbeat, isRunning);
+        // Durable in Postgres, so the committed offset may move past it now.
+        this.committer.mark({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: (BigInt(last.offset) + 1n).toString(),
+        });
+        return true;
       });
-      await heartbeat();
+      // Only the fetch position moves on here; what is committed follows the transactions (above).
+      resolveOffset(last.offset);
     }
+    await this.lanes.enqueue(`${batch.topic}|${batch.partition}`, jobs);
+    await heartbeat();
+  }
+
+  private coalescerFor(topic: string): BatchCoalescer | undefined {
+    const existing = this.coalescers.get(topic);
+    if (existing) return existing;
+    const pattern = this.options.subscriptions[topic];
+    const handler = pattern ? this.getHandlerByPattern(pattern) : undefined;
+    if (!handler) return undefined;
+    const coalescer = new BatchCoalescer(
+      (messages) =>
+        this.invoke(handler, messages, { topic, partitions: [...new Set(messages.map((m) => m.partition))] }),
+      this.options.maxBatch * 2,
+      this.options.handlerConcurrency,
+    );
+    this.coalescers.set(topic, coalescer);
+    return coalescer;
   }
 
   private async invoke(handler: Handler, messages: InboundMessage[], context: BatchContext): Promise<void> {

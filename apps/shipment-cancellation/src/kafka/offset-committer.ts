@@ -16,6 +16,7 @@ export class OffsetCommitter {
   private inFlight: Promise<void> | null = null;
   private failing = false;
   private closed = false;
+  private owned: ((topic: string, partition: number) => boolean) | null = null;
 
   constructor(
     private readonly commit: (offsets: PartitionOffset[]) => Promise<void>,
@@ -25,6 +26,8 @@ export class OffsetCommitter {
 
   /** Records that everything before `offset` on the partition is durable; committed within the interval. */
   mark(offset: PartitionOffset): void {
+    // A batch that finishes after its partition moved to another member: that member commits it now.
+    if (this.owned && !this.owned(offset.topic, offset.partition)) return;
     const key = keyOf(offset);
     const previous = this.due.get(key);
     if (previous && BigInt(previous.offset) >= BigInt(offset.offset)) return;
@@ -34,6 +37,7 @@ export class OffsetCommitter {
 
   /** After a rebalance: offsets of partitions this member no longer owns are the new owner's to commit. */
   retain(owned: (topic: string, partition: number) => boolean): void {
+    this.owned = owned;
     for (const [key, offset] of this.due) if (!owned(offset.topic, offset.partition)) this.due.delete(key);
   }
 
