@@ -255,7 +255,12 @@ async function runPhase(
   let timedOut = false;
   let published = false;
   let [progressed, lastProgressAt] = [0, Date.now()];
-  void publishing.then(() => (published = true));
+  void publishing.then(() => {
+    published = true;
+    console.log(
+      `  ${label}: all ${orders.length.toLocaleString('en')} published in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+  });
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     const outputsDone = withOutputs.filter((o) => ctx.collector.doneAt(o.orderId) !== undefined).length;
