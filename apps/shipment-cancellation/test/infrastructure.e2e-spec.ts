@@ -7,6 +7,7 @@ import { createDataSource } from '../src/database/data-source';
 import { preparedQuery } from '../src/database/query-rows';
 import { OutboxEventEntity } from '../src/outbox/outbox-event.entity';
 import { MARK_AND_SELECT } from '../src/outbox/outbox-relay.service';
+import { RECORD_MESSAGES } from '../src/inbox/inbox.service';
 import { recreateDatabase } from './support/database';
 
 describe('infrastructure', () => {
@@ -83,6 +84,67 @@ describe('infrastructure', () => {
         publishedAt: null,
       });
       await repo.delete({ eventId });
+    });
+
+    it("records new inbox messages and takes their orders' locks in one statement", async () => {
+      const orderA = `order-${randomUUID()}`;
+      const orderB = `order-${randomUUID()}`;
+      const [first, second, poison] = [randomUUID(), randomUUID(), `poison-${randomUUID()}`];
+      // Two messages for A, one for B, and one that failed to decode (no order: nothing to lock).
+      const record = (ids: string[], orders: Array<string | null>) => [
+        ids,
+        orders.map((o) => (o ? 'test.event' : null)),
+        ids.map(() => 'test.topic'),
+        ids.map(() => 0),
+        ids.map((_, i) => String(i)),
+        orders,
+        orders.map((o) => (o ? 'processed' : 'dead_lettered')),
+        new Date(),
+      ];
+      const lockedElsewhere = async (orderId: string) => {
+        // A statement of its own: a lock it gets is gone again when it ends.
+        const [row]: Array<{ got: boolean }> = await dataSource.query(
+          `SELECT pg_try_advisory_xact_lock(hashtextextended($1, 7411)) AS got`,
+          [orderId],
+        );
+        return !row?.got;
+      };
+      const runner = dataSource.createQueryRunner();
+      await runner.startTransaction();
+      try {
+        const fresh = await preparedQuery<{ id: string }>(
+          runner.manager,
+          RECORD_MESSAGES,
+          record([first, second, poison], [orderA, orderA, null]),
+        );
+        expect(fresh.map((r) => r.id).sort()).toEqual([first, second, poison].sort());
+        expect(await lockedElsewhere(orderA)).toBe(true);
+        expect(await lockedElsewhere(orderB)).toBe(false);
+      } finally {
+        await runner.commitTransaction();
+        await runner.release();
+      }
+      expect(await lockedElsewhere(orderA)).toBe(false);
+
+      // A redelivery records nothing and locks nothing; a new message for B locks B.
+      const again = dataSource.createQueryRunner();
+      await again.startTransaction();
+      try {
+        const fresh = await preparedQuery<{ id: string }>(
+          again.manager,
+          RECORD_MESSAGES,
+          record([first, `${second}-b`], [orderA, orderB]),
+        );
+        expect(fresh.map((r) => r.id)).toEqual([`${second}-b`]);
+        expect(await lockedElsewhere(orderA)).toBe(false);
+        expect(await lockedElsewhere(orderB)).toBe(true);
+      } finally {
+        await again.rollbackTransaction();
+        await again.release();
+      }
+      await dataSource.query(`DELETE FROM inbox_message WHERE message_id = ANY($1)`, [
+        [first, second, poison],
+      ]);
     });
 
     it("runs the relay's mark-and-select: marks the rows sent, returns the next, and keeps async commit to itself", async () => {

@@ -55,8 +55,8 @@ export class ManualCancellationService {
     shipmentId: string | undefined,
   ): Promise<WriteOutcome> {
     const { requestId } = call.caller;
-    // The order's lock first (the pipeline takes it again, re-entrantly): "is this order known" must not change
-    // between the check and the cancel. Cancelling an order we never saw would only record a no-op.
+    // The order's lock first, held by the pipeline below too: "is this order known" must not change between the
+    // check and the cancel. Cancelling an order we never saw would only record a no-op.
     await lockOrders(manager, [orderId]);
     const [known]: Array<{ n: number }> = await manager.query(
       `SELECT count(*)::int AS n FROM shipment WHERE order_id = $1`,

@@ -9,7 +9,6 @@ import type { PendingEvent } from '../outbox/outbox.writer';
 import type { ReshipRule } from './cancellation.entities';
 import { CancellationProgress } from './cancellation-progress';
 import type { CancellationRow } from './cancellation-row';
-import { lockOrders } from './order-lock';
 import { reshipEligible, reshipRuleFor } from './reship-rule';
 import { preparedQuery } from '../database/query-rows';
 
@@ -76,8 +75,9 @@ export class CancellationService {
   constructor(private readonly progress: CancellationProgress) {}
 
   /**
-   * Applies commands in order inside the caller's transaction (which must not yet hold other order locks)
-   * and returns one result per command plus the events to append to the outbox.
+   * Applies commands in order inside the caller's transaction, which must already hold the locks of the
+   * commands' orders (lockOrders; the ingest takes them with its first statement), and returns one result per
+   * command plus the events to append to the outbox.
    */
   async request(
     manager: EntityManager,
@@ -87,7 +87,6 @@ export class CancellationService {
   ): Promise<{ results: CancelResult[]; events: PendingEvent[]; leased: CancellationRow[] }> {
     if (commands.length === 0) return { results: [], events: [], leased: [] };
     const orderIds = [...new Set(commands.map((c) => c.orderId))];
-    await lockOrders(manager, orderIds);
 
     // One read for the batch: each order's order-level request (if any) and its shipments, in purchase order.
     const found: Array<ShipmentRow & { orderRequestId: string | null; inputOrderId: string }> =
@@ -181,10 +180,12 @@ export class CancellationService {
 
     const granted = lease && rows.length > 0 ? lease(rows) : NO_LEASE;
     await insertCancellations(manager, cancellations, now, requests, granted);
-    // Only a request with nothing to cancel can be settled already (or, with several shipments, owe its
-    // ManualReshipRequired now); the others wait for the carrier.
+    // A request with nothing to cancel went in completed, unless its order had several shipments: then it may
+    // owe its ManualReshipRequired now (every shipment was settled before). The others wait for the carrier.
     const settled = results.flatMap((r, i) =>
-      r.kind === 'accepted' && r.cancellations.length === 0 ? [commands[i]?.orderId ?? ''] : [],
+      r.kind === 'accepted' && r.cancellations.length === 0 && r.rule === 'multiple_shipments'
+        ? [commands[i]?.orderId ?? '']
+        : [],
     );
     const events = await this.progress.update(manager, settled, now);
     return { results, events, leased: rows.filter((row) => granted.leased.has(row.id)) };

@@ -18,6 +18,13 @@ import { OutcomeApplier } from './outcome-applier.service';
 const APPLY_BATCH = 500;
 const APPLY_CONCURRENCY = 2;
 const CLAIM_COALESCE_MS = 5;
+/**
+ * How long a result may wait for the calls still out before it is applied without them. Calls started
+ * together (one transaction's leases, one claim) answer within a millisecond or two of each other, so waiting
+ * for them applies them in one transaction instead of one each: a multi-shipment order's outcomes and its
+ * ManualReshipRequired land together, and there are fewer commits for the relay to pick up.
+ */
+const APPLY_LINGER_MS = 4;
 
 /**
  * Slots held for new cancellations that their creating transaction leases (inserts in flight): run them
@@ -49,6 +56,11 @@ export class CarrierWorker {
   private lastScanAt = 0;
   private scanWanted = true;
   private readonly pending: CarrierResult[] = [];
+  /** When the oldest result in `pending` arrived, and the timer that applies it once it has lingered enough. */
+  private pendingSince = 0;
+  private lingerTimer: NodeJS.Timeout | null = null;
+  /** Carrier calls under way (slots reserved for a transaction that has not committed yet are not calls). */
+  private calling = 0;
   private readonly applying = new Set<Promise<void>>();
   private applyFailures = 0;
   private readonly caps: Record<CancellationRow['carrier'], number>;
@@ -320,6 +332,7 @@ export class CarrierWorker {
       deadlineMs: this.config.carrier.deadlineMs,
     };
     const started = performance.now();
+    this.calling += 1;
     const call: Promise<CarrierResult> =
       row.operation === 'follow_up'
         ? this.carrier.status(request).then((status) => ({
@@ -340,6 +353,7 @@ export class CarrierWorker {
       .then((result) => {
         const kind = result.operation === 'cancel' ? result.outcome.kind : `status_${result.status.kind}`;
         this.metrics.carrierLatency.observe({ carrier: row.carrier, outcome: kind }, result.elapsedMs / 1000);
+        if (this.pending.length === 0) this.pendingSince = performance.now();
         this.pending.push(result);
       })
       .catch((error: unknown) => {
@@ -348,6 +362,7 @@ export class CarrierWorker {
       })
       .finally(() => {
         this.hold(key, -1);
+        this.calling -= 1;
         void this.flush();
         // A slot is free: offered work waiting for one may go now.
         if (this.offeredCount > 0) this.signal.notify();
@@ -358,17 +373,37 @@ export class CarrierWorker {
    * Applies queued results in batches, APPLY_CONCURRENCY transactions at once (two: a result that arrives
    * while one batch commits starts at once instead of waiting for that WAL flush; under load, results that
    * arrive while both run make the next batch larger; each locks its orders in sorted order, so they cannot
-   * deadlock); a database error puts the batch back and retries after a pause.
+   * deadlock); a database error puts the batch back and retries after a pause. While calls are still out, a
+   * result waits up to APPLY_LINGER_MS for them, so calls made together are applied together.
    */
   private flush(): Promise<void> {
     while (this.applying.size < APPLY_CONCURRENCY && this.pending.length > 0) {
+      const lingered = performance.now() - this.pendingSince;
+      if (
+        this.running &&
+        this.calling > 0 &&
+        this.pending.length < APPLY_BATCH &&
+        lingered < APPLY_LINGER_MS
+      ) {
+        this.lingerTimer ??= setTimeout(() => {
+          this.lingerTimer = null;
+          void this.flush();
+        }, APPLY_LINGER_MS - lingered);
+        break;
+      }
       const batch = this.pending.splice(0, APPLY_BATCH);
+      // What is left (a batch's worth more) has waited as long as the batch just taken.
+      if (this.pending.length === 0 && this.lingerTimer) {
+        clearTimeout(this.lingerTimer);
+        this.lingerTimer = null;
+      }
       const run: Promise<void> = this.applier
         .apply(batch)
         .then(() => {
           this.applyFailures = 0;
         })
         .catch(async (error: unknown) => {
+          // Back at the front: these have lingered already, so they go as soon as the pause is over.
           this.pending.unshift(...batch);
           this.applyFailures += 1;
           this.logger.error(`applying ${batch.length} carrier results failed: ${(error as Error).message}`);

@@ -24,7 +24,12 @@ function gatedCarrier() {
     for (const answer of answers.splice(0)) answer({ kind: 'voided', attempts: 1 } as CancelOutcome);
     await new Promise((resolve) => setImmediate(resolve));
   };
-  return { calls, port, answerAll };
+  /** Answers the oldest call still out. */
+  const answerNext = async () => {
+    answers.shift()?.({ kind: 'voided', attempts: 1 } as CancelOutcome);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { calls, port, answerAll, answerNext };
 }
 
 /** The worker's own scans find nothing: these tests drive it only through reservations. */
@@ -72,13 +77,16 @@ describe('CarrierWorker reservations', () => {
   let worker: CarrierWorker;
   let carrier: ReturnType<typeof gatedCarrier>;
   let applied: CarrierResult[];
+  let batches: string[][];
 
   beforeEach(() => {
     carrier = gatedCarrier();
     applied = [];
+    batches = [];
     const applier = {
       apply: (batch: CarrierResult[]) => {
         applied.push(...batch);
+        batches.push(batch.map((r) => r.row.id));
         return Promise.resolve();
       },
     } as unknown as OutcomeApplier;
@@ -129,6 +137,26 @@ describe('CarrierWorker reservations', () => {
     expect([...next.leased.keys()]).toEqual(['a2']);
     worker.release(next);
     expect(carrier.calls).toEqual([]);
+  });
+
+  it('applies the results of calls made together in one batch', async () => {
+    const rows = [row('a1', 'A'), row('b1', 'B')];
+    worker.runLeased(worker.reserve(rows.map(item)), rows);
+    await carrier.answerNext();
+    // The first answer waits for the call still out instead of taking a transaction of its own.
+    expect(batches).toEqual([]);
+    await carrier.answerNext();
+    expect(batches).toEqual([['a1', 'b1']]);
+  });
+
+  it('applies a result without the calls still out once it has waited a few milliseconds', async () => {
+    const rows = [row('a1', 'A'), row('b1', 'B')];
+    worker.runLeased(worker.reserve(rows.map(item)), rows);
+    await carrier.answerNext();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(batches).toEqual([['a1']]);
+    await carrier.answerNext();
+    expect(batches).toEqual([['a1'], ['b1']]);
   });
 
   it('reserves nothing once stopping', async () => {

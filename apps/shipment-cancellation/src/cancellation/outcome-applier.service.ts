@@ -10,7 +10,7 @@ import { OutboxWriter, type PendingEvent, type PreparedEvent, outboxColumns } fr
 import { CancellationProgress } from './cancellation-progress';
 import { type CarrierAnswer, shipmentCancellationFailed, shipmentCancelled } from './cancellation-events';
 import type { CarrierResult } from './carrier-result';
-import { lockOrders } from './order-lock';
+import { lockOrdersSql } from './order-lock';
 import { type RetryPolicy, type Transition, afterCancel, afterFollowUp } from './outcome-policy';
 import { preparedQuery } from '../database/query-rows';
 
@@ -75,10 +75,6 @@ export class OutcomeApplier {
     let appended = 0;
     await this.dataSource.transaction(async (manager) => {
       const now = new Date();
-      await lockOrders(
-        manager,
-        results.map((r) => r.row.orderId),
-      );
       const planned = results.map((result) => {
         const transition = this.transitionFor(result);
         const update = this.updateFor(result, transition, now);
@@ -86,8 +82,8 @@ export class OutcomeApplier {
       });
       const outbox = this.outbox.prepare(planned.flatMap((p) => (p.event ? [p.event] : [])));
       const eventOwners = planned.flatMap((p) => (p.event ? [p.result.row.id] : []));
-      // One statement: the state machine moves only where our claim still holds, and the attempt, the
-      // shipment's status and the outcome event are written with it.
+      // One statement: it takes the orders' locks, then the state machine moves only where our claim still
+      // holds, and the attempt, the shipment's status and the outcome event are written with it.
       const applied = await writeResults(manager, results, planned, { outbox, eventOwners }, now);
       const appliedIds = new Set(applied.map((a) => a.id));
       for (const { result, transition, update, event } of planned) {
@@ -215,8 +211,12 @@ export class OutcomeApplier {
 }
 
 /**
- * Applies the updates whose claim still holds (in flight, same attempt), records every attempt, moves the
- * shipments and appends the applied updates' events; returns the applied cancellations with their rule.
+ * Takes the orders' locks for the rest of the transaction, then applies the updates whose claim still holds
+ * (in flight, same attempt), records every attempt, moves the shipments and appends the applied updates'
+ * events; returns the applied cancellations with their rule. The statement's snapshot predates the wait for
+ * the locks, which is safe: a row another transaction changed meanwhile is re-read under its row lock and
+ * updated only if the claim still holds (READ COMMITTED re-checks the WHERE), and what comes after (progress)
+ * runs in statements of its own.
  */
 async function writeResults(
   manager: EntityManager,
@@ -229,13 +229,15 @@ async function writeResults(
   const answers = results.map(answerOf);
   return preparedQuery(
     manager,
-    `WITH u AS (
-       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[],
-                            $8::timestamptz[], $9::timestamptz[], $10::boolean[], $11::text[], $12::int[], $13::text[],
-                            $14::text[], $15::text[], $16::text[])
+    `WITH locks AS (${lockOrdersSql('unnest($35::text[]) AS t(o)')}
+     ), u AS (
+       -- Joined with the locks, so no row is updated before every lock is held.
+       SELECT u.* FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[],
+                              $8::timestamptz[], $9::timestamptz[], $10::boolean[], $11::text[], $12::int[],
+                              $13::text[], $14::text[], $15::text[], $16::text[])
          AS u(id, attempts, state, outcome, failure_reason, requires_manual_action, refund_status, next_attempt_at,
               completed_at, possibly_sent, request_id, http_status, error_code, error_message, error_details,
-              shipment_status)
+              shipment_status), locks
      ), applied AS (
        UPDATE shipment_cancellation sc
           SET state = u.state, outcome = COALESCE(u.outcome, sc.outcome), failure_reason = u.failure_reason,
@@ -299,6 +301,7 @@ async function writeResults(
       results.map((r) => r.finishedAt),
       events.eventOwners,
       ...outboxColumns(events.outbox),
+      results.map((r) => r.row.orderId),
     ],
   );
 }

@@ -17,6 +17,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { OutboxWriter, type PendingEvent } from '../outbox/outbox.writer';
 import { type InboundMessage, positionId } from './inbound-message';
 import { preparedQuery } from '../database/query-rows';
+import { lockOrdersSql } from '../cancellation/order-lock';
 
 export type InboxResult = 'processed' | 'duplicate_order';
 
@@ -25,6 +26,7 @@ export interface Accepted<E> {
   event: E;
 }
 
+/** Applies the accepted messages inside the ingest transaction, which already holds their orders' locks. */
 export type Applier<E> = (
   manager: EntityManager,
   accepted: Accepted<E>[],
@@ -60,7 +62,8 @@ export class InboxService {
 
     let appended = 0;
     await this.dataSource.transaction(async (manager) => {
-      // Recording the messages is the duplicate check: the ids already recorded are not inserted again.
+      // Recording the messages is the duplicate check: the ids already recorded are not inserted again. The same
+      // statement then takes the locks of the new messages' orders, which the applier relies on.
       const fresh = new Set(
         (await preparedQuery<{ id: string }>(manager, RECORD_MESSAGES, recordColumns(candidates, now))).map(
           (r) => r.id,
@@ -114,15 +117,19 @@ interface Candidate {
 }
 
 /**
- * Inserts the messages not yet recorded and returns their ids. Rows go in sorted by id, so two transactions
- * holding some of the same ids (a redelivery racing its original) wait for one another instead of deadlocking;
- * the one that waited then finds those ids recorded. It runs before any order lock is taken.
+ * Inserts the messages not yet recorded and returns their ids, then locks the orders of those it inserted.
+ * Rows go in sorted by id, so two transactions holding some of the same ids (a redelivery racing its original)
+ * wait for one another instead of deadlocking; the one that waited then finds those ids recorded. Every row is
+ * inserted before the first order lock is taken (the locks need the whole sorted set of orders).
  */
-const RECORD_MESSAGES = `INSERT INTO inbox_message (message_id, event_type, topic, partition, "offset", order_id, result, received_at)
-  SELECT *, $8::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[])
-   ORDER BY 1
-  ON CONFLICT (message_id) DO NOTHING
-  RETURNING message_id AS id`;
+export const RECORD_MESSAGES = `WITH recorded AS (
+    INSERT INTO inbox_message (message_id, event_type, topic, partition, "offset", order_id, result, received_at)
+    SELECT *, $8::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[])
+     ORDER BY 1
+    ON CONFLICT (message_id) DO NOTHING
+    RETURNING message_id, order_id
+  ), locks AS (${lockOrdersSql('(SELECT order_id FROM recorded WHERE order_id IS NOT NULL) AS t(o)')})
+  SELECT message_id AS id FROM recorded, locks`;
 
 function recordColumns(candidates: Candidate[], now: Date): unknown[] {
   const events = candidates.map(({ result }) => (result.ok ? (result.event as AnyEvent) : null));

@@ -6,7 +6,6 @@ import type { EntityManager } from 'typeorm';
 import type { EventOf, EventTypes } from '@oms/events';
 import { CancellationProgress } from '../cancellation/cancellation-progress';
 import { insertCancellations } from '../cancellation/cancellation.service';
-import { lockOrders } from '../cancellation/order-lock';
 import { reshipEligible, reshipRuleFor } from '../cancellation/reship-rule';
 import type { Accepted, InboxResult } from '../inbox/inbox.service';
 import type { PendingEvent } from '../outbox/outbox.writer';
@@ -22,8 +21,8 @@ export class ShipmentsService {
   ): Promise<{ results: InboxResult[]; events: PendingEvent[]; lateCancellations: number }> {
     const results: InboxResult[] = accepted.map(() => 'processed');
     if (accepted.length === 0) return { results, events: [], lateCancellations: 0 };
+    // The ingest transaction already holds these orders' locks.
     const orderIds = [...new Set(accepted.map((a) => a.event.data.orderId))];
-    await lockOrders(manager, orderIds);
 
     const data = accepted.map((a) => a.event.data);
     const inserted: Array<{ id: string }> = await manager.query(
