@@ -1,6 +1,7 @@
 // What the bench observes from outside the system under test: its outputs in Kafka (with their timestamps),
 // its consumer group's committed offsets, the sandbox's counters and the process's resident memory.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { EventTypes } from '@oms/events';
 import { residentMemory } from '../test/support/child-app';
@@ -160,6 +161,49 @@ export class Sampler {
     const windowS = Math.max(0.001, (end.at - start.at) / 1000);
     return { calls: total, perSecond: (end.cancels - start.cancels) / windowS, windowS };
   }
+}
+
+/** CPU time so far, in clock ticks: the whole machine's (busy and total, every core) and one process's. */
+export interface CpuSnapshot {
+  at: number;
+  machineBusy: number;
+  machineTotal: number;
+  process: number;
+}
+
+/** Where the phase's CPU went: the machine's share busy (all cores) and the measured process's cores. */
+export interface CpuUse {
+  machineBusyPercent: number;
+  processCores: number;
+}
+
+/** Reads /proc (Linux); null elsewhere or once the process is gone. */
+export function cpuSnapshot(pid: number): CpuSnapshot | null {
+  try {
+    const ticks = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+    const total = ticks.reduce((a, b) => a + b, 0);
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const process = Number(fields[11]) + Number(fields[12]);
+    return { at: Date.now(), machineBusy: total - idle, machineTotal: total, process };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU used between two snapshots; process ticks are taken at 100 a second (USER_HZ on Linux). */
+export function cpuUse(from: CpuSnapshot | null, to: CpuSnapshot | null): CpuUse | null {
+  if (!from || !to || to.machineTotal <= from.machineTotal || to.at <= from.at) return null;
+  return {
+    machineBusyPercent: (100 * (to.machineBusy - from.machineBusy)) / (to.machineTotal - from.machineTotal),
+    processCores: (to.process - from.process) / 100 / ((to.at - from.at) / 1000),
+  };
 }
 
 export function percentiles(values: number[]): {

@@ -81,6 +81,7 @@ export function printScenario(result: ScenarioResult): void {
     '429s',
     'failed',
     'peak RSS MB',
+    'backlog CPU machine/system',
   ];
   const rows = results.map((r) => {
     const failed = Object.values(r.failed).reduce((a, b) => a + b, 0);
@@ -97,6 +98,9 @@ export function printScenario(result: ScenarioResult): void {
       r.system === 'passthrough' ? '-' : String(r.throttled.count),
       r.system === 'passthrough' ? '-' : String(failed),
       fmt(r.peakRssMb),
+      r.drainCpu
+        ? `${fmt(r.drainCpu.machineBusyPercent, 0)}% / ${fmt(r.drainCpu.processCores, 2)} cores`
+        : '-',
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
@@ -107,6 +111,9 @@ export function printScenario(result: ScenarioResult): void {
   for (const row of rows) console.log(line(row));
   if (results.some((r) => r.timedOut || r.steady?.timedOut))
     console.log('* stopped at its time budget: rates are over the orders done by then');
+  console.log(
+    'backlog CPU: how busy the whole machine was while the backlog drained (100% = every core), and the cores the system itself used',
+  );
 
   const ours = results.find((r) => r.system === 'ours');
   const ratio = (other: SystemResult | undefined) =>

@@ -12,7 +12,15 @@ import {
 } from '../test/support/stack';
 import { checkpoint } from '../test/support/database';
 import { GroupWatcher } from '../test/support/kafka-topics';
-import { OutputCollector, Progress, Sampler, percentiles } from './bench-measure';
+import {
+  type CpuUse,
+  OutputCollector,
+  Progress,
+  Sampler,
+  cpuSnapshot,
+  cpuUse,
+  percentiles,
+} from './bench-measure';
 import { type SystemId, type SystemUnderTest, startSystem, waitForProjection } from './bench-systems';
 import {
   type BenchOrder,
@@ -53,6 +61,8 @@ export interface SystemResult {
   drainS: number;
   ordersPerSecond: number;
   drainLatencyMs: Latency;
+  /** CPU during the backlog: the machine's (every process on it) and the system's own process. */
+  drainCpu: CpuUse | null;
   steady: {
     orders: number;
     completed: number;
@@ -137,6 +147,7 @@ export async function runSystem(
       console.log(`  ${label}: projected in ${projectionS.toFixed(1)} s`);
     }
 
+    const cpuBefore = cpuSnapshot(sut.app.pid);
     const drain = await runPhase(`${label} · backlog`, workload.drain, {
       producer,
       topic: topics.orderCancelled,
@@ -146,6 +157,7 @@ export async function runSystem(
       budgetMs,
       rate: null,
     });
+    const drainCpu = cpuUse(cpuBefore, cpuSnapshot(sut.app.pid));
     const afterDrain = await sampler.sample();
     const sampled = sampler.cancelRate();
     // A drain shorter than a few samples says little per window: then it is calls over the whole drain.
@@ -184,6 +196,7 @@ export async function runSystem(
       drainS: drain.durationS,
       ordersPerSecond: drain.completed / drain.durationS,
       drainLatencyMs: drain.latency,
+      drainCpu,
       steady,
       carrier: { ...carrier, limitPerSecond: limit, ofLimit: limit ? carrier.perSecond / limit : null },
       throttled: {

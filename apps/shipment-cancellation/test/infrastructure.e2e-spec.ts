@@ -90,17 +90,6 @@ describe('infrastructure', () => {
       const orderA = `order-${randomUUID()}`;
       const orderB = `order-${randomUUID()}`;
       const [first, second, poison] = [randomUUID(), randomUUID(), `poison-${randomUUID()}`];
-      // Two messages for A, one for B, and one that failed to decode (no order: nothing to lock).
-      const record = (ids: string[], orders: Array<string | null>) => [
-        ids,
-        orders.map((o) => (o ? 'test.event' : null)),
-        ids.map(() => 'test.topic'),
-        ids.map(() => 0),
-        ids.map((_, i) => String(i)),
-        orders,
-        orders.map((o) => (o ? 'processed' : 'dead_lettered')),
-        new Date(),
-      ];
       const lockedElsewhere = async (orderId: string) => {
         // A statement of its own: a lock it gets is gone again when it ends.
         const [row]: Array<{ got: boolean }> = await dataSource.query(
@@ -109,39 +98,61 @@ describe('infrastructure', () => {
         );
         return !row?.got;
       };
-      const runner = dataSource.createQueryRunner();
-      await runner.startTransaction();
-      try {
-        const fresh = await preparedQuery<{ id: string }>(
-          runner.manager,
-          RECORD_MESSAGES,
-          record([first, second, poison], [orderA, orderA, null]),
-        );
-        expect(fresh.map((r) => r.id).sort()).toEqual([first, second, poison].sort());
-        expect(await lockedElsewhere(orderA)).toBe(true);
-        expect(await lockedElsewhere(orderB)).toBe(false);
-      } finally {
-        await runner.commitTransaction();
-        await runner.release();
-      }
+      /** Records the messages in a transaction, runs `inside` while it is open, then ends it. */
+      const record = async (
+        messages: Array<[string, string | null]>,
+        end: 'commit' | 'rollback',
+        inside: (freshIds: string[]) => Promise<void>,
+      ) => {
+        const runner = dataSource.createQueryRunner();
+        await runner.startTransaction();
+        try {
+          const fresh = await preparedQuery<{ id: string }>(runner.manager, RECORD_MESSAGES, [
+            messages.map(([id]) => id),
+            messages.map(([, order]) => (order ? 'test.event' : null)),
+            messages.map(() => 'test.topic'),
+            messages.map(() => 0),
+            messages.map((_, i) => String(i)),
+            messages.map(([, order]) => order),
+            messages.map(([, order]) => (order ? 'processed' : 'dead_lettered')),
+            new Date(),
+          ]);
+          await inside(fresh.map((r) => r.id));
+        } finally {
+          await (end === 'commit' ? runner.commitTransaction() : runner.rollbackTransaction());
+          await runner.release();
+        }
+      };
+
+      // Two messages for A, and one that failed to decode (no order: nothing to lock).
+      await record(
+        [
+          [first, orderA],
+          [second, orderA],
+          [poison, null],
+        ],
+        'commit',
+        async (fresh) => {
+          expect(fresh.sort()).toEqual([first, second, poison].sort());
+          expect(await lockedElsewhere(orderA)).toBe(true);
+          expect(await lockedElsewhere(orderB)).toBe(false);
+        },
+      );
       expect(await lockedElsewhere(orderA)).toBe(false);
 
       // A redelivery records nothing and locks nothing; a new message for B locks B.
-      const again = dataSource.createQueryRunner();
-      await again.startTransaction();
-      try {
-        const fresh = await preparedQuery<{ id: string }>(
-          again.manager,
-          RECORD_MESSAGES,
-          record([first, `${second}-b`], [orderA, orderB]),
-        );
-        expect(fresh.map((r) => r.id)).toEqual([`${second}-b`]);
-        expect(await lockedElsewhere(orderA)).toBe(false);
-        expect(await lockedElsewhere(orderB)).toBe(true);
-      } finally {
-        await again.rollbackTransaction();
-        await again.release();
-      }
+      await record(
+        [
+          [first, orderA],
+          [`${second}-b`, orderB],
+        ],
+        'rollback',
+        async (fresh) => {
+          expect(fresh).toEqual([`${second}-b`]);
+          expect(await lockedElsewhere(orderA)).toBe(false);
+          expect(await lockedElsewhere(orderB)).toBe(true);
+        },
+      );
       await dataSource.query(`DELETE FROM inbox_message WHERE message_id = ANY($1)`, [
         [first, second, poison],
       ]);
