@@ -372,7 +372,7 @@ export class CarrierWorker {
   /**
    * Applies queued results in batches, APPLY_CONCURRENCY transactions at once (two: a result that arrives
    * while one batch commits starts at once instead of waiting for that WAL flush; under load, results that
-   * arrive while both run make the next batch larger; each locks its orders in sorted order, so they cannot
+   * arrive while both run make the next batch larger; each locks its orders in lock-key order, so they cannot
    * deadlock); a database error puts the batch back and retries after a pause. While calls are still out, a
    * result waits up to APPLY_LINGER_MS for them, so calls made together are applied together.
    */
@@ -392,7 +392,7 @@ export class CarrierWorker {
         break;
       }
       const batch = this.pending.splice(0, APPLY_BATCH);
-      // What is left (a batch's worth more) has waited as long as the batch just taken.
+      // Nothing is left to linger: a timer would find no work.
       if (this.pending.length === 0 && this.lingerTimer) {
         clearTimeout(this.lingerTimer);
         this.lingerTimer = null;
