@@ -7,6 +7,7 @@ import { CarrierModule } from './carrier/carrier.module';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
+import { TableRetention } from './database/retention.service';
 import { TableUpkeep } from './database/table-upkeep.service';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness.registry';
@@ -44,6 +45,7 @@ export class AppModule {
         InboxService,
         ShipmentsService,
         TableUpkeep,
+        TableRetention,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { configureAdminHttp } from './admin/admin-http';
 import { AppModule } from './app.module';
 import { CarrierWorker } from './cancellation/carrier-worker.service';
+import { TableRetention } from './database/retention.service';
 import { TableUpkeep } from './database/table-upkeep.service';
 import type { AppConfig } from './config/config';
 import { ReadinessRegistry } from './health/readiness.registry';
@@ -64,6 +65,8 @@ export async function startService(
   await instances.start();
   const upkeep = app.get(TableUpkeep);
   upkeep.start();
+  const retention = app.get(TableRetention);
+  retention.start();
   await relay.start();
   worker.start();
   await app.startAllMicroservices();
@@ -81,6 +84,7 @@ export async function startService(
       await worker.stop();
       await instances.stop();
       await upkeep.stop();
+      await retention.stop();
       log.log('publishing the outbox');
       await relay.stop();
       await app.close();

@@ -8,6 +8,9 @@ import { preparedQuery } from '../src/database/query-rows';
 import { OutboxEventEntity } from '../src/outbox/outbox-event.entity';
 import { MARK_AND_SELECT } from '../src/outbox/outbox-relay.service';
 import { RECORD_MESSAGES } from '../src/inbox/inbox.service';
+import { loadConfig } from '../src/config/config';
+import { TableRetention } from '../src/database/retention.service';
+import { MetricsService } from '../src/metrics/metrics.service';
 import { recreateDatabase } from './support/database';
 
 describe('infrastructure', () => {
@@ -156,6 +159,61 @@ describe('infrastructure', () => {
       await dataSource.query(`DELETE FROM inbox_message WHERE message_id = ANY($1)`, [
         [first, second, poison],
       ]);
+    });
+
+    it('deletes bookkeeping rows past their retention and keeps the rest', async () => {
+      const tag = randomUUID();
+      const outbox = (name: string, age: string, published: boolean) =>
+        dataSource.query(
+          `INSERT INTO outbox_event (event_id, topic, message_key, event_type, payload, created_at, published_at)
+           VALUES ($1, 'test.retention', $2, 'test', '{}', now() - $3::interval,
+                   CASE WHEN $4 THEN now() - $3::interval END)`,
+          [randomUUID(), `${tag}-${name}`, age, published],
+        );
+      await outbox('old', '8 days', true);
+      await outbox('old-unpublished', '8 days', false);
+      await outbox('new', '6 days', true);
+      for (const [name, age] of [
+        ['old', '15 days'],
+        ['new', '13 days'],
+      ])
+        await dataSource.query(
+          `INSERT INTO inbox_message (message_id, topic, partition, "offset", result, received_at)
+           VALUES ($1, 'test.retention', 0, 0, 'processed', now() - $2::interval)`,
+          [`${tag}-${name}`, age],
+        );
+      for (const [name, age] of [
+        ['old', '25 hours'],
+        ['new', '23 hours'],
+      ])
+        await dataSource.query(
+          `INSERT INTO idempotency_record (actor, idempotency_key, method, path, request_hash, response_status,
+                                           response_body, created_at)
+           VALUES ('test', $1, 'POST', '/x', 'h', 202, '{}', now() - $2::interval)`,
+          [`${tag}-${name}`, age],
+        );
+
+      const retention = new TableRetention(dataSource, new MetricsService(), loadConfig({}));
+      const deleted = await retention.runOnce();
+      expect(deleted['outbox_event']).toBeGreaterThanOrEqual(1);
+      expect(deleted['inbox_message']).toBeGreaterThanOrEqual(1);
+      expect(deleted['idempotency_record']).toBeGreaterThanOrEqual(1);
+
+      const left = async (sql: string) =>
+        ((await dataSource.query(sql, [`${tag}-%`])) as Array<{ k: string }>).map((r) => r.k).sort();
+      expect(await left(`SELECT message_key AS k FROM outbox_event WHERE message_key LIKE $1`)).toEqual([
+        `${tag}-new`,
+        `${tag}-old-unpublished`,
+      ]);
+      expect(await left(`SELECT message_id AS k FROM inbox_message WHERE message_id LIKE $1`)).toEqual([
+        `${tag}-new`,
+      ]);
+      expect(
+        await left(`SELECT idempotency_key AS k FROM idempotency_record WHERE idempotency_key LIKE $1`),
+      ).toEqual([`${tag}-new`]);
+      await dataSource.query(`DELETE FROM outbox_event WHERE message_key LIKE $1`, [`${tag}-%`]);
+      await dataSource.query(`DELETE FROM inbox_message WHERE message_id LIKE $1`, [`${tag}-%`]);
+      await dataSource.query(`DELETE FROM idempotency_record WHERE idempotency_key LIKE $1`, [`${tag}-%`]);
     });
 
     it("runs the relay's mark-and-select: marks the rows sent, returns the next, and keeps async commit to itself", async () => {

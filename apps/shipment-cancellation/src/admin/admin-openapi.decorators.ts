@@ -103,7 +103,8 @@ export function AdminWrite(operationId: string, summary: string, response: strin
       name: 'Idempotency-Key',
       required: false,
       description:
-        'Any 1–255 printable ASCII characters, unique per request of this API key (a UUID is a good choice).',
+        'Any 1–255 printable ASCII characters, unique per request of this API key (a UUID is a good choice). ' +
+        'The first answer is kept for IDEMPOTENCY_RETENTION_HOURS (24 by default).',
       schema: { type: 'string', minLength: 1, maxLength: 255 },
     }),
     ApiBody({ required: true, schema: writeBodySchema }),

@@ -32,6 +32,24 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps bookkeeping rows for a while and deletes older ones hourly, unless told otherwise', () => {
+    expect(loadConfig({}).retention).toEqual({
+      intervalMs: 3_600_000,
+      inboxDays: 14,
+      outboxDays: 7,
+      idempotencyHours: 24,
+    });
+    expect(
+      loadConfig({ DB_RETENTION_INTERVAL_MS: '0', OUTBOX_RETENTION_DAYS: '30' }).retention,
+    ).toMatchObject({
+      intervalMs: 0,
+      outboxDays: 30,
+    });
+    expect(() => loadConfig({ INBOX_RETENTION_DAYS: '0' })).toThrow(
+      "INBOX_RETENTION_DAYS: must be a whole number from 1 to 3650, got '0'",
+    );
+  });
+
   it('parses rate limits and production endpoints', () => {
     const config = loadConfig({
       CARRIER_RATE_SHIPPING_V2: '5/s,burst 5',

@@ -23,6 +23,8 @@ export interface AppConfig {
   runMigrations: boolean;
   /** How often the hot tables' statistics (and, with autovacuum off, dead rows) are looked after; 0: never. */
   database: { upkeepIntervalMs: number };
+  /** How long bookkeeping rows are kept, and how often old ones are deleted (0: never). */
+  retention: { intervalMs: number; inboxDays: number; outboxDays: number; idempotencyHours: number };
   kafka: { brokers: string[]; clientId: string; groupId: string; partitions: number };
   topics: {
     orderCancelled: string;
@@ -89,6 +91,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ]),
     runMigrations: read.boolean('RUN_MIGRATIONS', true),
     database: { upkeepIntervalMs: read.integer('DB_UPKEEP_INTERVAL_MS', 5_000, 0, 3_600_000) },
+    retention: {
+      intervalMs: read.integer('DB_RETENTION_INTERVAL_MS', 3_600_000, 0, 86_400_000),
+      inboxDays: read.integer('INBOX_RETENTION_DAYS', 14, 1, 3_650),
+      outboxDays: read.integer('OUTBOX_RETENTION_DAYS', 7, 1, 3_650),
+      idempotencyHours: read.integer('IDEMPOTENCY_RETENTION_HOURS', 24, 1, 87_600),
+    },
     kafka: {
       brokers: read.list('KAFKA_BROKERS', '127.0.0.1:9092', /^[^\s:]+:\d{1,5}$/, 'host:port'),
       clientId: read.string('KAFKA_CLIENT_ID', 'oms-shipment-cancellation'),

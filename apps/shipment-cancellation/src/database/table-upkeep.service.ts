@@ -9,6 +9,7 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { MetricsService } from '../metrics/metrics.service';
+import { PeriodicPass } from '../scheduling/periodic-pass';
 
 const UPKEEP_LOCK_ID = 7_411_002;
 /** autovacuum_vacuum_cost_delay's default. */
@@ -50,8 +51,13 @@ export function upkeepFor(
 @Injectable()
 export class TableUpkeep {
   private readonly logger = new Logger('TableUpkeep');
-  private timer: NodeJS.Timeout | null = null;
-  private pass: Promise<void> | null = null;
+  private readonly periodic = new PeriodicPass(() =>
+    this.runOnce().catch(async (error: Error) => {
+      this.logger.warn(`table upkeep failed: ${error.message}`);
+      // The session may be gone (a Postgres restart): start the next pass on a fresh one.
+      await this.releaseRunner();
+    }),
+  );
   private runner: QueryRunner | null = null;
   private autovacuumOn: boolean | null = null;
 
@@ -62,26 +68,15 @@ export class TableUpkeep {
   ) {}
 
   start(): void {
-    const interval = this.config.database.upkeepIntervalMs;
-    if (interval === 0 || this.timer) return;
-    this.timer = setInterval(() => {
-      this.pass ??= this.runOnce()
-        .catch(async (error: Error) => {
-          this.logger.warn(`table upkeep failed: ${error.message}`);
-          // The session may be gone (a Postgres restart): start the next pass on a fresh one.
-          const runner = this.runner;
-          this.runner = null;
-          await runner?.release().catch(() => undefined);
-        })
-        .finally(() => (this.pass = null));
-    }, interval);
-    this.timer.unref();
+    this.periodic.start(this.config.database.upkeepIntervalMs);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.pass;
+    await this.periodic.stop();
+    await this.releaseRunner();
+  }
+
+  private async releaseRunner(): Promise<void> {
     const runner = this.runner;
     this.runner = null;
     await runner?.release().catch(() => undefined);

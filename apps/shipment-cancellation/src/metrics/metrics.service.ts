@@ -63,6 +63,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly rowsPruned = new Counter({
+    name: 'oms_rows_pruned_total',
+    help: 'Bookkeeping rows deleted once past their retention (outbox, inbox, idempotency), by table.',
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
   readonly consumerLag = new Gauge({
     name: 'oms_consumer_lag',
     help: 'Messages behind the end of each input partition, as of the last batch fetched.',
