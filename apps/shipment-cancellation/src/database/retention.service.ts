@@ -27,8 +27,8 @@ interface Rule {
 }
 
 /**
- * For a table with no key that grows with time: a sequential scan from the front of the heap, where the
- * oldest rows are, that stops once it has found a batch.
+ * For a table with no key that grows with time: a sequential scan that stops once it has found a batch (old
+ * rows tend to sit at the front of the heap, so it seldom reads far).
  */
 function oldestFirst(table: string, column: string): string {
   return `WITH gone AS (
@@ -38,7 +38,7 @@ function oldestFirst(table: string, column: string): string {
           SELECT count(*)::int AS n FROM gone`;
 }
 
-// Each finds its candidates from the front of the table (oldest first) and stops at the batch size.
+// Each stops looking once it has found a batch.
 const RULES: Rule[] = [
   {
     table: 'outbox_event',
