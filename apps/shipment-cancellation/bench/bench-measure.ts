@@ -1,7 +1,7 @@
 // What the bench observes from outside the system under test: its outputs in Kafka (with their timestamps),
 // its consumer group's committed offsets, the sandbox's counters and the process's resident memory.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { EventTypes } from '@oms/events';
 import { residentMemory } from '../test/support/child-app';
@@ -163,22 +163,38 @@ export class Sampler {
   }
 }
 
-/** CPU time so far, in clock ticks: the whole machine's (busy and total, every core) and one process's. */
+/** Who spent the machine's CPU: the system under test, the stack around it, and the bench itself. */
+export const CPU_ROLES = ['system', 'postgres', 'broker', 'sandbox', 'load generator', 'other'] as const;
+export type CpuRole = (typeof CPU_ROLES)[number];
+
+/** The processes whose CPU is told apart; Postgres and the broker are recognised by name. */
+export interface CpuPids {
+  system: number;
+  sandbox: number;
+}
+
+/** CPU time so far, in clock ticks: the whole machine's (busy and total, every core) and each process's. */
 export interface CpuSnapshot {
   at: number;
   machineBusy: number;
   machineTotal: number;
-  process: number;
+  processes: Map<number, { role: CpuRole; ticks: number }>;
 }
 
-/** Where the phase's CPU went: the machine's share busy (all cores) and the measured process's cores. */
+/** Where the phase's CPU went: the machine's share busy (all cores), and the cores each role used. */
 export interface CpuUse {
   machineBusyPercent: number;
+  /** The system under test's own cores (the same as `cores.system`). */
   processCores: number;
+  /** Every busy core of the machine, by role; `other` is the rest (other processes, the kernel's own work). */
+  cores: Record<CpuRole, number>;
 }
 
-/** Reads /proc (Linux); null elsewhere or once the process is gone. */
-export function cpuSnapshot(pid: number): CpuSnapshot | null {
+/** Linux counts process and machine CPU in clock ticks of 1/100 s (USER_HZ). */
+const TICKS_PER_SECOND = 100;
+
+/** Reads /proc (Linux); null elsewhere or once the system under test is gone. */
+export function cpuSnapshot(pids: CpuPids): CpuSnapshot | null {
   try {
     const ticks = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
       .trim()
@@ -187,22 +203,80 @@ export function cpuSnapshot(pid: number): CpuSnapshot | null {
       .map(Number);
     const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
     const total = ticks.reduce((a, b) => a + b, 0);
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const process = Number(fields[11]) + Number(fields[12]);
-    return { at: Date.now(), machineBusy: total - idle, machineTotal: total, process };
+    if (processStat(pids.system) === null) return null;
+    const processes: CpuSnapshot['processes'] = new Map();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const pid = Number(entry);
+      const stat = processStat(pid);
+      if (!stat) continue;
+      const role = roleOf(pid, stat.startedAt, pids);
+      if (role !== 'other') processes.set(pid, { role, ticks: stat.ticks });
+    }
+    return { at: Date.now(), machineBusy: total - idle, machineTotal: total, processes };
   } catch {
     return null;
   }
 }
 
-/** CPU used between two snapshots; process ticks are taken at 100 a second (USER_HZ on Linux). */
+/** A process's CPU so far (utime + stime) and its start time (which tells a reused pid apart); null once gone. */
+function processStat(pid: number): { ticks: number; startedAt: string } | null {
+  try {
+    // Fields after the command name (which may hold spaces): utime, stime and starttime are the 12th, 13th
+    // and 20th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ticks: Number(fields[11]) + Number(fields[12]), startedAt: fields[19] ?? '' };
+  } catch {
+    return null;
+  }
+}
+
+const roles = new Map<string, CpuRole>();
+
+function roleOf(pid: number, startedAt: string, pids: CpuPids): CpuRole {
+  if (pid === pids.system) return 'system';
+  if (pid === pids.sandbox) return 'sandbox';
+  if (pid === process.pid) return 'load generator';
+  const key = `${pid}:${startedAt}`;
+  let role = roles.get(key);
+  if (role === undefined) {
+    let command = '';
+    try {
+      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      // Gone already: counted as other.
+    }
+    role =
+      command.startsWith('postgres') || command.includes('/bin/postgres ')
+        ? 'postgres'
+        : command.includes('kafka.Kafka')
+          ? 'broker'
+          : 'other';
+    roles.set(key, role);
+  }
+  return role;
+}
+
+/**
+ * CPU used between two snapshots, by role. A process that started in between counts whole; one that ended in
+ * between is lost to its role and shows up as `other`, which is the machine's busy time nobody else claimed.
+ */
 export function cpuUse(from: CpuSnapshot | null, to: CpuSnapshot | null): CpuUse | null {
   if (!from || !to || to.machineTotal <= from.machineTotal || to.at <= from.at) return null;
+  const seconds = (to.at - from.at) / 1000;
+  const ticks = Object.fromEntries(CPU_ROLES.map((role) => [role, 0])) as Record<CpuRole, number>;
+  for (const [pid, { role, ticks: now }] of to.processes)
+    ticks[role] += Math.max(0, now - (from.processes.get(pid)?.ticks ?? 0));
+  const busy = to.machineBusy - from.machineBusy;
+  ticks.other = Math.max(0, busy - CPU_ROLES.reduce((sum, role) => sum + ticks[role], 0));
+  const cores = Object.fromEntries(
+    CPU_ROLES.map((role) => [role, ticks[role] / TICKS_PER_SECOND / seconds]),
+  ) as Record<CpuRole, number>;
   return {
-    machineBusyPercent: (100 * (to.machineBusy - from.machineBusy)) / (to.machineTotal - from.machineTotal),
-    processCores: (to.process - from.process) / 100 / ((to.at - from.at) / 1000),
+    machineBusyPercent: (100 * busy) / (to.machineTotal - from.machineTotal),
+    processCores: cores.system,
+    cores,
   };
 }
 

@@ -1,6 +1,8 @@
 // The printed table (ours vs naive vs passthrough, with ratios), the targets of issue 7, and the JSON file.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { CPU_ROLES, type CpuUse } from './bench-measure';
 import type { SystemResult } from './bench-runner';
 import type { Scenario } from './bench-workload';
 
@@ -114,6 +116,10 @@ export function printScenario(result: ScenarioResult): void {
   console.log(
     'backlog CPU: how busy the whole machine was while the backlog drained (100% = every core), and the cores the system itself used',
   );
+  for (const r of results) {
+    const line = cpuPerOrder(r.drainCpu, r.ordersPerSecond, os.availableParallelism());
+    if (line) console.log(`  ${r.system}: ${line}`);
+  }
 
   const ours = results.find((r) => r.system === 'ours');
   const ratio = (other: SystemResult | undefined) =>
@@ -123,6 +129,23 @@ export function printScenario(result: ScenarioResult): void {
   );
   for (const t of result.targets)
     console.log(`  [${t.met === null ? ' -- ' : t.met ? 'MET ' : 'MISS'}] ${t.name}: ${t.value}`);
+}
+
+/**
+ * The backlog's CPU per order by role, and the rates the machine's cores allow: with everything as measured,
+ * and with the system under test costing nothing (what the stack around it leaves room for).
+ */
+export function cpuPerOrder(cpu: CpuUse | null, ordersPerSecond: number, cores: number): string | null {
+  if (!cpu || ordersPerSecond <= 0) return null;
+  const msPerOrder = (role: (typeof CPU_ROLES)[number]) => (cpu.cores[role] * 1000) / ordersPerSecond;
+  const total = CPU_ROLES.reduce((sum, role) => sum + msPerOrder(role), 0);
+  const rest = total - msPerOrder('system');
+  const parts = CPU_ROLES.map((role) => `${role} ${fmt(msPerOrder(role), 2)}`).join(', ');
+  const allow = (ms: number) => (ms > 0 ? `${fmt((cores * 1000) / ms, 0)}/s` : 'n/a');
+  return (
+    `CPU ms per order while the backlog drained: ${parts}; ${fmt(total, 2)} in all. ` +
+    `${cores} cores allow ${allow(total)}, or ${allow(rest)} if the system itself cost nothing`
+  );
 }
 
 export function writeJson(dir: string, runId: string, payload: unknown): string {

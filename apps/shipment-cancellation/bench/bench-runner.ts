@@ -61,7 +61,7 @@ export interface SystemResult {
   drainS: number;
   ordersPerSecond: number;
   drainLatencyMs: Latency;
-  /** CPU during the backlog: the machine's (every process on it) and the system's own process. */
+  /** CPU during the backlog: the machine's (every process on it), by role (the system's own process first). */
   drainCpu: CpuUse | null;
   steady: {
     orders: number;
@@ -147,7 +147,8 @@ export async function runSystem(
       console.log(`  ${label}: projected in ${projectionS.toFixed(1)} s`);
     }
 
-    const cpuBefore = cpuSnapshot(sut.app.pid);
+    const pids = { system: sut.app.pid, sandbox: sandbox.pid };
+    const cpuBefore = cpuSnapshot(pids);
     const drain = await runPhase(`${label} · backlog`, workload.drain, {
       producer,
       topic: topics.orderCancelled,
@@ -157,7 +158,7 @@ export async function runSystem(
       budgetMs,
       rate: null,
     });
-    const drainCpu = cpuUse(cpuBefore, cpuSnapshot(sut.app.pid));
+    const drainCpu = cpuUse(cpuBefore, cpuSnapshot(pids));
     const afterDrain = await sampler.sample();
     const sampled = sampler.cancelRate();
     // A drain shorter than a few samples says little per window: then it is calls over the whole drain.

@@ -23,6 +23,10 @@ export class SandboxProcess {
     private readonly child: ChildProcess,
   ) {}
 
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
   static async start(env: Record<string, string> = {}): Promise<SandboxProcess> {
     const port = await freePort();
     const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/carrier-sandbox/src/main.ts'], {
