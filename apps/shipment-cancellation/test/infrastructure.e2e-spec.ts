@@ -284,6 +284,16 @@ describe('migrations', () => {
         'shipment',
         'shipment_cancellation',
       ]);
+      // The tables updated in place leave room on their pages for heap-only updates.
+      expect(
+        await dataSource.query(
+          `SELECT relname AS table, reloptions AS options FROM pg_class
+            WHERE relname IN ('shipment', 'cancellation_request') AND relkind = 'r' ORDER BY 1`,
+        ),
+      ).toEqual([
+        { table: 'cancellation_request', options: ['fillfactor=70'] },
+        { table: 'shipment', options: ['fillfactor=70'] },
+      ]);
       for (let i = 0; i < dataSource.migrations.length; i++) await dataSource.undoLastMigration();
       expect(await tables()).toEqual([]);
       await dataSource.runMigrations();

@@ -11,6 +11,7 @@ import { OutboxEventEntity } from '../outbox/outbox-event.entity';
 import { ShipmentEntity } from '../shipments/shipment.entity';
 import { InitialSchema1795000000000 } from './migrations/1795000000000-initial-schema';
 import { ServiceInstance1795000100000 } from './migrations/1795000100000-service-instance';
+import { HotUpdateRoom1795000200000 } from './migrations/1795000200000-hot-update-room';
 
 export const entities = [
   ShipmentEntity,
@@ -21,7 +22,11 @@ export const entities = [
   OutboxEventEntity,
 ];
 
-export const migrations = [InitialSchema1795000000000, ServiceInstance1795000100000];
+export const migrations = [
+  InitialSchema1795000000000,
+  ServiceInstance1795000100000,
+  HotUpdateRoom1795000200000,
+];
 
 export function dataSourceOptions(url: string, extra: { poolSize?: number } = {}): DataSourceOptions {
   return {
