@@ -51,6 +51,8 @@ export async function startService(
     commitIntervalMs: OFFSET_COMMIT_INTERVAL_MS,
     partitionsConsumedConcurrently: Math.max(2, config.kafka.partitions),
     handlerConcurrency: 2,
+    fetchMinBytes: config.kafka.fetchMinBytes,
+    fetchMaxWaitMs: config.kafka.fetchMaxWaitMs,
     onLag: (topic, partition, lag) => metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
   });
   app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });

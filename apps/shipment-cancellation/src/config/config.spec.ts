@@ -32,6 +32,17 @@ describe('loadConfig', () => {
     }
   });
 
+  it('gathers a trickle of input for up to 20 ms per fetch, unless told otherwise', () => {
+    expect(loadConfig({}).kafka).toMatchObject({ fetchMinBytes: 16_384, fetchMaxWaitMs: 20 });
+    expect(loadConfig({ KAFKA_FETCH_MIN_BYTES: '1', KAFKA_FETCH_MAX_WAIT_MS: '500' }).kafka).toMatchObject({
+      fetchMinBytes: 1,
+      fetchMaxWaitMs: 500,
+    });
+    expect(() => loadConfig({ KAFKA_FETCH_MAX_WAIT_MS: '0' })).toThrow(
+      "KAFKA_FETCH_MAX_WAIT_MS: must be a whole number from 1 to 5000, got '0'",
+    );
+  });
+
   it('keeps bookkeeping rows for a while and deletes older ones hourly, unless told otherwise', () => {
     expect(loadConfig({}).retention).toEqual({
       intervalMs: 3_600_000,

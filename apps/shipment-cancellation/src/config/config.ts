@@ -25,7 +25,14 @@ export interface AppConfig {
   database: { upkeepIntervalMs: number };
   /** How long bookkeeping rows are kept, and how often old ones are deleted (0: never). */
   retention: { intervalMs: number; inboxDays: number; outboxDays: number; idempotencyHours: number };
-  kafka: { brokers: string[]; clientId: string; groupId: string; partitions: number };
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    groupId: string;
+    partitions: number;
+    fetchMinBytes: number;
+    fetchMaxWaitMs: number;
+  };
   topics: {
     orderCancelled: string;
     shipmentPurchased: string;
@@ -102,6 +109,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       clientId: read.string('KAFKA_CLIENT_ID', 'oms-shipment-cancellation'),
       groupId: read.string('KAFKA_GROUP_ID', 'oms-shipment-cancellation'),
       partitions: read.integer('KAFKA_TOPIC_PARTITIONS', 6, 1, 1000),
+      fetchMinBytes: read.integer('KAFKA_FETCH_MIN_BYTES', 16_384, 1, 1_048_576),
+      fetchMaxWaitMs: read.integer('KAFKA_FETCH_MAX_WAIT_MS', 20, 1, 5_000),
     },
     topics: {
       orderCancelled: read.string('TOPIC_ORDER_CANCELLED', Topics.orderCancelled),

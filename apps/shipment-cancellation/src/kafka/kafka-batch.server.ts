@@ -2,7 +2,8 @@
 // - it hands handlers whole batches (one transaction per batch instead of one per message), so one
 //   partition is not limited to one message at a time; up to two calls of a topic's handler run at once, and
 //   the batches other partitions bring while both are busy wait and go together into the next call (group
-//   commit: under load a few large transactions instead of one small one per partition; idle, no wait);
+//   commit: under load a few large transactions instead of one small one per partition), as do the batches
+//   of one fetch; a fetch waits briefly for a trickle of input to gather (fetch.min.bytes / max.wait.ms);
 // - it marks an offset for commit only after the handler's transaction committed, and commits the marks in
 //   the background once per interval (OffsetCommitter), so no batch waits for a broker round trip;
 // - it hands each batch back to kafkajs before its transaction ends (PartitionLanes keeps a partition's
@@ -34,6 +35,13 @@ export interface KafkaBatchServerOptions {
   handlerConcurrency: number;
   /** How often handled offsets are committed; a crash redelivers at most this long's messages (deduplicated). */
   commitIntervalMs: number;
+  /**
+   * A fetch returns once this much is waiting (fetch.min.bytes) or `fetchMaxWaitMs` has passed
+   * (fetch.max.wait.ms), whichever comes first. Under load the bytes are there at once; a trickle is
+   * gathered for up to the wait, so it costs one transaction per few orders instead of one per order.
+   */
+  fetchMinBytes: number;
+  fetchMaxWaitMs: number;
   onLag?: (topic: string, partition: number, lag: number) => void;
 }
 
@@ -53,13 +61,16 @@ interface Waiting {
 
 /**
  * At most `concurrency` handler calls at a time per topic; batches that arrive while all are busy are merged
- * into the next call, up to `limit` messages. A merged call that fails is retried batch by batch, so one
- * batch's failure is its own. Calls may overlap, so a partition's next batch must not be submitted before
- * its previous one has settled (the transport waits for each batch of a partition before the next).
+ * into the next call, up to `limit` messages. A call starts on the turn of the event loop after its first
+ * batch arrived, so the batches of one fetch (each partition's, submitted in the same turn) go together. A
+ * merged call that fails is retried batch by batch, so one batch's failure is its own. Calls may overlap, so
+ * a partition's next batch must not be submitted before its previous one has settled (the transport waits
+ * for each batch of a partition before the next).
  */
 export class BatchCoalescer {
   private readonly waiting: Waiting[] = [];
   private running = 0;
+  private scheduled = false;
 
   constructor(
     private readonly run: (messages: InboundMessage[]) => Promise<void>,
@@ -70,6 +81,15 @@ export class BatchCoalescer {
   submit(messages: InboundMessage[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ messages, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
       this.pump();
     });
   }
@@ -179,6 +199,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 1024 * 1024,
+      minBytes: this.options.fetchMinBytes,
+      maxWaitTimeInMs: this.options.fetchMaxWaitMs,
     });
     this.consumer.on(this.consumer.events.CONNECT, () => (this.connected = true));
     this.consumer.on(this.consumer.events.DISCONNECT, () => (this.connected = false));
