@@ -30,7 +30,6 @@ describe('cpuUse', () => {
     // 400 busy ticks over 2 s of 2 × 400 total ticks: the machine was half busy.
     expect(use?.machineBusyPercent).toBeCloseTo(50);
     expect(use?.cores.system).toBeCloseTo(0.7);
-    expect(use?.processCores).toBeCloseTo(0.7);
     expect(use?.cores.postgres).toBeCloseTo(0.5);
     expect(use?.cores.broker).toBeCloseTo(0.1);
     expect(use?.cores.sandbox).toBe(0);
@@ -50,7 +49,6 @@ describe('cpuPerOrder', () => {
     const line = cpuPerOrder(
       {
         machineBusyPercent: 90,
-        processCores: 0.8,
         cores: { system: 0.8, postgres: 0.5, broker: 0.1, sandbox: 0.2, 'load generator': 0.1, other: 0.1 },
       },
       1_000,
@@ -77,7 +75,8 @@ describe('cpuSnapshot', () => {
     while (Date.now() < until); // burn some CPU
     const after = cpuSnapshot(pids);
     expect(before?.processes.get(process.pid)?.role).toBe('system');
-    expect(after?.processes.get(process.pid)?.ticks).toBeGreaterThanOrEqual(
+    // 100 ms of CPU is about 10 ticks.
+    expect(after?.processes.get(process.pid)?.ticks).toBeGreaterThan(
       before?.processes.get(process.pid)?.ticks ?? Infinity,
     );
     expect(after?.machineBusy).toBeGreaterThan(before?.machineBusy ?? Infinity);

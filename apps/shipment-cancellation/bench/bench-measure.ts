@@ -184,8 +184,6 @@ export interface CpuSnapshot {
 /** Where the phase's CPU went: the machine's share busy (all cores), and the cores each role used. */
 export interface CpuUse {
   machineBusyPercent: number;
-  /** The system under test's own cores (the same as `cores.system`). */
-  processCores: number;
   /** Every busy core of the machine, by role; `other` is the rest (other processes, the kernel's own work). */
   cores: Record<CpuRole, number>;
 }
@@ -203,7 +201,6 @@ export function cpuSnapshot(pids: CpuPids): CpuSnapshot | null {
       .map(Number);
     const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
     const total = ticks.reduce((a, b) => a + b, 0);
-    if (processStat(pids.system) === null) return null;
     const processes: CpuSnapshot['processes'] = new Map();
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
@@ -213,6 +210,7 @@ export function cpuSnapshot(pids: CpuPids): CpuSnapshot | null {
       const role = roleOf(pid, stat.startedAt, pids);
       if (role !== 'other') processes.set(pid, { role, ticks: stat.ticks });
     }
+    if (!processes.has(pids.system)) return null;
     return { at: Date.now(), machineBusy: total - idle, machineTotal: total, processes };
   } catch {
     return null;
@@ -275,7 +273,6 @@ export function cpuUse(from: CpuSnapshot | null, to: CpuSnapshot | null): CpuUse
   ) as Record<CpuRole, number>;
   return {
     machineBusyPercent: (100 * busy) / (to.machineTotal - from.machineTotal),
-    processCores: cores.system,
     cores,
   };
 }

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CPU_ROLES, type CpuUse } from './bench-measure';
+import { CPU_ROLES, type CpuRole, type CpuUse } from './bench-measure';
 import type { SystemResult } from './bench-runner';
 import type { Scenario } from './bench-workload';
 
@@ -101,7 +101,7 @@ export function printScenario(result: ScenarioResult): void {
       r.system === 'passthrough' ? '-' : String(failed),
       fmt(r.peakRssMb),
       r.drainCpu
-        ? `${fmt(r.drainCpu.machineBusyPercent, 0)}% / ${fmt(r.drainCpu.processCores, 2)} cores`
+        ? `${fmt(r.drainCpu.machineBusyPercent, 0)}% / ${fmt(r.drainCpu.cores.system, 2)} cores`
         : '-',
     ];
   });
@@ -137,7 +137,7 @@ export function printScenario(result: ScenarioResult): void {
  */
 export function cpuPerOrder(cpu: CpuUse | null, ordersPerSecond: number, cores: number): string | null {
   if (!cpu || ordersPerSecond <= 0) return null;
-  const msPerOrder = (role: (typeof CPU_ROLES)[number]) => (cpu.cores[role] * 1000) / ordersPerSecond;
+  const msPerOrder = (role: CpuRole) => (cpu.cores[role] * 1000) / ordersPerSecond;
   const total = CPU_ROLES.reduce((sum, role) => sum + msPerOrder(role), 0);
   const rest = total - msPerOrder('system');
   const parts = CPU_ROLES.map((role) => `${role} ${fmt(msPerOrder(role), 2)}`).join(', ');
