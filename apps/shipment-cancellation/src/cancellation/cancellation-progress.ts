@@ -6,6 +6,7 @@ import type { EntityManager } from 'typeorm';
 import { EventTypes, type FailureReason, type CancelledOutcome } from '@oms/events';
 import type { PendingEvent } from '../outbox/outbox.writer';
 import { manualReshipRequired, type ShipmentSummary } from './cancellation-events';
+import { SC_STATE } from './cancellation-row';
 import { preparedQuery } from '../database/query-rows';
 
 // States in which the carrier has not yet answered for the shipment.
@@ -20,6 +21,19 @@ interface OrderShipmentRow {
   outcome: CancelledOutcome | null;
   failureReason: FailureReason | null;
 }
+
+/**
+ * The multi-shipment order requests of the orders $1 that owe their ManualReshipRequired: none of the order's
+ * shipments is in a state of $2 (the carrier has answered for every one).
+ */
+export const AWAITING_MANUAL_RESHIP = `
+  SELECT r.id, r.order_id AS "orderId", r.trigger, r.actor, r.causation_id AS "causationId",
+         r.correlation_id AS "correlationId", r.shipment_count AS "shipmentCount"
+    FROM cancellation_request r
+   WHERE r.order_id = ANY($1) AND r.scope = 'order' AND r.rule = 'multiple_shipments'
+     AND r.manual_reship_event_id IS NULL
+     AND NOT EXISTS (SELECT 1 FROM shipment_cancellation sc
+                      WHERE sc.order_id = r.order_id AND ${SC_STATE} = ANY($2))`;
 
 @Injectable()
 export class CancellationProgress {
@@ -48,17 +62,7 @@ export class CancellationProgress {
     }> =
       severalShipments.length === 0
         ? []
-        : await preparedQuery(
-            manager,
-            `SELECT r.id, r.order_id AS "orderId", r.trigger, r.actor, r.causation_id AS "causationId",
-              r.correlation_id AS "correlationId", r.shipment_count AS "shipmentCount"
-         FROM cancellation_request r
-        WHERE r.order_id = ANY($1) AND r.scope = 'order' AND r.rule = 'multiple_shipments'
-          AND r.manual_reship_event_id IS NULL
-          AND NOT EXISTS (SELECT 1 FROM shipment_cancellation sc
-                           WHERE sc.order_id = r.order_id AND sc.state = ANY($2))`,
-            [severalShipments, UNSETTLED],
-          );
+        : await preparedQuery(manager, AWAITING_MANUAL_RESHIP, [severalShipments, UNSETTLED]);
     if (waiting.length > 0) {
       const shipments: OrderShipmentRow[] = await preparedQuery(
         manager,

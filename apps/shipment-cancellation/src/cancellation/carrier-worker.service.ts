@@ -11,7 +11,7 @@ import { CARRIER_PORT } from '../carrier/carrier.tokens';
 import { MetricsService } from '../metrics/metrics.service';
 import { preparedQuery } from '../database/query-rows';
 import { WakeSignal } from '../scheduling/wake-signal';
-import { CANCELLATION_ROW_COLUMNS, type CancellationRow } from './cancellation-row';
+import { CANCELLATION_ROW_COLUMNS, SC_STATE, type CancellationRow } from './cancellation-row';
 import type { CarrierResult } from './carrier-result';
 import { OutcomeApplier } from './outcome-applier.service';
 
@@ -39,6 +39,15 @@ export interface Reservation {
 }
 
 type OfferedItem = { id: string; carrier: CancellationRow['carrier']; sellerAccount: string };
+
+/** Claims pending cancellations by id ($1), leasing them for $2 ms; those another claimer took are skipped. */
+export const CLAIM_BY_IDS = `UPDATE shipment_cancellation sc
+      SET state = 'in_flight', operation = 'cancel', attempts = sc.attempts + 1,
+          lease_until = now() + make_interval(secs => $2::double precision / 1000), updated_at = now()
+     FROM shipment s, cancellation_request r
+    WHERE sc.id = ANY($1::uuid[]) AND ${SC_STATE} = 'pending' AND sc.next_attempt_at <= now()
+      AND s.id = sc.shipment_id AND r.id = sc.request_id
+   RETURNING ${CANCELLATION_ROW_COLUMNS}`;
 
 @Injectable()
 export class CarrierWorker {
@@ -224,17 +233,7 @@ export class CarrierWorker {
 
   /** Claims pending cancellations by id (those another claimer took are skipped). */
   private claimByIds(ids: string[]): Promise<CancellationRow[]> {
-    return preparedQuery<CancellationRow>(
-      this.dataSource,
-      `UPDATE shipment_cancellation sc
-          SET state = 'in_flight', operation = 'cancel', attempts = sc.attempts + 1,
-              lease_until = now() + make_interval(secs => $2::double precision / 1000), updated_at = now()
-         FROM shipment s, cancellation_request r
-        WHERE sc.id = ANY($1::uuid[]) AND sc.state = 'pending' AND sc.next_attempt_at <= now()
-          AND s.id = sc.shipment_id AND r.id = sc.request_id
-       RETURNING ${CANCELLATION_ROW_COLUMNS}`,
-      [ids, this.config.worker.leaseMs],
-    );
+    return preparedQuery<CancellationRow>(this.dataSource, CLAIM_BY_IDS, [ids, this.config.worker.leaseMs]);
   }
 
   private async claim(limit: number): Promise<CancellationRow[]> {
@@ -270,8 +269,8 @@ export class CarrierWorker {
          -- Conditions again: under FOR UPDATE they are rechecked on rows another claimer just changed.
          SELECT sc.id FROM shipment_cancellation sc
           WHERE sc.id IN (SELECT id FROM picked)
-            AND ((sc.state IN ('pending', 'unknown', 'refund_pending') AND sc.next_attempt_at <= now())
-                 OR (sc.state = 'in_flight' AND sc.lease_until < now()))
+            AND ((${SC_STATE} IN ('pending', 'unknown', 'refund_pending') AND sc.next_attempt_at <= now())
+                 OR (${SC_STATE} = 'in_flight' AND sc.lease_until < now()))
           FOR UPDATE SKIP LOCKED
        )
        UPDATE shipment_cancellation sc

@@ -10,6 +10,7 @@ import { OutboxWriter, type PendingEvent, type PreparedEvent, outboxColumns } fr
 import { CancellationProgress } from './cancellation-progress';
 import { type CarrierAnswer, shipmentCancellationFailed, shipmentCancelled } from './cancellation-events';
 import type { CarrierResult } from './carrier-result';
+import { SC_STATE } from './cancellation-row';
 import { lockOrdersSql } from './order-lock';
 import { type RetryPolicy, type Transition, afterCancel, afterFollowUp } from './outcome-policy';
 import { preparedQuery } from '../database/query-rows';
@@ -210,6 +211,49 @@ export class OutcomeApplier {
   }
 }
 
+/** The statement of writeResults (below); its parameters are the arrays writeResults builds. */
+export const APPLY_RESULTS = `WITH locks AS (${lockOrdersSql('unnest($35::text[]) AS t(o)')}
+ ), u AS (
+   -- Joined with the locks, so no row is updated before every lock is held.
+   SELECT u.* FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[],
+                          $8::timestamptz[], $9::timestamptz[], $10::boolean[], $11::text[], $12::int[],
+                          $13::text[], $14::text[], $15::text[], $16::text[])
+     AS u(id, attempts, state, outcome, failure_reason, requires_manual_action, refund_status, next_attempt_at,
+          completed_at, possibly_sent, request_id, http_status, error_code, error_message, error_details,
+          shipment_status), locks
+ ), applied AS (
+   UPDATE shipment_cancellation sc
+      SET state = u.state, outcome = COALESCE(u.outcome, sc.outcome), failure_reason = u.failure_reason,
+          requires_manual_action = u.requires_manual_action,
+          refund_status = COALESCE(u.refund_status, sc.refund_status),
+          next_attempt_at = u.next_attempt_at, completed_at = u.completed_at, possibly_sent = u.possibly_sent,
+          operation = CASE WHEN u.state = 'refund_pending' THEN 'follow_up' ELSE sc.operation END,
+          lease_until = NULL, carrier_request_id = COALESCE(u.request_id, sc.carrier_request_id),
+          http_status = u.http_status, error_code = u.error_code, error_message = u.error_message,
+          error_details = u.error_details, updated_at = $17
+     FROM u
+    WHERE sc.id = u.id AND ${SC_STATE} = 'in_flight' AND sc.attempts = u.attempts
+   RETURNING sc.id, sc.order_id, sc.shipment_id, sc.request_id, u.shipment_status
+ ), shipments AS (
+   UPDATE shipment s SET status = a.shipment_status, updated_at = $17
+     FROM applied a WHERE s.id = a.shipment_id AND a.shipment_status IS NOT NULL
+ ), attempts AS (
+   INSERT INTO carrier_attempt (shipment_cancellation_id, attempt, operation, outcome, http_status,
+                                carrier_request_id, error_code, error_message, tries, elapsed_ms, finished_at)
+   SELECT * FROM unnest($18::uuid[], $19::int[], $20::text[], $21::text[], $22::int[], $23::text[], $24::text[],
+                        $25::text[], $26::int[], $27::int[], $28::timestamptz[])
+ ), events AS (
+   INSERT INTO outbox_event (event_id, topic, message_key, event_type, payload)
+   SELECT e.event_id, e.topic, e.message_key, e.event_type, p.payload
+     FROM unnest($29::uuid[], $30::uuid[], $31::text[], $32::text[], $33::text[])
+            WITH ORDINALITY AS e(cancellation_id, event_id, topic, message_key, event_type, n)
+     JOIN jsonb_array_elements($34::jsonb) WITH ORDINALITY AS p(payload, n) USING (n)
+     JOIN applied a ON a.id = e.cancellation_id
+    ORDER BY e.n
+ )
+ SELECT a.id, a.order_id AS "orderId", r.rule
+   FROM applied a JOIN cancellation_request r ON r.id = a.request_id`;
+
 /**
  * Takes the orders' locks for the rest of the transaction, then applies the updates whose claim still holds
  * (in flight, same attempt), records every attempt, moves the shipments and appends the applied updates'
@@ -227,81 +271,37 @@ async function writeResults(
 ): Promise<Array<{ id: string; orderId: string; rule: string }>> {
   const updates = planned.map((p) => p.update);
   const answers = results.map(answerOf);
-  return preparedQuery(
-    manager,
-    `WITH locks AS (${lockOrdersSql('unnest($35::text[]) AS t(o)')}
-     ), u AS (
-       -- Joined with the locks, so no row is updated before every lock is held.
-       SELECT u.* FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[],
-                              $8::timestamptz[], $9::timestamptz[], $10::boolean[], $11::text[], $12::int[],
-                              $13::text[], $14::text[], $15::text[], $16::text[])
-         AS u(id, attempts, state, outcome, failure_reason, requires_manual_action, refund_status, next_attempt_at,
-              completed_at, possibly_sent, request_id, http_status, error_code, error_message, error_details,
-              shipment_status), locks
-     ), applied AS (
-       UPDATE shipment_cancellation sc
-          SET state = u.state, outcome = COALESCE(u.outcome, sc.outcome), failure_reason = u.failure_reason,
-              requires_manual_action = u.requires_manual_action,
-              refund_status = COALESCE(u.refund_status, sc.refund_status),
-              next_attempt_at = u.next_attempt_at, completed_at = u.completed_at, possibly_sent = u.possibly_sent,
-              operation = CASE WHEN u.state = 'refund_pending' THEN 'follow_up' ELSE sc.operation END,
-              lease_until = NULL, carrier_request_id = COALESCE(u.request_id, sc.carrier_request_id),
-              http_status = u.http_status, error_code = u.error_code, error_message = u.error_message,
-              error_details = u.error_details, updated_at = $17
-         FROM u
-        WHERE sc.id = u.id AND sc.state = 'in_flight' AND sc.attempts = u.attempts
-       RETURNING sc.id, sc.order_id, sc.shipment_id, sc.request_id, u.shipment_status
-     ), shipments AS (
-       UPDATE shipment s SET status = a.shipment_status, updated_at = $17
-         FROM applied a WHERE s.id = a.shipment_id AND a.shipment_status IS NOT NULL
-     ), attempts AS (
-       INSERT INTO carrier_attempt (shipment_cancellation_id, attempt, operation, outcome, http_status,
-                                    carrier_request_id, error_code, error_message, tries, elapsed_ms, finished_at)
-       SELECT * FROM unnest($18::uuid[], $19::int[], $20::text[], $21::text[], $22::int[], $23::text[], $24::text[],
-                            $25::text[], $26::int[], $27::int[], $28::timestamptz[])
-     ), events AS (
-       INSERT INTO outbox_event (event_id, topic, message_key, event_type, payload)
-       SELECT e.event_id, e.topic, e.message_key, e.event_type, p.payload
-         FROM unnest($29::uuid[], $30::uuid[], $31::text[], $32::text[], $33::text[])
-                WITH ORDINALITY AS e(cancellation_id, event_id, topic, message_key, event_type, n)
-         JOIN jsonb_array_elements($34::jsonb) WITH ORDINALITY AS p(payload, n) USING (n)
-         JOIN applied a ON a.id = e.cancellation_id
-        ORDER BY e.n
-     )
-     SELECT a.id, a.order_id AS "orderId", r.rule
-       FROM applied a JOIN cancellation_request r ON r.id = a.request_id`,
-    [
-      updates.map((u) => u.id),
-      planned.map((p) => p.result.row.attempts),
-      updates.map((u) => u.state),
-      updates.map((u) => u.outcome),
-      updates.map((u) => u.failureReason),
-      updates.map((u) => u.requiresManualAction),
-      updates.map((u) => u.refundStatus),
-      updates.map((u) => u.nextAttemptAt),
-      updates.map((u) => u.completedAt),
-      updates.map((u) => u.possiblySent),
-      updates.map((u) => u.answer.requestId),
-      updates.map((u) => u.answer.httpStatus),
-      updates.map((u) => u.answer.errorCode),
-      updates.map((u) => u.answer.errorMessage),
-      updates.map((u) => u.answer.errorDetails),
-      updates.map((u) => u.shipmentStatus),
-      now,
-      results.map((r) => r.row.id),
-      results.map((r) => r.row.attempts),
-      results.map((r) => r.operation),
-      results.map((r) => (r.operation === 'cancel' ? r.outcome.kind : `status:${r.status.kind}`)),
-      answers.map((a) => a.httpStatus),
-      answers.map((a) => a.requestId),
-      answers.map((a) => a.errorCode),
-      answers.map((a) => a.errorMessage),
-      results.map((r) => (r.operation === 'cancel' ? r.outcome.attempts : 1)),
-      results.map((r) => Math.round(r.elapsedMs)),
-      results.map((r) => r.finishedAt),
-      events.eventOwners,
-      ...outboxColumns(events.outbox),
-      results.map((r) => r.row.orderId),
-    ],
-  );
+  return preparedQuery(manager, APPLY_RESULTS, [
+    updates.map((u) => u.id),
+    planned.map((p) => p.result.row.attempts),
+    updates.map((u) => u.state),
+    updates.map((u) => u.outcome),
+    updates.map((u) => u.failureReason),
+    updates.map((u) => u.requiresManualAction),
+    updates.map((u) => u.refundStatus),
+    updates.map((u) => u.nextAttemptAt),
+    updates.map((u) => u.completedAt),
+    updates.map((u) => u.possiblySent),
+    updates.map((u) => u.answer.requestId),
+    updates.map((u) => u.answer.httpStatus),
+    updates.map((u) => u.answer.errorCode),
+    updates.map((u) => u.answer.errorMessage),
+    updates.map((u) => u.answer.errorDetails),
+    updates.map((u) => u.shipmentStatus),
+    now,
+    results.map((r) => r.row.id),
+    results.map((r) => r.row.attempts),
+    results.map((r) => r.operation),
+    results.map((r) => (r.operation === 'cancel' ? r.outcome.kind : `status:${r.status.kind}`)),
+    answers.map((a) => a.httpStatus),
+    answers.map((a) => a.requestId),
+    answers.map((a) => a.errorCode),
+    answers.map((a) => a.errorMessage),
+    results.map((r) => (r.operation === 'cancel' ? r.outcome.attempts : 1)),
+    results.map((r) => Math.round(r.elapsedMs)),
+    results.map((r) => r.finishedAt),
+    events.eventOwners,
+    ...outboxColumns(events.outbox),
+    results.map((r) => r.row.orderId),
+  ]);
 }
