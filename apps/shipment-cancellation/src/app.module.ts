@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { TableRetention } from './database/retention.service';
 import { TableUpkeep } from './database/table-upkeep.service';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { InboxService } from './inbox/inbox.service';
@@ -34,6 +35,7 @@ export class AppModule {
         }),
         CarrierModule,
         CancellationModule,
+        DeadLettersModule,
         AdminModule,
       ],
       controllers: [HealthController, MetricsController, CancellationConsumer, ShipmentsConsumer],

@@ -6,12 +6,14 @@ import {
   CancellationRequestEntity,
   ShipmentCancellationEntity,
 } from '../cancellation/cancellation.entities';
+import { DeadLetterEntity } from '../dead-letters/dead-letter.entity';
 import { InboxMessageEntity } from '../inbox/inbox-message.entity';
 import { OutboxEventEntity } from '../outbox/outbox-event.entity';
 import { ShipmentEntity } from '../shipments/shipment.entity';
 import { InitialSchema1795000000000 } from './migrations/1795000000000-initial-schema';
 import { ServiceInstance1795000100000 } from './migrations/1795000100000-service-instance';
 import { HotUpdateRoom1795000200000 } from './migrations/1795000200000-hot-update-room';
+import { DeadLetter1795000300000 } from './migrations/1795000300000-dead-letter';
 
 export const entities = [
   ShipmentEntity,
@@ -20,12 +22,14 @@ export const entities = [
   CarrierAttemptEntity,
   InboxMessageEntity,
   OutboxEventEntity,
+  DeadLetterEntity,
 ];
 
 export const migrations = [
   InitialSchema1795000000000,
   ServiceInstance1795000100000,
   HotUpdateRoom1795000200000,
+  DeadLetter1795000300000,
 ];
 
 export function dataSourceOptions(url: string, extra: { poolSize?: number } = {}): DataSourceOptions {
