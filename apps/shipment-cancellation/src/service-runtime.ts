@@ -8,6 +8,8 @@ import { TableRetention } from './database/retention.service';
 import { TableUpkeep } from './database/table-upkeep.service';
 import type { AppConfig } from './config/config';
 import { ReadinessRegistry } from './health/readiness.registry';
+import { InboxService } from './inbox/inbox.service';
+import { isRefusedInput } from './inbox/refused-input';
 import { InstanceRegistry } from './instances/instance-registry.service';
 import { KafkaBatchServer } from './kafka/kafka-batch.server';
 import { KafkaClients } from './kafka/kafka-clients';
@@ -26,6 +28,9 @@ export interface RunningService {
 // Handled offsets are committed this often (not per batch): a crash redelivers at most this long's messages,
 // which the inbox drops.
 const OFFSET_COMMIT_INTERVAL_MS = 200;
+// Each owned partition's lag and stall are read from the broker this often; a stall is warned about once a minute.
+const PARTITION_WATCH_INTERVAL_MS = 5_000;
+const STALL_WARNING_MS = 60_000;
 
 export async function startService(
   config: AppConfig,
@@ -40,6 +45,7 @@ export async function startService(
   const kafkaClients = app.get(KafkaClients);
   await kafkaClients.ensureTopics();
   const metrics = app.get(MetricsService);
+  const inbox = app.get(InboxService);
   const transport = new KafkaBatchServer({
     kafka: kafkaClients.kafka,
     groupId: config.kafka.groupId,
@@ -53,7 +59,20 @@ export async function startService(
     handlerConcurrency: 2,
     fetchMinBytes: config.kafka.fetchMinBytes,
     fetchMaxWaitMs: config.kafka.fetchMaxWaitMs,
-    onLag: (topic, partition, lag) => metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
+    isRefusedInput,
+    deadLetter: (message, error) => inbox.deadLetter(message, error),
+    watchIntervalMs: PARTITION_WATCH_INTERVAL_MS,
+    stallWarnAfterMs: STALL_WARNING_MS,
+    onPartitionState: ({ topic, partition, lag, stalledSeconds }) => {
+      const labels = { topic, partition: String(partition) };
+      metrics.consumerLag.set(labels, lag);
+      metrics.partitionStalled.set(labels, stalledSeconds);
+    },
+    onPartitionRevoked: ({ topic, partition }) => {
+      const labels = { topic, partition: String(partition) };
+      metrics.consumerLag.remove(labels);
+      metrics.partitionStalled.remove(labels);
+    },
   });
   app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
 

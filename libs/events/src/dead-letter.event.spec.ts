@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import {
   createDeadLetterRecord,
+  DEAD_LETTER_RECORD_BUDGET,
   createEvent,
   decodeEvent,
   EventTypes,
@@ -46,7 +48,12 @@ describe('DeadLetterRecord', () => {
         timestamp: '2025-03-14T10:00:00.250Z',
       },
       headers: { trace: 'abc', bin: 'base64:wyg=', many: 'a, b' },
-      payload: { base64: 'e//+', utf8: null },
+      payload: {
+        base64: 'e//+',
+        utf8: null,
+        bytes: 3,
+        sha256: createHash('sha256').update(value).digest('hex'),
+      },
       error: {
         kind: 'not_json',
         message: '(message): is not valid UTF-8',
@@ -67,9 +74,10 @@ describe('DeadLetterRecord', () => {
       { topic: 't', partition: 0, offset: '0', key: null, value: '{"type":1}', timestamp: new Date(0) },
       failure,
     );
-    expect(record.payload).toEqual({
+    expect(record.payload).toMatchObject({
       base64: Buffer.from('{"type":1}').toString('base64'),
       utf8: '{"type":1}',
+      bytes: 10,
     });
     expect(record.source.key).toBeNull();
     expect(record.error.kind).toBe('invalid_envelope');
@@ -88,5 +96,76 @@ describe('DeadLetterRecord', () => {
         message: 'must be an RFC 3339 date-time with a time zone, e.g. 2025-01-31T09:30:00Z',
       },
     ]);
+  });
+
+  describe('whatever the message holds, the record is storable and publishable', () => {
+    const reason = { kind: 'store_rejected' as const, message: 'numeric field overflow', issues: [] };
+    const build = (message: Partial<Parameters<typeof createDeadLetterRecord>[1]>) =>
+      createDeadLetterRecord(
+        'g',
+        { topic: 't', partition: 0, offset: '7', key: null, value: null, timestamp: '0', ...message },
+        reason,
+      );
+    const noNul = (record: unknown) => expect(JSON.stringify(record)).not.toContain('\\u0000');
+    const valid = (record: ReturnType<typeof build>) => {
+      const event = createEvent(EventTypes.deadLetter, record, { source: '/oms/shipment-cancellation' });
+      expect(validateEvent(event)).toBe(event);
+    };
+
+    it('shows NUL as U+FFFD in the text view and keeps the bytes', () => {
+      const value = Buffer.from('{"bad":"a\u0000b"}');
+      const record = build({ value });
+      expect(record.payload.utf8).toBe('{"bad":"a\ufffdb"}');
+      expect(Buffer.from(record.payload.base64 ?? '', 'base64')).toEqual(value);
+      noNul(record);
+      valid(record);
+    });
+
+    it('base64-encodes a key or header holding NUL, and cleans NUL from the error text', () => {
+      const record = createDeadLetterRecord(
+        'g',
+        {
+          topic: 't',
+          partition: 0,
+          offset: '1',
+          key: 'k\u0000',
+          value: 'x',
+          timestamp: '0',
+          headers: { h: 'a\u0000' },
+        },
+        {
+          kind: 'schema_invalid',
+          message: 'bad \u0000',
+          issues: [{ path: '/data/orderId', message: 'x\u0000' }],
+        },
+      );
+      expect(record.source.key).toBe(`base64:${Buffer.from('k\u0000').toString('base64')}`);
+      expect(record.headers['h']).toBe(`base64:${Buffer.from('a\u0000').toString('base64')}`);
+      noNul(record);
+      valid(record);
+    });
+
+    it('leaves out what does not fit (1 MB value, huge headers) and says so', () => {
+      const value = Buffer.alloc(1024 * 1024, 0x61);
+      const record = build({ value, headers: { big: Buffer.alloc(300_000, 0x62), small: 'ok' } });
+      expect(Buffer.byteLength(JSON.stringify(record))).toBeLessThanOrEqual(DEAD_LETTER_RECORD_BUDGET);
+      expect(record.truncated).toBe(true);
+      expect(record.payload).toMatchObject({ base64: null, utf8: null, bytes: value.length });
+      expect(record.payload.sha256).toBe(createHash('sha256').update(value).digest('hex'));
+      expect(record.headers).toEqual({ big: '(left out: 300000 characters)', small: 'ok' });
+      valid(record);
+    });
+
+    it('keeps the bytes of a 400 KiB value whole, without a text view', () => {
+      const value = Buffer.alloc(400 * 1024, 0x61);
+      const record = build({ value });
+      expect(record.truncated).toBeUndefined();
+      expect(record.payload.utf8).toBeNull();
+      expect(Buffer.from(record.payload.base64 ?? '', 'base64')).toEqual(value);
+    });
+
+    it('stays whole when it fits', () => {
+      expect(build({ value: 'small' }).truncated).toBeUndefined();
+    });
   });
 });

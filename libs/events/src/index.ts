@@ -40,7 +40,11 @@ export type {
 export type { ShipmentCancellationFailed } from './shipment-cancellation-failed.event';
 export {
   createDeadLetterRecord,
+  safeText,
+  DEAD_LETTER_RECORD_BUDGET,
+  type DeadLetterErrorKind,
   type DeadLetterMessage,
+  type DeadLetterPayload,
   type DeadLetterReason,
   type DeadLetterRecord,
   type DeadLetterSource,

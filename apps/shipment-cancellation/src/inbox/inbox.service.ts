@@ -1,7 +1,7 @@
 // The one way inputs enter the database: decode, drop what was already applied, dead-letter what can never
 // be applied, and apply the rest — all in one transaction, so a batch is either wholly durable (and its
 // offsets may be committed) or not at all (and Kafka redelivers it).
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   type AnyEvent,
@@ -10,12 +10,15 @@ import {
   EventTypes,
   createDeadLetterRecord,
   decodeEvent,
+  type DeadLetterReason,
 } from '@oms/events';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { MetricsService } from '../metrics/metrics.service';
 import { OutboxWriter, type PendingEvent } from '../outbox/outbox.writer';
-import { type InboundMessage, positionId } from './inbound-message';
+import { DeadLetterStore } from '../dead-letters/dead-letter.store';
+import { type InboundMessage, outputKeyOf, positionId } from './inbound-message';
+import { describeRefusal } from './refused-input';
 import { preparedQuery } from '../database/query-rows';
 import { lockOrdersSql } from '../cancellation/order-lock';
 
@@ -35,12 +38,79 @@ export type Applier<E> = (
 
 @Injectable()
 export class InboxService {
+  private readonly logger = new Logger('Inbox');
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
+    private readonly deadLetters: DeadLetterStore,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Dead-letters one message whose ingest the database refused (it holds what Postgres cannot store, or breaks
+   * a constraint): recorded in the inbox as dead-lettered, kept whole in the dead-letter store, published to
+   * the DLQ. A redelivery of a message already dead-lettered is dropped.
+   */
+  async deadLetter(message: InboundMessage, error: unknown): Promise<void> {
+    const decoded = decodeEvent(message.value ?? Buffer.alloc(0));
+    const event = decoded.ok ? (decoded.event as AnyEvent) : null;
+    const id = event && storableId(event.id) ? event.id : positionId(message);
+    const orderId = (event?.data as { orderId?: unknown } | undefined)?.orderId;
+    const reason = { kind: 'store_rejected' as const, message: describeRefusal(error), issues: [] };
+    const now = new Date();
+    const recorded = await this.dataSource.transaction(async (manager) => {
+      const rows = await preparedQuery<{ id: string }>(
+        manager,
+        `INSERT INTO inbox_message (message_id, event_type, topic, partition, "offset", order_id, result, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'dead_lettered', $7)
+         ON CONFLICT (message_id) DO NOTHING RETURNING message_id AS id`,
+        [
+          id,
+          event?.type ?? null,
+          message.topic,
+          message.partition,
+          message.offset,
+          typeof orderId === 'string' && storableId(orderId) ? orderId : null,
+          now,
+        ],
+      );
+      if (rows.length === 0) return false;
+      await this.outbox.append(manager, [await this.deadLetterEvent(manager, message, reason, now, event)]);
+      return true;
+    });
+    if (!recorded) return;
+    this.outbox.notifyCommitted();
+    this.metrics.inputs.inc({ type: event?.type ?? 'unknown', result: 'dead_lettered' });
+    this.logger.warn(
+      `dead-lettered ${positionId(message)}${event ? ` (${event.type} ${id})` : ''}: ${reason.message}`,
+    );
+  }
+
+  // Keeps the message whole in the store and returns its DLQ event.
+  private async deadLetterEvent(
+    manager: EntityManager,
+    message: InboundMessage,
+    reason: DeadLetterReason,
+    now: Date,
+    event: AnyEvent | null,
+  ): Promise<PendingEvent> {
+    const orderId = (event?.data as { orderId?: unknown } | undefined)?.orderId;
+    const deadLetterId = await this.deadLetters.record(manager, {
+      consumerGroup: this.config.kafka.groupId,
+      message,
+      reason,
+      eventType: event?.type ?? null,
+      orderId: typeof orderId === 'string' && storableId(orderId) ? orderId : null,
+      at: now,
+    });
+    return {
+      type: EventTypes.deadLetter,
+      data: createDeadLetterRecord(this.config.kafka.groupId, message, reason, now, deadLetterId),
+      key: outputKeyOf(message),
+    };
+  }
 
   async ingest<E extends AnyEvent>(
     messages: InboundMessage[],
@@ -80,12 +150,7 @@ export class InboxService {
           accepted.push({ message, event: result.event as E });
           continue;
         }
-        const record = createDeadLetterRecord(this.config.kafka.groupId, message, result, now);
-        events.push({
-          type: EventTypes.deadLetter,
-          data: record,
-          key: message.key?.toString('utf8') ?? positionId(message),
-        });
+        events.push(await this.deadLetterEvent(manager, message, result, now, null));
         this.metrics.inputs.inc({ type, result: 'dead_lettered' });
       }
 
@@ -108,6 +173,11 @@ export class InboxService {
     });
     if (appended > 0) this.outbox.notifyCommitted();
   }
+}
+
+/** An id the inbox can key by: no NUL (Postgres refuses it in text) and short enough for its index. */
+function storableId(id: string): boolean {
+  return id.length > 0 && id.length <= 256 && !id.includes('\u0000');
 }
 
 interface Candidate {

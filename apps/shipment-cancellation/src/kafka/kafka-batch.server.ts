@@ -9,16 +9,20 @@
 // - it hands each batch back to kafkajs before its transaction ends (PartitionLanes keeps a partition's
 //   batches in order, one at a time), so the next fetch is already on its way while the batch commits;
 // - a failing handler (database down) is retried in place with backoff while heartbeats continue, instead
-//   of crashing the consumer into a rebalance loop; poison messages never fail a handler (they are
-//   dead-lettered by it), so nothing loops forever on a bad message;
+//   of crashing the consumer into a rebalance loop; a batch that fails because of what a message holds
+//   (`isRefusedInput`) is retried in smaller parts in offset order and the message that still fails is
+//   dead-lettered, so no input can stop a partition;
+// - each owned partition's lag (committed offset to end) and stall are measured and reported;
 // - carrier calls never run here (the carrier worker does them), so a handler is short and the group
 //   membership is never lost to a slow carrier.
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { InboundMessage } from '../inbox/inbound-message';
+import { applyIsolating } from './input-isolation';
 import { OffsetCommitter } from './offset-committer';
 import { type LaneJob, PartitionLanes } from './partition-lanes';
+import { type PartitionRef, type PartitionState, PartitionWatch } from './partition-watch';
 
 export interface KafkaBatchServerOptions {
   kafka: Kafka;
@@ -42,7 +46,16 @@ export interface KafkaBatchServerOptions {
    */
   fetchMinBytes: number;
   fetchMaxWaitMs: number;
-  onLag?: (topic: string, partition: number, lag: number) => void;
+  /** True when a handler failed because of what its messages hold: it would fail the same way again. */
+  isRefusedInput: (error: unknown) => boolean;
+  /** Dead-letters one message its handler refuses alone; a failure here stalls the partition (retried). */
+  deadLetter: (message: InboundMessage, error: unknown) => Promise<void>;
+  /** How often each owned partition's lag and stall are measured. */
+  watchIntervalMs: number;
+  /** A partition stalled this long is warned about, once per this long. */
+  stallWarnAfterMs: number;
+  onPartitionState?: (state: PartitionState) => void;
+  onPartitionRevoked?: (partition: PartitionRef) => void;
 }
 
 export interface BatchContext {
@@ -138,8 +151,11 @@ export class BatchCoalescer {
 export class KafkaBatchServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger('KafkaBatchServer');
   private consumer: Consumer | null = null;
-  private readonly coalescers = new Map<string, BatchCoalescer>();
+  private readonly routes = new Map<string, { handler: Handler; coalescer: BatchCoalescer }>();
   private stopping = false;
+  private readonly watch: PartitionWatch;
+  private watchTimer: NodeJS.Timeout | null = null;
+  private admin: Admin | null = null;
   private readonly committer: OffsetCommitter;
   private readonly lanes = new PartitionLanes((key, error) =>
     this.logger.warn(`stopped handling ${key} until the next rebalance: ${(error as Error).message}`),
@@ -148,6 +164,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
 
   constructor(private readonly options: KafkaBatchServerOptions) {
     super();
+    this.watch = new PartitionWatch(options.stallWarnAfterMs);
     this.committer = new OffsetCommitter(
       (offsets) => this.consumer?.commitOffsets(offsets) ?? Promise.resolve(),
       options.commitIntervalMs,
@@ -177,6 +194,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
 
   async close(): Promise<void> {
     this.stopping = true;
+    if (this.watchTimer) clearInterval(this.watchTimer);
+    await this.admin?.disconnect().catch(() => undefined);
+    this.admin = null;
     // Let the queued batches finish (none start now), commit what is handled, then stop() and disconnect(),
     // which leaves the group. What was fetched but not handled comes again after a restart.
     await this.lanes.settled();
@@ -209,6 +229,10 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       this.committer.retain(
         (topic, partition) => payload.memberAssignment[topic]?.includes(partition) ?? false,
       );
+      const owned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+        partitions.map((partition) => ({ topic, partition })),
+      );
+      for (const revoked of this.watch.assign(owned)) this.options.onPartitionRevoked?.(revoked);
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.connected = false;
@@ -223,6 +247,39 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.handleBatch(payload),
     });
+    this.admin = kafka.admin();
+    await this.admin.connect();
+    this.watchTimer = setInterval(() => void this.measure(), this.options.watchIntervalMs);
+    this.watchTimer.unref();
+  }
+
+  // Reads the committed offsets and partition ends from the broker and reports each owned partition.
+  private async measure(): Promise<void> {
+    const admin = this.admin;
+    const owned = this.watch.owned();
+    if (!admin || owned.length === 0 || this.stopping) return;
+    try {
+      const topics = [...new Set(owned.map((p) => p.topic))];
+      const committed = new Map<string, bigint>();
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId: this.options.groupId, topics }))
+        for (const { partition, offset } of partitions)
+          committed.set(`${topic}|${partition}`, BigInt(offset));
+      for (const topic of topics) {
+        for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
+          const at = committed.get(`${topic}|${partition}`) ?? -1n;
+          const state = this.watch.observe({ topic, partition }, at < 0n ? BigInt(low) : at, BigInt(high));
+          if (!state) continue;
+          this.options.onPartitionState?.(state);
+          if (this.watch.shouldWarn(state))
+            this.logger.warn(
+              `${topic}/${partition} has not moved for ${state.stalledSeconds} s with ${state.lag} messages ` +
+                `waiting: ${state.lastError ?? 'no handler error reported'}`,
+            );
+        }
+      }
+    } catch (error) {
+      this.logger.debug(`measuring partition lag failed: ${(error as Error).message}`);
+    }
   }
 
   private async handleBatch({
@@ -232,9 +289,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     isRunning,
     isStale,
   }: EachBatchPayload): Promise<void> {
-    const coalescer = this.coalescerFor(batch.topic);
-    if (!coalescer || this.stopping) return;
-    this.options.onLag?.(batch.topic, batch.partition, Number(batch.offsetLag()));
+    const route = this.routeFor(batch.topic);
+    if (!route || this.stopping) return;
+    const partition = { topic: batch.topic, partition: batch.partition };
     const jobs: LaneJob[] = [];
     for (let start = 0; start < batch.messages.length; start += this.options.maxBatch) {
       const chunk = batch.messages.slice(start, start + this.options.maxBatch);
@@ -251,7 +308,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       }));
       jobs.push(async () => {
         if (this.stopping || !isRunning() || isStale()) return false;
-        await this.untilHandled(() => coalescer.submit(messages), heartbeat, isRunning);
+        await this.untilHandled(partition, () => this.deliver(route, messages), heartbeat, isRunning);
+        this.watch.progressed(partition);
         // Durable in Postgres, so the committed offset may move past it now.
         this.committer.mark({
           topic: batch.topic,
@@ -267,23 +325,35 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     await heartbeat();
   }
 
-  private coalescerFor(topic: string): BatchCoalescer | undefined {
-    const existing = this.coalescers.get(topic);
+  private routeFor(topic: string): { handler: Handler; coalescer: BatchCoalescer } | undefined {
+    const existing = this.routes.get(topic);
     if (existing) return existing;
     const pattern = this.options.subscriptions[topic];
     const handler = pattern ? this.getHandlerByPattern(pattern) : undefined;
     if (!handler) return undefined;
     const coalescer = new BatchCoalescer(
-      (messages) =>
-        this.invoke(handler, messages, { topic, partitions: [...new Set(messages.map((m) => m.partition))] }),
+      (messages) => this.invoke(handler, messages),
       this.options.maxBatch * 2,
       this.options.handlerConcurrency,
     );
-    this.coalescers.set(topic, coalescer);
-    return coalescer;
+    const route = { handler, coalescer };
+    this.routes.set(topic, route);
+    return route;
   }
 
-  private async invoke(handler: Handler, messages: InboundMessage[], context: BatchContext): Promise<void> {
+  // One partition's batch; a message whose input is refused is dead-lettered instead of failing it.
+  private deliver(route: { handler: Handler; coalescer: BatchCoalescer }, messages: InboundMessage[]) {
+    return applyIsolating(messages, {
+      first: (batch) => route.coalescer.submit(batch),
+      again: (part) => this.invoke(route.handler, part),
+      isRefusedInput: this.options.isRefusedInput,
+      deadLetter: this.options.deadLetter,
+    });
+  }
+
+  private async invoke(handler: Handler, messages: InboundMessage[]): Promise<void> {
+    const topic = messages[0]?.topic ?? '';
+    const context: BatchContext = { topic, partitions: [...new Set(messages.map((m) => m.partition))] };
     const result = await handler(messages, context);
     // Nest may wrap the handler's result in an Observable; drain it so errors surface here.
     if (result && typeof (result as { subscribe?: unknown }).subscribe === 'function') {
@@ -295,6 +365,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
 
   // Retries a failing handler in place: the database may be restarting. Heartbeats keep the membership.
   private async untilHandled(
+    partition: PartitionRef,
     run: () => Promise<void>,
     heartbeat: () => Promise<void>,
     isRunning: () => boolean,
@@ -306,6 +377,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       } catch (error) {
         if (this.stopping || !isRunning()) throw error;
         const delay = Math.min(10_000, 250 * 2 ** failures);
+        this.watch.failed(partition, (error as Error).message);
         this.logger.error(
           `batch handler failed (attempt ${failures + 1}), retrying in ${delay} ms: ${(error as Error).message}`,
         );

@@ -72,7 +72,14 @@ export class MetricsService {
 
   readonly consumerLag = new Gauge({
     name: 'oms_consumer_lag',
-    help: 'Messages behind the end of each input partition, as of the last batch fetched.',
+    help: "Messages between the group's committed offset and the end of each input partition this instance owns.",
+    labelNames: ['topic', 'partition'] as const,
+    registers: [this.registry],
+  });
+
+  readonly partitionStalled = new Gauge({
+    name: 'oms_partition_stalled_seconds',
+    help: 'Seconds since an owned input partition last moved on while input was waiting (0: moving or idle).',
     labelNames: ['topic', 'partition'] as const,
     registers: [this.registry],
   });
