@@ -5,22 +5,34 @@ import type { TopicRecord } from '../support/kafka-topics';
 import type { FaultOrder, FaultShipment } from './fault-workload';
 import type { InputEntry } from './input-log';
 
-export type Category =
-  | 'missing_outcome'
-  | 'duplicate_outcome'
-  | 'double_carrier_cancel'
-  | 'carrier_cancel_without_input'
-  | 'poison_not_in_dlq'
-  | 'output_without_input'
-  | 'output_disagrees_with_db'
-  | 'manual_reship'
-  | 'output_for_order_without_shipments'
-  | 'not_terminal'
-  | 'outcome_contradicts_carrier'
-  | 'wrong_reship_flag';
+// Every category the checker reports; checker.spec.ts plants a fault for each.
+export const CATEGORIES = [
+  'missing_outcome',
+  'duplicate_outcome',
+  'double_carrier_cancel',
+  'carrier_cancel_without_input',
+  'poison_not_in_dlq',
+  'output_without_input',
+  'output_disagrees_with_db',
+  'manual_reship',
+  'output_for_order_without_shipments',
+  'not_terminal',
+  'outcome_contradicts_carrier',
+  'wrong_reship_flag',
+  'refund_disagrees_with_input',
+] as const;
 
-/** Checks beyond issue 7's list: what billing was told against the carrier's final state, and the reship flag. */
-export const STRICTER: ReadonlySet<Category> = new Set(['outcome_contradicts_carrier', 'wrong_reship_flag']);
+export type Category = (typeof CATEGORIES)[number];
+
+/**
+ * Checks beyond issue 7's list: what billing was told against the carrier's final state, the reship flag, and
+ * the refund's money against the label cost the input gave.
+ */
+export const STRICTER: ReadonlySet<Category> = new Set<Category>([
+  'outcome_contradicts_carrier',
+  'wrong_reship_flag',
+  'refund_disagrees_with_input',
+]);
 
 export interface Violation {
   category: Category;
@@ -58,6 +70,11 @@ export interface CheckInput {
   };
 }
 
+interface Money {
+  amount: string;
+  currency: string;
+}
+
 interface Output {
   record: TopicRecord;
   id: string;
@@ -83,6 +100,7 @@ export function check(input: CheckInput): { violations: Violation[]; stats: Reco
   const poisonAt = new Map<string, string>();
   const ocIds = new Map<string, Set<string>>();
   const purchased = new Set<string>();
+  const labelCosts = new Map<string, Money[]>();
   const seenInputIds = new Set<string>();
   for (const r of input.inputs) {
     const b64 = r.value.toString('base64');
@@ -93,7 +111,7 @@ export function check(input: CheckInput): { violations: Violation[]; stats: Reco
     }
     const event = JSON.parse(r.value.toString('utf8')) as {
       id: string;
-      data: { orderId: string; shipmentId?: string };
+      data: { orderId: string; shipmentId?: string; labelCost?: Money };
     };
     if (seenInputIds.has(event.id)) count('inputs.resentSameId');
     seenInputIds.add(event.id);
@@ -102,7 +120,10 @@ export function check(input: CheckInput): { violations: Violation[]; stats: Reco
       ocIds.set(event.data.orderId, (ocIds.get(event.data.orderId) ?? new Set()).add(event.id));
     } else {
       count('inputs.shipmentPurchased');
-      purchased.add(event.data.shipmentId as string);
+      const shipmentId = event.data.shipmentId as string;
+      purchased.add(shipmentId);
+      if (event.data.labelCost)
+        labelCosts.set(shipmentId, [...(labelCosts.get(shipmentId) ?? []), event.data.labelCost]);
     }
   }
   stats['inputs.ordersCancelled'] = ocIds.size;
@@ -180,6 +201,9 @@ export function check(input: CheckInput): { violations: Violation[]; stats: Reco
       );
       continue;
     }
+    if (!purchased.has(shipmentId))
+      flag('output_without_input', `${o.type} ${o.id} for shipment ${shipmentId}, which was never purchased`);
+    else if (checkRefund(o, labelCosts.get(shipmentId), flag)) count('refunds.checked');
     const isTerminal = o.type === FAILED || (o.type === TERMINAL_CANCELLED && o.data['final'] === true);
     const into = isTerminal ? terminal : interim;
     into.set(shipmentId, [...(into.get(shipmentId) ?? []), o]);
@@ -321,6 +345,46 @@ function agreesWithDb(
       'output_disagrees_with_db',
       `${describe(out)} for ${shipmentId}, db says ${row.state}/${row.outcome}`,
     );
+}
+
+// Billing refunds what an output says: the label's cost in its currency, as the shipment's ShipmentPurchased
+// gave it. Amounts compare as numbers: the service writes its own format ("5.5" in, "5.50" out). Returns
+// whether there was a label cost to check against.
+function checkRefund(
+  out: Output,
+  costs: Money[] | undefined,
+  flag: (c: Category, d: string) => void,
+): boolean {
+  // A purchase without a label cost is schema-invalid, not one the service accepts: nothing to compare with.
+  if (!costs) return false;
+  const shipmentId = String(out.data['shipmentId']);
+  const refund = out.data['labelRefund'] as Partial<Money> | undefined;
+  if (!refund) {
+    if (out.type === TERMINAL_CANCELLED || out.type === FAILED)
+      flag('refund_disagrees_with_input', `${describe(out)} for ${shipmentId} carries no labelRefund`);
+    return true;
+  }
+  if (!costs.some((c) => c.currency === refund.currency && sameAmount(c.amount, refund.amount)))
+    flag(
+      'refund_disagrees_with_input',
+      `${describe(out)} for ${shipmentId} refunds ${String(refund.amount)} ${String(refund.currency)}, the label cost ${costs.map((c) => `${c.amount} ${c.currency}`).join(' or ')}`,
+    );
+  return true;
+}
+
+function sameAmount(a: unknown, b: unknown): boolean {
+  const x = decimal(a);
+  return x !== null && x === decimal(b);
+}
+
+/** A decimal string in one spelling per number ("05.50" → "5.5", "-0.0" → "0"); null when not a decimal string. */
+function decimal(amount: unknown): string | null {
+  const m = typeof amount === 'string' ? /^(-?)(\d+)(?:\.(\d+))?$/.exec(amount) : null;
+  if (!m) return null;
+  const whole = (m[2] ?? '').replace(/^0+(?=\d)/, '');
+  const fraction = (m[3] ?? '').replace(/0+$/, '');
+  const value = fraction ? `${whole}.${fraction}` : whole;
+  return value === '0' ? value : `${m[1] ?? ''}${value}`;
 }
 
 // What the carrier's final state allows us to have told billing.
