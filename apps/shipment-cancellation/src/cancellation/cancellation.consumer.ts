@@ -1,8 +1,9 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { type CloudEvent, type EventOf, EventTypes } from '@oms/events';
 import { InboxService } from '../inbox/inbox.service';
 import type { InboundMessage } from '../inbox/inbound-message';
+import { HandlerErrorsToTransport } from '../kafka/handler-errors.filter';
 import type { BatchContext } from '../kafka/kafka-batch.server';
 import { Patterns } from '../kafka/patterns';
 import { CancellationService } from './cancellation.service';
@@ -11,6 +12,7 @@ import { CarrierWorker, type Reservation } from './carrier-worker.service';
 
 /** OrderCancelled → cancellation requests. Thin: the inbox and the service hold the rules. */
 @Controller()
+@UseFilters(HandlerErrorsToTransport)
 export class CancellationConsumer {
   constructor(
     private readonly inbox: InboxService,

@@ -1,15 +1,17 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { type EventOf, EventTypes } from '@oms/events';
 import { CarrierWorker } from '../cancellation/carrier-worker.service';
 import { InboxService } from '../inbox/inbox.service';
 import type { InboundMessage } from '../inbox/inbound-message';
+import { HandlerErrorsToTransport } from '../kafka/handler-errors.filter';
 import type { BatchContext } from '../kafka/kafka-batch.server';
 import { Patterns } from '../kafka/patterns';
 import { ShipmentsService } from './shipments.service';
 
 /** ShipmentPurchased → the shipment projection (and a cancel, when the order is already cancelled). */
 @Controller()
+@UseFilters(HandlerErrorsToTransport)
 export class ShipmentsConsumer {
   constructor(
     private readonly inbox: InboxService,
