@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../src/database/data-source';
-import { CLAIM_BY_IDS } from '../src/cancellation/carrier-worker.service';
+import { CLAIM_BY_IDS } from '../src/cancellation/worker/claim-queries';
 import { APPLY_RESULTS } from '../src/cancellation/outcome-applier.service';
 import { AWAITING_MANUAL_RESHIP } from '../src/cancellation/cancellation-progress';
 import { recreateDatabase } from './support/database';

@@ -1,0 +1,38 @@
+// One carrier call for a claimed row: a cancel, or the status follow-up of a refund still pending.
+import type { CancelRequest, CarrierCancelPort } from '@oms/carrier-cancel';
+import type { CancellationRow } from '../cancellation-row';
+import type { CarrierResult } from '../carrier-result';
+
+/** Calls the carrier for a row and gives back the result with how long the call took. */
+export function callCarrier(
+  carrier: CarrierCancelPort,
+  row: CancellationRow,
+  deadlineMs: number,
+): Promise<CarrierResult> {
+  const request: CancelRequest = {
+    api: row.carrier,
+    carrierShipmentId: row.carrierShipmentId,
+    sellerAccount: row.sellerAccount,
+    ...(row.businessId ? { businessId: row.businessId } : {}),
+    ...(row.marketplaceId ? { marketplaceId: row.marketplaceId } : {}),
+    ...(row.trackingId ? { trackingId: row.trackingId } : {}),
+    ...(row.carrierId ? { carrierId: row.carrierId } : {}),
+    deadlineMs,
+  };
+  const started = performance.now();
+  return row.operation === 'follow_up'
+    ? carrier.status(request).then((status) => ({
+        row,
+        operation: 'status' as const,
+        status,
+        elapsedMs: performance.now() - started,
+        finishedAt: new Date(),
+      }))
+    : carrier.cancel(request).then((outcome) => ({
+        row,
+        operation: 'cancel' as const,
+        outcome,
+        elapsedMs: performance.now() - started,
+        finishedAt: new Date(),
+      }));
+}
