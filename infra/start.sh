@@ -37,9 +37,11 @@ stop_children() {
 trap 'stop_children; exit 130' INT TERM
 trap 'stop_children' EXIT
 
+# What `nx build shipment-cancellation` runs, without starting Nx: the service compiled to
+# dist/apps/shipment-cancellation, which plain node runs (the image runs the same main.js).
 log "building shipment-cancellation"
-npx tsc -p apps/shipment-cancellation/tsconfig.build.json
+node infra/build-app.cjs shipment-cancellation
 log "starting shipment-cancellation on port $HTTP_PORT — try 'npm run demo' in another terminal"
-HTTP_PORT="$HTTP_PORT" node --enable-source-maps --max-old-space-size=160 apps/shipment-cancellation/launch.cjs &
+HTTP_PORT="$HTTP_PORT" node --enable-source-maps --max-old-space-size=160 dist/apps/shipment-cancellation/main.js &
 service_pid=$!
 wait "$service_pid"

@@ -1,18 +1,30 @@
 # One image recipe for both Node apps; docker-compose.yml passes APP (the folder under apps/).
-FROM node:20.19-bookworm-slim AS deps
+# Two stages: `build` installs every dependency and runs `nx build $APP`; the runtime stage installs the
+# production dependencies only (`npm ci --omit=dev`) and takes nothing from `build` but dist/apps/$APP.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+ARG APP
+ENV NX_DAEMON=false NX_NO_CLOUD=true
 WORKDIR /workspace
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-
-FROM node:20.19-bookworm-slim
-ARG APP
-ENV APP=${APP} NODE_ENV=production SWC_NODE_PROJECT=apps/${APP}/tsconfig.json
-WORKDIR /workspace
-COPY --from=deps /workspace/node_modules ./node_modules
-COPY package.json tsconfig.base.json ./
+COPY nx.json tsconfig.base.json ./
+COPY infra/build-app.cjs ./infra/
 COPY libs ./libs
 COPY apps/${APP} ./apps/${APP}
-# Apps with a build (the service) run compiled, without a TypeScript compiler in the process.
-RUN if [ -f apps/${APP}/tsconfig.build.json ]; then npx tsc -p apps/${APP}/tsconfig.build.json; fi
+RUN npx nx build ${APP} --outputStyle=static
+
+FROM ${NODE_IMAGE} AS runtime
+ARG APP
+ENV APP=${APP} NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /workspace/dist/apps/${APP} ./dist/apps/${APP}
+# Set after the install so npm runs without them; docker-compose.yml caps the service's heap through it.
+ARG NODE_OPTIONS=--enable-source-maps
+ENV NODE_OPTIONS=${NODE_OPTIONS}
 USER node
-CMD ["sh", "-c", "if [ -f apps/$APP/launch.cjs ]; then exec node --enable-source-maps --max-old-space-size=160 apps/$APP/launch.cjs; else exec node -r @swc-node/register apps/$APP/src/main.ts; fi"]
+# Migrations before a deploy: `docker compose run --rm shipment-cancellation npm run migrate`.
+CMD ["sh", "-c", "exec node dist/apps/$APP/main.js"]

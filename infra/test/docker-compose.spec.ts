@@ -101,10 +101,104 @@ describe('docker-compose.yml against the local setup (infra/versions.env)', () =
     for (const name of ['shipment-cancellation', 'carrier-sandbox']) {
       const build = service(name).build;
       expect(build?.args?.['APP']).toBe(name);
+      expect(build?.dockerfile).toBe(dockerfilePath);
       expect(() => readFileSync(path.join(repoRoot, build?.dockerfile ?? 'missing'))).not.toThrow();
     }
   });
 });
+
+const dockerfilePath = 'infra/docker/node-app.Dockerfile';
+
+describe(`${dockerfilePath}: a build stage, and a runtime stage with the built app only`, () => {
+  const { globalArgs, stages } = readDockerfile(path.join(repoRoot, dockerfilePath));
+  const build = stages[0];
+  const runtime = stages[stages.length - 1];
+  const lines = (stage: Stage | undefined, instruction: string): string[] =>
+    (stage?.instructions ?? []).filter((i) => i.instruction === instruction).map((i) => i.args);
+
+  it('has two stages, both on the current Node LTS (24)', () => {
+    expect(stages.map((stage) => stage.name)).toEqual(['build', 'runtime']);
+    for (const stage of stages) {
+      const image = stage.from.replace(/^\$\{(\w+)\}$/, (_, name: string) => globalArgs[name] ?? '');
+      expect(image).toMatch(/^node:24([.-]|$)/);
+    }
+  });
+
+  it('builds with every dependency installed, through the nx build target', () => {
+    expect(lines(build, 'RUN').some((run) => /^npm ci\b/.test(run) && !run.includes('--omit=dev'))).toBe(
+      true,
+    );
+    expect(lines(build, 'RUN')).toContain('npx nx build ${APP} --outputStyle=static');
+    // Everything the build target needs is in the stage (`nx build <app>` runs infra/build-app.cjs).
+    for (const app of ['shipment-cancellation', 'carrier-sandbox']) {
+      const project = JSON.parse(readFileSync(path.join(repoRoot, 'apps', app, 'project.json'), 'utf8')) as {
+        targets: Record<string, { outputs?: string[]; options?: { command?: string } }>;
+      };
+      expect(project.targets['build']?.options?.command).toBe(`node infra/build-app.cjs ${app}`);
+      expect(project.targets['build']?.outputs).toEqual([`{workspaceRoot}/dist/apps/${app}`]);
+    }
+    expect(lines(build, 'COPY')).toContain('infra/build-app.cjs ./infra/');
+  });
+
+  it('installs no devDependencies in the runtime stage and takes only the built app from the build stage', () => {
+    const installs = lines(runtime, 'RUN').filter((run) => /\bnpm (ci|install|i)\b/.test(run));
+    expect(installs.length).toBeGreaterThan(0);
+    for (const install of installs) expect(install).toMatch(/^npm ci --omit=dev\b/);
+    const fromBuild = lines(runtime, 'COPY').filter((copy) => copy.startsWith('--from='));
+    expect(fromBuild).toEqual(['--from=build /workspace/dist/apps/${APP} ./dist/apps/${APP}']);
+    // No TypeScript at run time: no compiler hook, no sources.
+    const text = runtime?.instructions.map((i) => `${i.instruction} ${i.args}`).join('\n') ?? '';
+    expect(text).not.toMatch(/swc|tsx|ts-node|\.ts\b|launch\.cjs/);
+    expect(lines(runtime, 'COPY').some((copy) => /^(apps|libs)\b/.test(copy))).toBe(false);
+  });
+
+  it('runs the built main.js as a non-root user, the same entry npm start runs', () => {
+    const users = lines(runtime, 'USER');
+    expect(users.length).toBeGreaterThan(0);
+    expect(users[users.length - 1]).not.toMatch(/^(root|0)(:|$)/);
+    expect(lines(runtime, 'CMD')).toEqual(['["sh", "-c", "exec node dist/apps/$APP/main.js"]']);
+    expect(readFileSync(path.join(repoRoot, 'infra', 'start.sh'), 'utf8')).toContain(
+      'dist/apps/shipment-cancellation/main.js',
+    );
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts['migrate']).toBe('node dist/apps/shipment-cancellation/database/migrate.js');
+  });
+});
+
+interface Stage {
+  from: string;
+  name: string | undefined;
+  instructions: Array<{ instruction: string; args: string }>;
+}
+
+/** The Dockerfile's instructions by stage (comments dropped, continuation lines joined). */
+function readDockerfile(file: string): { globalArgs: Record<string, string>; stages: Stage[] } {
+  const instructions = readFileSync(file, 'utf8')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const [instruction = '', ...rest] = line.split(/\s+/);
+      return { instruction: instruction.toUpperCase(), args: rest.join(' ') };
+    });
+  const globalArgs: Record<string, string> = {};
+  const stages: Stage[] = [];
+  for (const line of instructions) {
+    if (line.instruction === 'FROM') {
+      const [from = '', as, name] = line.args.split(' ');
+      stages.push({ from, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
+    } else if (stages.length === 0 && line.instruction === 'ARG') {
+      const [name = '', value = ''] = line.args.split('=');
+      globalArgs[name] = value;
+    } else {
+      stages[stages.length - 1]?.instructions.push(line);
+    }
+  }
+  return { globalArgs, stages };
+}
 
 function readSources(dir: string): string {
   const { readdirSync, statSync } = jest.requireActual<typeof import('node:fs')>('node:fs');

@@ -22,7 +22,7 @@ const USAGE = `usage: npm run bench -- [options]
   --partitions N           input topic partitions (default 6)
   --seed X                 workload seed (default 1)
   --service-env K=V,...    extra environment for our service (e.g. WORKER_CONCURRENCY=128)
-  --service-runtime R      compiled (default: built with tsc, run by launch.cjs, as npm start does) or swc`;
+  --service-runtime R      compiled (default: built like nx build, run by plain node, as npm start does) or swc`;
 
 function options() {
   const { values } = parseArgs({
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   infraUp(true);
   const revision = codeRevision();
   if (opts.runtime === 'compiled') {
-    console.log('building the service (tsc -p apps/shipment-cancellation/tsconfig.build.json)');
+    console.log('building the service (node infra/build-app.cjs shipment-cancellation)');
     buildService();
   }
   console.log(`service code: ${revision}, ${opts.runtime}`);

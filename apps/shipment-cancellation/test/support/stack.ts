@@ -127,22 +127,24 @@ export function codeRevision(): string {
   }
 }
 
-/** `nx build shipment-cancellation`: the service compiled to dist/out-tsc, as `npm start` and Docker run it. */
+/** The compiled service's entry point, from the repository root: what `nx build shipment-cancellation` writes. */
+export const compiledServiceMain = 'dist/apps/shipment-cancellation/main.js';
+
+/**
+ * What `nx build shipment-cancellation` runs (without starting Nx): the service compiled to
+ * dist/apps/shipment-cancellation, as `npm start` and the Docker image run it.
+ */
 export function buildService(): void {
-  execFileSync(
-    process.execPath,
-    [require.resolve('typescript/bin/tsc'), '-p', 'apps/shipment-cancellation/tsconfig.build.json'],
-    {
-      cwd: repoRoot,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
+  execFileSync(process.execPath, ['infra/build-app.cjs', 'shipment-cancellation'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 }
 
 /**
  * The shipment-cancellation service as a child process, ready when /health/ready says so: from source through
- * @swc-node/register (the tests), or compiled through launch.cjs (call buildService first; no compiler in the
- * process, so its memory is what production would see).
+ * @swc-node/register (the tests), or compiled (call buildService first; plain node runs the built main.js, no
+ * compiler in the process, so its memory is what production would see).
  */
 export function startServiceProcess(
   env: Record<string, string>,
@@ -162,7 +164,7 @@ export function startServiceProcess(
             '--max-old-space-size=160',
             // Extra node flags for experiments, e.g. SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
             ...(process.env['SERVICE_NODE_ARGS']?.split(' ').filter(Boolean) ?? []),
-            'apps/shipment-cancellation/launch.cjs',
+            compiledServiceMain,
           ],
         }
       : {}),
