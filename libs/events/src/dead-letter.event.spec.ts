@@ -145,6 +145,24 @@ describe('DeadLetterRecord', () => {
       valid(record);
     });
 
+    it('replaces lone surrogates (refused in jsonb) in the error text', () => {
+      const record = createDeadLetterRecord(
+        'g',
+        { topic: 't', partition: 0, offset: '1', key: null, value: 'x', timestamp: '0' },
+        {
+          kind: 'schema_invalid',
+          message: 'a \ud800 b',
+          issues: [{ path: '/data/\udc00', message: 'is not allowed' }],
+        },
+      );
+      expect(record.error).toEqual({
+        kind: 'schema_invalid',
+        message: 'a \ufffd b',
+        issues: [{ path: '/data/\ufffd', message: 'is not allowed' }],
+      });
+      valid(record);
+    });
+
     it('leaves out what does not fit (1 MB value, huge headers) and says so', () => {
       const value = Buffer.alloc(1024 * 1024, 0x61);
       const record = build({ value, headers: { big: Buffer.alloc(300_000, 0x62), small: 'ok' } });

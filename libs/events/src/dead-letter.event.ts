@@ -229,9 +229,14 @@ function toBuffer(bytes: Bytes): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Text a database can store: NUL, which Postgres refuses in text and jsonb, becomes U+FFFD. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text a database can store: NUL (refused in text and jsonb) and lone surrogates (refused in jsonb, and they
+ * can come from a JSON escape such as a property named "\ud800") become U+FFFD.
+ */
 export function safeText(text: string): string {
-  return text.includes('\u0000') ? text.replaceAll('\u0000', '\ufffd') : text;
+  return text.replaceAll('\u0000', '\ufffd').replace(LONE_SURROGATE, '\ufffd');
 }
 
 function textOrBase64(bytes: Bytes): string {
