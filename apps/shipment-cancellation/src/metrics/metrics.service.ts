@@ -85,6 +85,7 @@ export class MetricsService {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'oms_' });
+    // Node's and the process's own metrics keep their standard names, so stock dashboards and alerts match.
+    collectDefaultMetrics({ register: this.registry });
   }
 }
