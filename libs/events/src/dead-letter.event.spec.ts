@@ -61,7 +61,7 @@ describe('DeadLetterRecord', () => {
       },
       deadLetteredAt: '2025-03-14T10:00:01.000Z',
     });
-    expect(Buffer.from(record.payload.base64, 'base64')).toEqual(value);
+    expect(Buffer.from(record.payload.base64 ?? '', 'base64')).toEqual(value);
     const event = createEvent(EventTypes.deadLetter, record, { source: '/oms/shipment-cancellation' });
     expect(validateEvent(event)).toBe(event);
   });
