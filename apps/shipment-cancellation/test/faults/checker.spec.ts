@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // The fault checker must not pass vacuously: a small clean run passes, and for every category a run with that
 // one fault planted is reported under it, by the branch of the rule the fault is meant for.
 import type { TopicRecord } from '../support/kafka-topics';
@@ -366,6 +367,16 @@ const planted: Planted[] = [
     category: 'output_without_input',
     fault: 'a DLQ record carrying other bytes than the poison message',
     plant: (h) => (outputData(h, 'd1')['payload'] = { base64: Buffer.from('other').toString('base64') }),
+    detail: /^DLQ record d1 for in\.oc\/0\/5 carries other bytes than the message$/,
+  },
+  {
+    category: 'output_without_input',
+    fault: 'a truncated DLQ record whose digest is not the poison message',
+    plant: (h) =>
+      (outputData(h, 'd1')['payload'] = {
+        base64: null,
+        sha256: createHash('sha256').update('other').digest('hex'),
+      }),
     detail: /^DLQ record d1 for in\.oc\/0\/5 carries other bytes than the message$/,
   },
   {
