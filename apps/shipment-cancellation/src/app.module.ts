@@ -29,10 +29,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         MetricsModule,
-        TypeOrmModule.forRoot({
-          ...dataSourceOptions(config.databaseUrl),
-          migrationsRun: config.runMigrations,
-        }),
+        // No migrationsRun: startService applies migrations first, under the migration lock.
+        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
         CarrierModule,
         CancellationModule,
         DeadLettersModule,

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { configureAdminHttp } from './admin/admin-http';
 import { AppModule } from './app.module';
 import { CarrierWorker } from './cancellation/carrier-worker.service';
+import { migrateAtStart } from './database/migration-lock';
 import { TableRetention } from './database/retention.service';
 import { TableUpkeep } from './database/table-upkeep.service';
 import type { AppConfig } from './config/config';
@@ -37,6 +38,10 @@ export async function startService(
   options: { logger?: JsonLogger } = {},
 ): Promise<RunningService> {
   const logger = options.logger ?? new JsonLogger(config.logLevel);
+  // The schema is complete before anything else touches it; the migration lock makes replicas that start
+  // together migrate one at a time.
+  if (config.runMigrations)
+    await migrateAtStart(config.databaseUrl, (message) => logger.log(message, 'Migrations'));
   const app = await NestFactory.create(AppModule.forRoot(config), { logger, bufferLogs: false });
   // No enableShutdownHooks: stop() below runs the shutdown in the order our guarantees need, once.
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
