@@ -1,6 +1,8 @@
 // The one TypeORM data source definition, shared by the app and the migration command.
 import 'reflect-metadata';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AuditLogEntity } from '../admin/audit-log.entity';
+import { IdempotencyRecordEntity } from '../admin/idempotency-record.entity';
 import {
   CarrierAttemptEntity,
   CancellationRequestEntity,
@@ -8,6 +10,7 @@ import {
 } from '../cancellation/cancellation.entities';
 import { DeadLetterEntity } from '../dead-letters/dead-letter.entity';
 import { InboxMessageEntity } from '../inbox/inbox-message.entity';
+import { ServiceInstanceEntity } from '../instances/service-instance.entity';
 import { OutboxEventEntity } from '../outbox/outbox-event.entity';
 import { ShipmentEntity } from '../shipments/shipment.entity';
 import { InitialSchema1795000000000 } from './migrations/1795000000000-initial-schema';
@@ -15,6 +18,7 @@ import { ServiceInstance1795000100000 } from './migrations/1795000100000-service
 import { HotUpdateRoom1795000200000 } from './migrations/1795000200000-hot-update-room';
 import { DeadLetter1795000300000 } from './migrations/1795000300000-dead-letter';
 
+// One entity per table, mirroring the migrated schema column for column (test/entities.e2e-spec.ts checks it).
 export const entities = [
   ShipmentEntity,
   CancellationRequestEntity,
@@ -23,6 +27,9 @@ export const entities = [
   InboxMessageEntity,
   OutboxEventEntity,
   DeadLetterEntity,
+  AuditLogEntity,
+  IdempotencyRecordEntity,
+  ServiceInstanceEntity,
 ];
 
 export const migrations = [

@@ -15,7 +15,7 @@ export class ShipmentEntity {
   @Column('text', { name: 'seller_account' }) sellerAccount!: string;
   @Column('text', { name: 'tracking_id', nullable: true }) trackingId!: string | null;
   @Column('text', { name: 'carrier_id', nullable: true }) carrierId!: string | null;
-  @Column('numeric', { name: 'label_cost_amount' }) labelCostAmount!: string;
+  @Column('numeric', { name: 'label_cost_amount', precision: 14, scale: 4 }) labelCostAmount!: string;
   @Column('char', { name: 'label_cost_currency', length: 3 }) labelCostCurrency!: string;
   @Column('timestamptz', { name: 'purchased_at' }) purchasedAt!: Date;
   @Column('timestamptz', { name: 'cancel_window_ends_at', nullable: true }) cancelWindowEndsAt!: Date | null;

@@ -45,3 +45,8 @@ export async function checkpoint(): Promise<boolean> {
     throw error;
   }
 }
+
+/** Drops a database made by recreateDatabase, whoever is still connected to it. */
+export async function dropDatabase(name: string): Promise<void> {
+  await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
