@@ -3,6 +3,7 @@
 // refused. Keys are per actor, so two operators cannot collide.
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { IDEMPOTENCY_KEY_LOCK_SEED } from '../database/advisory-locks';
 
 export interface StoredResponse {
   requestHash: string;
@@ -32,7 +33,9 @@ export function requestHash(action: string, params: Record<string, string>, body
  * replays instead of acting twice. Taken before any order lock, and only here, so it cannot deadlock with them.
  */
 export async function lockIdempotencyKey(manager: EntityManager, actor: string, key: string): Promise<void> {
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7412))`, [`${actor}\n${key}`]);
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, ${IDEMPOTENCY_KEY_LOCK_SEED}))`, [
+    `${actor}\n${key}`,
+  ]);
 }
 
 export async function findStoredResponse(

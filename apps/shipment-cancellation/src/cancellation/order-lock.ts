@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { preparedQuery } from '../database/query-rows';
+import { ORDER_LOCK_SEED } from '../database/advisory-locks';
 
 /**
  * SQL that takes, for the rest of the transaction, the locks of the order ids that `source` yields (a FROM
@@ -10,7 +11,7 @@ import { preparedQuery } from '../database/query-rows';
  */
 export function lockOrdersSql(source: string): string {
   return `SELECT count(pg_advisory_xact_lock(k))::int AS locked
-            FROM (SELECT DISTINCT hashtextextended(o, 7411) AS k FROM ${source} ORDER BY k) AS keys`;
+            FROM (SELECT DISTINCT hashtextextended(o, ${ORDER_LOCK_SEED}) AS k FROM ${source} ORDER BY k) AS keys`;
 }
 
 const LOCK_ORDERS = lockOrdersSql('unnest($1::text[]) AS t(o)');

@@ -12,8 +12,8 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { MetricsService } from '../metrics/metrics.service';
 import { PeriodicPass } from '../scheduling/periodic-pass';
+import { RETENTION_LOCK_ID } from './advisory-locks';
 
-const RETENTION_LOCK_ID = 7_411_003;
 /** Rows per DELETE: each is a short transaction of its own, so no lock is held for long. */
 const BATCH = 5_000;
 /** A pass stops after this long and leaves the rest to the next one, so it never hogs the database. */

@@ -10,8 +10,8 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { MetricsService } from '../metrics/metrics.service';
 import { PeriodicPass } from '../scheduling/periodic-pass';
+import { UPKEEP_LOCK_ID } from './advisory-locks';
 
-const UPKEEP_LOCK_ID = 7_411_002;
 /** autovacuum_vacuum_cost_delay's default. */
 const VACUUM_COST_DELAY = '2ms';
 

@@ -13,8 +13,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { WakeSignal } from '../scheduling/wake-signal';
 import { OutboxWriter } from './outbox.writer';
 import { preparedQuery } from '../database/query-rows';
-
-const RELAY_LOCK_ID = 7_411_001;
+import { RELAY_LOCK_ID } from '../database/advisory-locks';
 
 /**
  * Marks the rows sent last ($2) published, asynchronously committed, and selects the next batch ($1 rows).
