@@ -33,7 +33,8 @@ export async function preparedQuery<T>(
   }
 }
 
-// TypeORM's Postgres query runner hands out its pg client from connect() (the same one while connected).
+// QueryRunner.connect() is public API: it returns the driver's connection, for Postgres the pg client the
+// runner holds (the same one while connected, so a transaction's statements stay on it). Its type is `any`.
 function pgClient(runner: QueryRunner): Promise<PgClient> {
-  return (runner.connect as () => Promise<PgClient>).call(runner);
+  return runner.connect() as Promise<PgClient>;
 }
