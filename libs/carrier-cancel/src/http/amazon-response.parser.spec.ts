@@ -7,6 +7,7 @@ import {
   saysNotFound,
   saysThrottled,
   saysTokenExpired,
+  saysUnauthorized,
   saysWindowExpired,
 } from './amazon-response.parser';
 
@@ -87,6 +88,9 @@ describe('wording classifiers', () => {
     expect(
       saysTokenExpired({ code: 'Unauthorized', message: 'Access to requested resource is denied.' }),
     ).toBe(false);
+    expect(saysUnauthorized({ code: 'Unauthorized', message: 'Access denied', details: '' })).toBe(true);
+    expect(saysUnauthorized(undefined)).toBe(true);
+    expect(saysUnauthorized({ code: 'AccessDenied', message: 'Access denied' })).toBe(false);
     expect(saysThrottled({ code: 'QuotaExceeded' })).toBe(true);
     expect(saysThrottled({ code: 'RequestThrottled' })).toBe(true);
     expect(saysThrottled({ code: 'InvalidInput' })).toBe(false);

@@ -139,6 +139,11 @@ export function saysTokenExpired(error: AmazonError | undefined): boolean {
   return /token[^.]*(has )?expired|expired[^.]*token/i.test(text(error));
 }
 
+// SP-API refuses an access token with code Unauthorized; a bare 403 without any code counts the same.
+export function saysUnauthorized(error: AmazonError | undefined): boolean {
+  return error?.code === undefined || /^Unauthorized$/i.test(error.code);
+}
+
 // Throttling under a non-429 status (MWS answered RequestThrottled with 503, bridges may use 400).
 export function saysThrottled(error: AmazonError | undefined): boolean {
   return /^(QuotaExceeded|RequestThrottled|TooManyRequests|Throttl\w*)$/i.test(error?.code ?? '');

@@ -52,6 +52,18 @@ describe('LwaTokenProvider', () => {
     expect(lwa.refreshCount).toBe(3);
   });
 
+  it('says whether a token came from the cache or from a refresh made for the caller', async () => {
+    const lwa = provider();
+    const first = await lwa.getAccessTokenGrant(CREDENTIALS);
+    expect(first).toEqual({ token: expect.stringMatching(/^Atza\|/), cached: false });
+    expect(await lwa.getAccessTokenGrant(CREDENTIALS)).toEqual({ token: first.token, cached: true });
+    lwa.invalidate(CREDENTIALS, first.token);
+    const second = await lwa.getAccessTokenGrant(CREDENTIALS);
+    expect(second.cached).toBe(false);
+    expect(second.token).not.toBe(first.token);
+    expect(lwa.refreshCount).toBe(2);
+  });
+
   it('runs one refresh at a time for concurrent callers', async () => {
     stub.on('POST', '/auth/o2/token', () => ({ ...stub.issueToken(), delayMs: 50 }));
     const lwa = provider();

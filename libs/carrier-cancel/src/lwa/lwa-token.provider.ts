@@ -57,10 +57,15 @@ export class LwaTokenProvider {
 
   /** Resolves a valid access token or rejects with an LwaError. */
   async getAccessToken(credentials: LwaCredentials): Promise<string> {
+    return (await this.getAccessTokenGrant(credentials)).token;
+  }
+
+  /** Like getAccessToken, and says whether the token came from the cache or from a refresh just made. */
+  async getAccessTokenGrant(credentials: LwaCredentials): Promise<{ token: string; cached: boolean }> {
     this.options.redactor.register(credentials.clientSecret, credentials.refreshToken);
     const key = cacheKey(credentials);
     const cached = this.cache.get(key);
-    if (cached && this.options.clock.now() < cached.refreshAt) return cached.token;
+    if (cached && this.options.clock.now() < cached.refreshAt) return { token: cached.token, cached: true };
     let pending = this.inFlight.get(key);
     if (!pending) {
       pending = this.refresh(credentials).finally(() => this.inFlight.delete(key));
@@ -70,10 +75,10 @@ export class LwaTokenProvider {
         () => this.cache.delete(key),
       );
     }
-    return (await pending).token;
+    return { token: (await pending).token, cached: false };
   }
 
-  /** Forgets `token` after Amazon called it expired; a newer token already cached is kept. */
+  /** Forgets `token` after Amazon refused it (403); a newer token already cached is kept. */
   invalidate(credentials: LwaCredentials, token: string): void {
     const key = cacheKey(credentials);
     if (this.cache.get(key)?.token === token) this.cache.delete(key);

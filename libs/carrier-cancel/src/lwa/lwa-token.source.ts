@@ -7,7 +7,8 @@ export function lwaTokenSource(provider: LwaTokenProvider, credentials: LwaCrede
   return {
     async get(): Promise<TokenGrant> {
       try {
-        return { ok: true, token: await provider.getAccessToken(credentials) };
+        const { token, cached } = await provider.getAccessTokenGrant(credentials);
+        return { ok: true, token, cached };
       } catch (error) {
         if (error instanceof LwaError && error.problem !== undefined) {
           return {

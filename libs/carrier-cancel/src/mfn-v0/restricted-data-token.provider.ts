@@ -55,7 +55,7 @@ export class RestrictedDataTokenProvider {
     deadlineAt: number,
   ): Promise<TokenGrant> {
     const cached = this.cache.get(key);
-    if (cached && this.clock.now() < cached.refreshAt) return { ok: true, token: cached.token };
+    if (cached && this.clock.now() < cached.refreshAt) return { ok: true, token: cached.token, cached: true };
     this.requestCount += 1;
     const startedAt = this.clock.now();
     const result = await this.runner.run({
@@ -86,7 +86,7 @@ export class RestrictedDataTokenProvider {
       this.redactor.register(token);
       const expiresInMs = Math.max(1, Number(body?.['expiresIn'] ?? 3600)) * 1000;
       this.remember(key, token, startedAt + expiresInMs - Math.min(60_000, expiresInMs / 2));
-      return { ok: true, token };
+      return { ok: true, token, cached: false };
     }
     if (response.status >= 200 && response.status < 300)
       return { ok: false, transient: 'Tokens API answered without a token' };

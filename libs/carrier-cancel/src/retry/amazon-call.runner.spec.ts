@@ -188,6 +188,84 @@ describe('AmazonCallRunner', () => {
     expect(transport.requests).toHaveLength(2);
   });
 
+  describe('403 Unauthorized with empty details (as Amazon has sent for a stale token)', () => {
+    const refusedToken = reply(403, {
+      errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.', details: '' }],
+    });
+
+    it('with a cached token: drops it, refreshes once, retries once at once → success', async () => {
+      const token = tokens(
+        { ok: true, token: 'Atza|cached', cached: true },
+        { ok: true, token: 'Atza|fresh', cached: false },
+      );
+      const { runner, spec, transport, clock } = setup([refusedToken, reply(200, { payload: {} })], {
+        token,
+      });
+      const result = await runner.run(spec);
+      expect(result.kind).toBe('response');
+      expect(token.invalidated).toEqual(['Atza|cached']);
+      expect(token.gets).toBe(2);
+      expect(transport.requests.map((r) => r.headers['x-amz-access-token'])).toEqual([
+        'Atza|cached',
+        'Atza|fresh',
+      ]);
+      expect(result.trace.attempts).toBe(2);
+      expect(clock.sleeps.filter((ms) => ms > 0)).toEqual([]);
+    });
+
+    it('again with the fresh token: needs a person (access_denied) after exactly one refresh', async () => {
+      const token = tokens(
+        { ok: true, token: 'Atza|cached', cached: true },
+        { ok: true, token: 'Atza|fresh', cached: false },
+      );
+      const { runner, spec, transport } = setup([refusedToken], { token });
+      expect(await runner.run(spec)).toMatchObject({
+        kind: 'failure',
+        failure: { kind: 'needs_attention', problem: 'access_denied' },
+        trace: { attempts: 2, httpStatus: 403 },
+      });
+      expect(token.invalidated).toEqual(['Atza|cached']);
+      expect(token.gets).toBe(2);
+      expect(transport.requests).toHaveLength(2);
+    });
+
+    it('again even when the retry is served another cached token: still one refresh only', async () => {
+      // Another call refreshed meanwhile, so the retry gets a cached token too: no second refresh.
+      const token = tokens({ ok: true, token: 'Atza|cached', cached: true });
+      const { runner, spec, transport } = setup([refusedToken], { token });
+      expect(await runner.run(spec)).toMatchObject({
+        failure: { kind: 'needs_attention', problem: 'access_denied' },
+      });
+      expect(token.invalidated).toHaveLength(1);
+      expect(transport.requests).toHaveLength(2);
+    });
+
+    it('with a token fetched for this call: needs a person at once, no refresh loop', async () => {
+      const token = tokens({ ok: true, token: 'Atza|fresh', cached: false });
+      const { runner, spec, transport } = setup([refusedToken, reply(200)], { token });
+      expect(await runner.run(spec)).toMatchObject({
+        failure: { kind: 'needs_attention', problem: 'access_denied' },
+        trace: { attempts: 1 },
+      });
+      expect(token.invalidated).toEqual([]);
+      expect(token.gets).toBe(1);
+      expect(transport.requests).toHaveLength(1);
+    });
+
+    it('a cached token refused with another code (AccessDenied) is not refreshed', async () => {
+      const token = tokens({ ok: true, token: 'Atza|cached', cached: true });
+      const { runner, spec, transport } = setup(
+        [reply(403, { errors: [{ code: 'AccessDenied', message: 'Access denied' }] })],
+        { token },
+      );
+      expect(await runner.run(spec)).toMatchObject({
+        failure: { kind: 'needs_attention', problem: 'access_denied' },
+      });
+      expect(token.invalidated).toEqual([]);
+      expect(transport.requests).toHaveLength(1);
+    });
+  });
+
   it('other 403s and 401 need a person, at once', async () => {
     const denied = setup([
       reply(403, { errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.' }] }),

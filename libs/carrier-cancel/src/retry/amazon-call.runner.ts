@@ -6,6 +6,7 @@ import {
   requestIdOf,
   saysThrottled,
   saysTokenExpired,
+  saysUnauthorized,
 } from '../http/amazon-response.parser';
 import type { HttpMethod, HttpResponse, HttpTransport } from '../http/http.transport';
 import type { AttentionProblem, CarrierApi, RejectReason, RetryLaterCause } from '../port';
@@ -21,7 +22,8 @@ export type CallFailure =
   | { kind: 'rejected'; reason: RejectReason; message?: string; code?: string };
 
 export type TokenGrant =
-  | { ok: true; token: string }
+  // cached: served from a cache, so Amazon may have stopped honouring it since it was issued
+  | { ok: true; token: string; cached?: boolean }
   | { ok: false; failure: CallFailure }
   // e.g. the token endpoint is down: retried like a connection that was refused
   | { ok: false; transient: string };
@@ -29,7 +31,7 @@ export type TokenGrant =
 /** Supplies the value of x-amz-access-token (an LWA token or a Restricted Data Token). */
 export interface TokenSource {
   get(deadlineAt: number, signal?: AbortSignal): Promise<TokenGrant>;
-  /** Amazon said this token expired: the next get() must not return it. */
+  /** Amazon refused this token (403): the next get() must not return it. */
   invalidate(token: string): void;
 }
 
@@ -75,11 +77,12 @@ export interface RunnerDeps {
 type Step =
   | { next: 'done'; result: CallResult }
   | { next: 'retry'; cause: 'throttled' | 'unavailable' }
-  | { next: 'refresh'; token: string };
+  // problem: what to report when the one refresh a call gets is already spent
+  | { next: 'refresh'; token: string; problem: AttentionProblem };
 
 /**
  * One Amazon operation with everything around it: token, rate-limit token, per-attempt timeout,
- * retries of 429/500/503/connection errors with capped full-jitter backoff, the expired-token retry, and
+ * retries of 429/500/503/connection errors with capped full-jitter backoff, the refused-token retry, and
  * the overall deadline. Statuses it does not own (2xx, 400, 404, 413, 415, other 4xx) go back to the adapter.
  */
 export class AmazonCallRunner {
@@ -95,7 +98,7 @@ export class AmazonCallRunner {
       ...spec.context,
     };
     let tries = 0;
-    let expiredTokenRetried = false;
+    let tokenRefreshed = false;
     let lastCause: RetryLaterCause = 'deadline';
 
     const giveUp = (cause: RetryLaterCause, retryAfterMs: number): CallResult => {
@@ -111,13 +114,17 @@ export class AmazonCallRunner {
       const step = await this.step(spec, trace, log, giveUp);
       if (step.next === 'done') return step.result;
       if (step.next === 'refresh') {
-        if (expiredTokenRetried) {
-          return { kind: 'failure', failure: { kind: 'needs_attention', problem: 'unauthorized' }, trace };
+        if (tokenRefreshed) {
+          return { kind: 'failure', failure: { kind: 'needs_attention', problem: step.problem }, trace };
         }
-        // The documented expired-token 403: refresh and retry once, at once.
-        expiredTokenRetried = true;
+        // A 403 on the token: drop it, refresh and retry once, at once; never loop.
+        tokenRefreshed = true;
         spec.token.invalidate(step.token);
-        logger.info('access token expired, refreshing', { ...log, requestId: trace.requestId });
+        logger.info('access token refused, refreshing it once', {
+          ...log,
+          requestId: trace.requestId,
+          errorCode: trace.error?.code,
+        });
         continue;
       }
       lastCause = step.cause;
@@ -214,9 +221,13 @@ export class AmazonCallRunner {
     }
     if (status === 401) return done({ kind: 'needs_attention', problem: 'unauthorized' });
     if (status === 403) {
-      return saysTokenExpired(trace.error)
-        ? { next: 'refresh', token: grant.token }
-        : done({ kind: 'needs_attention', problem: 'access_denied' });
+      const expired = saysTokenExpired(trace.error);
+      // Amazon has answered a stale cached token with 403 Unauthorized and empty details, so a cached token
+      // gets one refresh whatever the details say; a fresh one only when Amazon says it expired.
+      if (expired || (grant.cached === true && saysUnauthorized(trace.error))) {
+        return { next: 'refresh', token: grant.token, problem: expired ? 'unauthorized' : 'access_denied' };
+      }
+      return done({ kind: 'needs_attention', problem: 'access_denied' });
     }
     if (status === 503) return { next: 'retry', cause: 'unavailable' };
     if (status >= 500) {

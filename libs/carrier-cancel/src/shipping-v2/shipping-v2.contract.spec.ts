@@ -131,6 +131,58 @@ describe('Shipping v2 against Amazon’s models', () => {
     expect(await client.status(request)).toMatchObject({ kind: 'found', state: 'delivered' });
   });
 
+  describe('the model’s 403 (Unauthorized) with empty details, as Amazon has sent it', () => {
+    const example = (
+      v2.operation('PUT', CANCEL_TEMPLATE).responses['403'] as { examples: Record<string, unknown> }
+    ).examples['application/json'] as { errors: Array<Record<string, string>> };
+    const emptyDetails = { errors: example.errors.map((e) => ({ ...e, details: '' })) };
+
+    it('is a valid ErrorList', () => {
+      expect(v2.validateDefinition('ErrorList', emptyDetails)).toEqual([]);
+    });
+
+    it('on a cached LWA token → one refresh, one retry with the new token → voided', async () => {
+      stub.on('PUT', CANCEL, { status: 200, json: { payload: {} } });
+      expect(await client.cancel(V2_REQUEST)).toMatchObject({ kind: 'voided' });
+      stub.on('PUT', CANCEL, { status: 403, json: emptyDetails }, { status: 200, json: { payload: {} } });
+      expect(await client.cancel(V2_REQUEST)).toMatchObject({ kind: 'voided', attempts: 2 });
+      expect(stub.issuedTokens).toHaveLength(2);
+      const puts = stub.requestsTo('PUT', CANCEL);
+      expect(puts.map((r) => r.headers['x-amz-access-token'])).toEqual([
+        stub.issuedTokens[0],
+        stub.issuedTokens[0],
+        stub.issuedTokens[1],
+      ]);
+      for (const put of puts) expect(v2.checkRequest(CANCEL_TEMPLATE, put)).toEqual([]);
+    });
+
+    it('again with the refreshed token → needs a person, after exactly one refresh', async () => {
+      stub.on('PUT', CANCEL, { status: 200, json: { payload: {} } });
+      await client.cancel(V2_REQUEST);
+      stub.on('PUT', CANCEL, { status: 403, json: emptyDetails });
+      expect(await client.cancel(V2_REQUEST)).toMatchObject({
+        kind: 'needs_attention',
+        problem: 'access_denied',
+        httpStatus: 403,
+        attempts: 2,
+        errorCode: 'Unauthorized',
+      });
+      expect(stub.issuedTokens).toHaveLength(2);
+      expect(stub.requestsTo('PUT', CANCEL)).toHaveLength(3);
+    });
+
+    it('on a token fetched for this very call → needs a person at once, no refresh loop', async () => {
+      stub.on('PUT', CANCEL, { status: 403, json: emptyDetails });
+      expect(await client.cancel(V2_REQUEST)).toMatchObject({
+        kind: 'needs_attention',
+        problem: 'access_denied',
+        attempts: 1,
+      });
+      expect(stub.issuedTokens).toHaveLength(1);
+      expect(stub.requestsTo('PUT', CANCEL)).toHaveLength(1);
+    });
+  });
+
   it('the error bodies the specs use are valid ErrorLists', () => {
     expect(
       v2.validateDefinition('ErrorList', errorBody('QuotaExceeded', 'You exceeded your quota.')),
