@@ -1,15 +1,18 @@
 // `npm run test:faults`: a long workload under faults, then the offline checker. Exits non-zero on any violation.
 //   npm run test:faults -- --seed 7 --orders 10000 --kills 10 [--runs 5] [--no-broker-kill] [--no-postgres-restart]
+//   npm run test:faults -- --fuzz 2000 [--seed S]   (hostile inputs against the service: see fuzz-run.ts)
 // A passing run's topics are deleted after its check (hundreds of leftover partitions slow the broker down for
 // everything after), unless --keep-topics; a failing run's stay, so the checker can be run on it again.
 import { parseArgs } from 'node:util';
 import { printReport } from './checker';
 import { checkRun } from './checker';
 import { runFaults } from './fault-run';
+import { runFuzz } from './fuzz-run';
 import { deleteTopics } from '../support/stack';
 
 const USAGE = `usage: npm run test:faults -- [--seed S] [--orders N] [--kills K] [--runs R] [--rate MSG_PER_S]
-       [--no-broker-kill] [--no-postgres-restart] [--no-carrier-faults] [--settle-timeout SECONDS] [--keep-topics]`;
+       [--no-broker-kill] [--no-postgres-restart] [--no-carrier-faults] [--settle-timeout SECONDS] [--keep-topics]
+       npm run test:faults -- --fuzz N [--seed S] [--settle-timeout SECONDS] [--keep-topics]`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -26,6 +29,7 @@ async function main(): Promise<number> {
       'no-carrier-faults': { type: 'boolean', default: false },
       'keep-topics': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
+      fuzz: { type: 'string' },
     },
   });
   if (values.help) {
@@ -37,6 +41,13 @@ async function main(): Promise<number> {
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number\n${USAGE}`);
     return n;
   };
+  if (values.fuzz !== undefined)
+    return runFuzz({
+      count: int(values.fuzz, 'fuzz'),
+      seed: values.seed,
+      settleTimeoutS: int(values['settle-timeout'], 'settle-timeout'),
+      keepTopics: values['keep-topics'],
+    });
   const runs = Math.max(1, int(values.runs, 'runs'));
   const results: string[] = [];
   let failed = 0;
