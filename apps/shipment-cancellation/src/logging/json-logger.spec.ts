@@ -55,4 +55,48 @@ describe('JsonLogger', () => {
     expect(text).not.toContain('access-token-value');
     expect(redact('Atza|abc')).toBe('Atza[redacted]');
   });
+
+  describe('fields at any depth', () => {
+    /** { next: { next: … { token } } } with the token `depth` levels down. */
+    function nested(depth: number): Record<string, unknown> {
+      let value: Record<string, unknown> = { token: 'Atza|IwEBIdeep-token-value' };
+      for (let i = 1; i < depth; i++) value = { next: value };
+      return value;
+    }
+
+    it.each([10, 1_000, 100_000])('never writes a token %i levels down, and never throws', (depth) => {
+      const written: string[] = [];
+      new JsonLogger('debug', (line) => written.push(line)).log('deep', { ctx: nested(depth) });
+      expect(written).toHaveLength(1);
+      expect(written[0]).not.toContain('deep-token-value');
+      expect(JSON.parse(written[0] as string)).toMatchObject({ msg: 'deep' });
+    });
+
+    it('keeps the shape of ordinary fields, a token 10 levels down masked', () => {
+      const { logger, lines } = capture();
+      logger.log('shallow', { ctx: nested(10) });
+      let ctx = lines[0]?.['ctx'] as Record<string, unknown>;
+      for (let i = 1; i < 10; i++) ctx = ctx['next'] as Record<string, unknown>;
+      expect(ctx['token']).toBe('Atza[redacted]');
+    });
+
+    it('writes cyclic fields, errors, dates and bigints instead of throwing', () => {
+      const { logger, lines } = capture();
+      const cyclic: Record<string, unknown> = { n: 1 };
+      cyclic['self'] = cyclic;
+      logger.warn('odd fields', {
+        cyclic,
+        error: new Error('refused with Atza|IwEBIerror-token'),
+        at: new Date(0),
+        big: 10n,
+      });
+      expect(lines[0]).toMatchObject({
+        msg: 'odd fields',
+        cyclic: { n: 1, self: '[circular]' },
+        error: 'refused with Atza[redacted]',
+        at: '1970-01-01T00:00:00.000Z',
+        big: '10',
+      });
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
+import { currentRequestId } from './request-context';
 
 const ORDER: Record<string, number> = {
   debug: 10,
@@ -23,7 +24,59 @@ export function redact(text: string): string {
   );
 }
 
-/** One JSON object per line: time, level, context, message, and any fields passed as the last argument. */
+// Deeper than any real log field; the cap keeps JSON.stringify off the stack's limit.
+const MAX_DEPTH = 64;
+const MAX_NODES = 10_000;
+
+type Frame = { value: unknown; depth: number; put: (value: unknown) => void } | { leave: object };
+
+/**
+ * A copy of log fields that JSON.stringify can always write, made without recursion: a cycle becomes
+ * '[circular]', what lies deeper than MAX_DEPTH '[deep]' (never written unredacted), an Error its message,
+ * a bigint its digits. Secrets are masked afterwards, in the written line, whatever their depth.
+ */
+export function loggable(value: unknown): unknown {
+  const result: { value?: unknown } = {};
+  const stack: Frame[] = [{ value, depth: 0, put: (v) => (result.value = v) }];
+  // Only the objects on the path from the root: a value shared by two fields is written twice.
+  const ancestors = new WeakSet<object>();
+  let nodes = 0;
+  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
+    if ('leave' in frame) {
+      ancestors.delete(frame.leave);
+      continue;
+    }
+    const { value: item, depth, put } = frame;
+    if (typeof item === 'bigint') put(item.toString());
+    else if (item === null || typeof item !== 'object') put(item);
+    else if (item instanceof Error) put(item.message);
+    else if (item instanceof Date) put(Number.isNaN(item.getTime()) ? null : item.toISOString());
+    else if (ancestors.has(item)) put('[circular]');
+    else if (depth >= MAX_DEPTH || ++nodes > MAX_NODES) put('[deep]');
+    else {
+      ancestors.add(item);
+      stack.push({ leave: item });
+      const out: unknown[] | Record<string, unknown> = Array.isArray(item) ? [] : {};
+      put(out);
+      const entries = Object.entries(item);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i] as [string, unknown];
+        // defineProperty: a '__proto__' field stays a field.
+        stack.push({
+          value: child,
+          depth: depth + 1,
+          put: (v) => Object.defineProperty(out, key, { value: v, enumerable: true, writable: true }),
+        });
+      }
+    }
+  }
+  return result.value;
+}
+
+/**
+ * One JSON object per line: time, level, context, message, the id of the HTTP request being handled (if any),
+ * and any fields passed as the last argument (a field of the same name wins).
+ */
 export class JsonLogger implements LoggerService {
   private readonly threshold: number;
 
@@ -61,19 +114,23 @@ export class JsonLogger implements LoggerService {
     // Nest passes the context as the last string argument; an object before it carries extra fields.
     const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
     const fields = rest.find((r): r is Record<string, unknown> => typeof r === 'object' && r !== null) ?? {};
+    const copied = loggable(fields);
+    const safeFields = typeof copied === 'object' && copied !== null ? copied : {};
     const stack = rest.find((r): r is string => typeof r === 'string' && r.includes('\n    at '));
     const msg =
       message instanceof Error
         ? message.message
         : typeof message === 'string'
           ? message
-          : JSON.stringify(message);
+          : JSON.stringify(loggable(message));
+    const requestId = currentRequestId();
     const entry = {
       time: new Date().toISOString(),
       level,
       ...(context ? { context } : {}),
       msg,
-      ...fields,
+      ...(requestId ? { requestId } : {}),
+      ...safeFields,
       ...(stack ? { stack } : {}),
     };
     this.write(redact(JSON.stringify(entry)));
