@@ -15,6 +15,7 @@ import { InstanceRegistry } from './instances/instance-registry.service';
 import { KafkaBatchServer } from './kafka/kafka-batch.server';
 import { KafkaClients } from './kafka/kafka-clients';
 import { Patterns } from './kafka/patterns';
+import { accessLogMiddleware } from './logging/access-log';
 import { JsonLogger } from './logging/json-logger';
 import { MetricsService } from './metrics/metrics.service';
 import { OutboxRelay } from './outbox/outbox-relay.service';
@@ -45,6 +46,8 @@ export async function startService(
   const app = await NestFactory.create(AppModule.forRoot(config), { logger, bufferLogs: false });
   // No enableShutdownHooks: stop() below runs the shutdown in the order our guarantees need, once.
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
+  // First on these paths: the access log line, and the request id on every line logged while handling it.
+  app.use(['/admin', '/health'], accessLogMiddleware());
   configureAdminHttp(app, config);
 
   const kafkaClients = app.get(KafkaClients);
