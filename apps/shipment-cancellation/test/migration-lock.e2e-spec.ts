@@ -3,7 +3,8 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrations } from '../src/database/data-source';
-import { MIGRATION_LOCK_ID, runMigrationsLocked } from '../src/database/migration-lock';
+import { MIGRATION_LOCK_ID } from '../src/database/advisory-locks';
+import { runMigrationsLocked } from '../src/database/migration-lock';
 import { recreateDatabase } from './support/database';
 
 const DATABASE = 'oms_migrate_lock_test';

@@ -11,3 +11,5 @@ export const RELAY_LOCK_ID = 7_411_001;
 export const UPKEEP_LOCK_ID = 7_411_002;
 /** Session lock held by the one instance that deletes old bookkeeping rows. */
 export const RETENTION_LOCK_ID = 7_411_003;
+/** Session lock held by every migration run (service start, `npm run migrate`) for its whole length. */
+export const MIGRATION_LOCK_ID = 7_411_004;

@@ -1,12 +1,9 @@
 // Every migration run, at service start and `npm run migrate`, holds one Postgres session advisory lock for
 // its whole length: two replicas starting together (or a replica and the pre-deploy command) run one after
-// the other, and the second finds nothing pending. The other advisory keys of the service are 7_411_001
-// (outbox relay), 7_411_002 (table upkeep) and 7_411_003 (retention).
+// the other, and the second finds nothing pending. The key lives with the others in advisory-locks.ts.
 import type { DataSource, Migration } from 'typeorm';
+import { MIGRATION_LOCK_ID } from './advisory-locks';
 import { createDataSource } from './data-source';
-
-/** The session advisory lock every migration run holds (beside the relay, upkeep and retention keys). */
-export const MIGRATION_LOCK_ID = 7_411_004;
 
 export interface MigrationLockOptions {
   /** Called once when another migrator holds the lock and this run starts waiting for it. */
