@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminModule } from './admin/admin.module';
 import { CancellationConsumer } from './cancellation/cancellation.consumer';
@@ -21,6 +21,11 @@ import { OutboxRelay } from './outbox/outbox-relay.service';
 import { ShipmentsConsumer } from './shipments/shipments.consumer';
 import { ShipmentsService } from './shipments/shipments.service';
 
+/** The one kafkajs client of the process, for every module (the dead-letter redrive sends with it too). */
+@Global()
+@Module({ providers: [KafkaClients], exports: [KafkaClients] })
+class KafkaClientsModule {}
+
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -28,6 +33,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        KafkaClientsModule,
         MetricsModule,
         // No migrationsRun: startService applies migrations first, under the migration lock.
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
@@ -38,7 +44,6 @@ export class AppModule {
       ],
       controllers: [HealthController, MetricsController, CancellationConsumer, ShipmentsConsumer],
       providers: [
-        KafkaClients,
         InstanceRegistry,
         ReadinessRegistry,
         OutboxRelay,

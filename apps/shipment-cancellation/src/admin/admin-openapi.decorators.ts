@@ -17,6 +17,7 @@ import {
   shipmentParamsSchema,
   writeBodySchema,
 } from './admin.schemas';
+import { deadLetterParamsSchema } from './dead-letters.schemas';
 
 type SchemaObject = Record<string, unknown>;
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -26,6 +27,7 @@ const properties = (schema: SchemaObject): Record<string, SchemaObject> =>
 const PATH_PARAMS: Record<string, SchemaObject> = {
   ...properties(shipmentParamsSchema),
   ...properties(cancellationParamsSchema),
+  ...properties(deadLetterParamsSchema),
 };
 
 const requestIdHeader = {
@@ -39,12 +41,13 @@ const ERRORS: Record<number, string> = {
   400: 'The body is not valid JSON.',
   401: 'No API key, or not a valid one.',
   403: 'The key’s role may not do this (viewer keys only read).',
-  404: 'No such order, shipment or cancellation.',
+  404: 'No such order, shipment, cancellation or dead letter.',
   409: 'The current state forbids it (already cancelled, cancellation not failed…); `conflict` says what exists.',
   413: 'The body is larger than ADMIN_BODY_LIMIT_BYTES (16 KiB by default).',
   415: 'The body is not `application/json`.',
   422: 'The request does not match the schema (`details` lists each field by JSON Pointer), or the Idempotency-Key was used for another request.',
   429: 'This key is over ADMIN_RATE_LIMIT_PER_MINUTE; `Retry-After` says when to come back.',
+  503: 'The broker did not acknowledge the send in time; nothing was recorded or audited. Try again.',
 };
 
 function errorResponses(statuses: number[]) {
@@ -68,16 +71,19 @@ export function ApiAdmin() {
   return applyDecorators(ApiTags('admin'), ApiBearerAuth('apiKey'));
 }
 
+/** `listQuery`: the query schema of a list route (`true`: the cancellations list's). */
 export function AdminRead(
   operationId: string,
   summary: string,
   response: string,
   params: string[],
-  listQuery = false,
+  listQuery: boolean | SchemaObject = false,
 ) {
-  const query = listQuery
-    ? Object.entries(properties(listQuerySchema)).map(([name, schema]) =>
-        ApiQuery({ name, required: name === 'state', schema }),
+  const querySchema = listQuery === true ? listQuerySchema : listQuery || null;
+  const required = (querySchema?.['required'] as string[] | undefined) ?? [];
+  const query = querySchema
+    ? Object.entries(properties(querySchema)).map(([name, schema]) =>
+        ApiQuery({ name, required: required.includes(name), schema }),
       )
     : [];
   return applyDecorators(
@@ -85,11 +91,28 @@ export function AdminRead(
     ...pathParams(params),
     ...query,
     ApiResponse({ status: 200, description: 'OK.', schema: ref(response), headers: requestIdHeader }),
-    ...errorResponses(listQuery ? [401, 403, 422, 429] : [401, 403, 404, 422, 429]),
+    ...errorResponses(querySchema ? [401, 403, 422, 429] : [401, 403, 404, 422, 429]),
   );
 }
 
-export function AdminWrite(operationId: string, summary: string, response: string, params: string[]) {
+/** How a write answers when it is not the default (202, carrier work follows; a `WriteBody`). */
+export interface WriteDoc {
+  body?: SchemaObject;
+  status?: number;
+  description?: string;
+  errors?: number[];
+}
+
+const ACCEPTED =
+  'Accepted: the carrier is called by the worker; follow the cancellation with the read endpoints.';
+
+export function AdminWrite(
+  operationId: string,
+  summary: string,
+  response: string,
+  params: string[],
+  doc: WriteDoc = {},
+) {
   return applyDecorators(
     ApiOperation({
       operationId,
@@ -107,11 +130,10 @@ export function AdminWrite(operationId: string, summary: string, response: strin
         'The first answer is kept for IDEMPOTENCY_RETENTION_HOURS (24 by default).',
       schema: { type: 'string', minLength: 1, maxLength: 255 },
     }),
-    ApiBody({ required: true, schema: writeBodySchema }),
+    ApiBody({ required: true, schema: doc.body ?? writeBodySchema }),
     ApiResponse({
-      status: 202,
-      description:
-        'Accepted: the carrier is called by the worker; follow the cancellation with the read endpoints.',
+      status: doc.status ?? 202,
+      description: doc.description ?? ACCEPTED,
       schema: ref(response),
       headers: {
         ...requestIdHeader,
@@ -121,6 +143,6 @@ export function AdminWrite(operationId: string, summary: string, response: strin
         },
       },
     }),
-    ...errorResponses([400, 401, 403, 404, 409, 413, 415, 422, 429]),
+    ...errorResponses(doc.errors ?? [400, 401, 403, 404, 409, 413, 415, 422, 429]),
   );
 }

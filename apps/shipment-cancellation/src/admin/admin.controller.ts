@@ -29,21 +29,12 @@ import {
 } from './admin.schemas';
 import { AdminRead, AdminWrite, ApiAdmin } from './admin-openapi.decorators';
 import type { CancellationView, RequestView, ShipmentView } from './admin-views';
-import type { AdminResponse } from './audited-write.service';
 import { ApiKeyGuard, RequiresRole } from './auth/api-key.guard';
 import { AdminExceptionFilter } from './http/admin-exception.filter';
 import { type AdminRequest, type Caller, CallerOf, IdempotencyKey } from './http/admin-request';
+import { pathOf, reply } from './http/admin-response';
 import { SchemaPipe } from './http/schema.pipe';
 import { ManualCancellationService } from './manual-cancellation.service';
-
-// The status depends on the outcome (202, or a 404/409 kept for idempotent replays), so it is set here.
-function reply(res: ServerResponse, answer: AdminResponse): unknown {
-  res.statusCode = answer.status;
-  if (answer.replayed) res.setHeader('idempotent-replayed', 'true');
-  return answer.body;
-}
-
-const pathOf = (req: AdminRequest): string => (req.originalUrl ?? req.url ?? '').split('?')[0] ?? '';
 
 @ApiAdmin()
 @Controller('admin/v1')

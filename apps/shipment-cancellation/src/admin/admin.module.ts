@@ -3,13 +3,19 @@ import { AdminController } from './admin.controller';
 import { AdminReadService } from './admin-read.service';
 import { AuditedWriteService } from './audited-write.service';
 import { CancellationModule } from '../cancellation/cancellation.module';
+import { DeadLettersModule } from '../dead-letters/dead-letters.module';
+import { DeadLettersController } from './dead-letters.controller';
+import { DeadLettersService } from './dead-letters.service';
 import { ManualCancellationService } from './manual-cancellation.service';
 
 // The guard (ApiKeyGuard) is not a provider: @UseGuards makes the one instance, which holds the rate limits.
-/** The operators' REST API under /admin/v1. HTTP only: no Kafka here; writes go through the cancellation pipeline. */
+/**
+ * The operators' REST API under /admin/v1. HTTP only: no Kafka here; writes go through the cancellation pipeline,
+ * redrives through the dead-letters module.
+ */
 @Module({
-  imports: [CancellationModule],
-  controllers: [AdminController],
-  providers: [AdminReadService, AuditedWriteService, ManualCancellationService],
+  imports: [CancellationModule, DeadLettersModule],
+  controllers: [AdminController, DeadLettersController],
+  providers: [AdminReadService, AuditedWriteService, ManualCancellationService, DeadLettersService],
 })
 export class AdminModule {}

@@ -1,7 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import type { Principal } from './auth/api-key';
 
-export type AdminAction = 'cancel_shipment' | 'cancel_order' | 'retry_cancellation';
+export type AdminAction =
+  'cancel_shipment' | 'cancel_order' | 'retry_cancellation' | 'redrive_dead_letter' | 'redrive_dead_letters';
+
+/** What a write acted on; `dead_letters` is a bulk redrive, its id the filter. */
+export type AuditTargetType = 'order' | 'shipment' | 'shipment_cancellation' | 'dead_letter' | 'dead_letters';
 
 /** One admin write as the audit log keeps it: who, why, on what, what was asked and what came of it. */
 export interface AuditEntry {
@@ -10,7 +14,7 @@ export interface AuditEntry {
   reason: string;
   requestId: string;
   idempotencyKey: string | null;
-  targetType: 'order' | 'shipment' | 'shipment_cancellation';
+  targetType: AuditTargetType;
   targetId: string;
   request: { method: string; path: string; params: Record<string, string>; body: unknown };
   responseStatus: number;

@@ -2,7 +2,7 @@
 // and the stored response; after commit, the outbox relay and the carrier worker are nudged.
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type AdminAction, writeAudit } from './audit-log.writer';
+import { type AdminAction, type AuditTargetType, writeAudit } from './audit-log.writer';
 import type { Caller } from './http/admin-request';
 import { AdminError } from './http/admin-error';
 import { findStoredResponse, lockIdempotencyKey, requestHash, storeResponse } from './idempotency.store';
@@ -18,7 +18,7 @@ export interface WriteRequest {
   path: string;
   params: Record<string, string>;
   body: WriteBody;
-  target: { type: 'order' | 'shipment' | 'shipment_cancellation'; id: string };
+  target: { type: AuditTargetType; id: string };
 }
 
 /** What a write did: the HTTP answer, and whether events were appended or carrier work made due. */

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { preparedQuery } from '../database/query-rows';
 import type { InboundMessage } from '../inbox/inbound-message';
 import { type StoredHeader, safeNullableText, safeText, storedHeaders } from './dead-letter-bytes';
 
@@ -232,6 +233,22 @@ export class DeadLetterStore {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
+  /**
+   * Lets redriven copies in: deletes the inbox rows, by event id, that recorded those events as dead-lettered
+   * (a message the database refused is recorded by its event id, so the consumer drops a copy as a
+   * redelivery). An event recorded as processed stays so: a copy of it is still dropped.
+   */
+  async reopenInbox(manager: EntityManager, eventIds: readonly string[]): Promise<number> {
+    if (eventIds.length === 0) return 0;
+    const [row] = await preparedQuery<{ n: number }>(
+      manager,
+      `WITH gone AS (DELETE FROM inbox_message WHERE message_id = ANY($1::text[]) AND result = 'dead_lettered' RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [eventIds],
+    );
+    return row?.n ?? 0;
+  }
+
   /** Counts one more redrive of each, by `actor` at `at`. */
   async markRedriven(
     manager: EntityManager,
@@ -240,7 +257,9 @@ export class DeadLetterStore {
     at: Date,
   ): Promise<RedriveMark[]> {
     if (ids.length === 0) return [];
-    return manager.query<RedriveMark[]>(
+    // Through preparedQuery, which returns the RETURNING rows (TypeORM's query wraps an UPDATE's).
+    return preparedQuery<RedriveMark>(
+      manager,
       `UPDATE dead_letter SET redrive_count = redrive_count + 1, last_redriven_at = $2, last_redriven_by = $3
         WHERE id = ANY($1::uuid[])
         RETURNING id, redrive_count AS "redriveCount", last_redriven_at AS "lastRedrivenAt",

@@ -12,7 +12,7 @@ function compiler(coerceTypes: boolean): Ajv {
     useDefaults: true,
     keywords: ['example'],
   });
-  addFormats(ajv, ['uuid']);
+  addFormats(ajv, ['uuid', 'date-time']);
   return ajv;
 }
 
