@@ -40,6 +40,25 @@ describe('asyncapi.yaml', () => {
     }
   });
 
+  it('shows what the service can store: lengths, control characters, amounts and dates', () => {
+    const data = (name: string) => file.components.messages[name].payload.properties.data.properties;
+    const { orderId, reason, cancelledAt } = data('orderCancelled');
+    expect(orderId).toMatchObject({
+      minLength: 1,
+      maxLength: 256,
+      pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$',
+    });
+    expect(reason).toMatchObject({ maxLength: 2000 });
+    expect(cancelledAt).toMatchObject({
+      format: 'date-time',
+      formatMinimum: '2000-01-01T00:00:00Z',
+      formatMaximum: '2199-12-31T23:59:59.999Z',
+    });
+    expect(data('shipmentPurchased').labelCost.properties.amount).toMatchObject({
+      pattern: '^\\d{1,10}(\\.\\d{1,4})?$',
+    });
+  });
+
   it('has examples that decode', () => {
     for (const message of Object.values(file.components.messages as Record<string, Message>)) {
       expect(message.examples.length).toBeGreaterThan(0);

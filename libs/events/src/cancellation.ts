@@ -1,4 +1,4 @@
-import { described, nonEmptyString, oneOfStrings, schemaVersion1, uuid, type Shape } from './json-schema';
+import { described, identifier, oneOfStrings, schemaVersion1, uuid, type Shape } from './json-schema';
 
 /** What started a cancellation: an OrderCancelled event or an operator. */
 export type CancelTrigger = 'order_event' | 'admin';
@@ -50,13 +50,13 @@ export interface OutputBase {
 
 export const outputBaseShape: Shape<OutputBase> = {
   schemaVersion: schemaVersion1,
-  orderId: nonEmptyString,
+  orderId: identifier,
   cancellationId: described('UUID of our cancellation request.', uuid),
   trigger: oneOfStrings(['order_event', 'admin']),
-  actor: described('Who asked: the producer of the input event, or the operator.', nonEmptyString),
+  actor: described('Who asked: the producer of the input event, or the operator.', identifier),
   causationId: described(
     'Id of what caused this event: the input event id or the admin request id.',
-    nonEmptyString,
+    identifier,
   ),
-  correlationId: nonEmptyString,
+  correlationId: identifier,
 };

@@ -1,6 +1,6 @@
 import {
   described,
-  nonEmptyString,
+  identifier,
   nullableString,
   objectSchema,
   oneOfStrings,
@@ -30,7 +30,7 @@ export interface CarrierExchange {
 export const carrierExchangeSchema: JsonSchema = objectSchema<CarrierExchange>(
   {
     api: carrierApiSchema,
-    carrierShipmentId: nonEmptyString,
+    carrierShipmentId: identifier,
     requestId: described(
       'The carrier request id of the last call, when the carrier gave one.',
       nullableString,

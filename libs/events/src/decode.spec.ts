@@ -89,6 +89,15 @@ describe('validateEvent', () => {
     expect(validateEvent(example)).toBe(example);
   });
 
+  it('holds outputs to the same limits as the inputs they are built from', () => {
+    const example = Examples.shipmentCancelled;
+    const event = { ...example, data: { ...example.data, orderId: 'x'.repeat(300), shipmentId: 's\u0000' } };
+    expect(() => validateEvent(event)).toThrow(
+      'Invalid oms.shipment.cancelled: data/orderId: must have at most 256 characters; ' +
+        'data/shipmentId: must not contain control characters',
+    );
+  });
+
   it('throws for something that is not an event at all', () => {
     expect(() => validateEvent('oops')).toThrow(
       'Invalid event: (message): must be a JSON object (a CloudEvent)',

@@ -79,6 +79,15 @@ describe('the envelope', () => {
     ['dataschema', 'schemas/x', 'must be an absolute URI'],
     ['data', 'text', 'must be an object'],
     ['type', 7, 'must be a non-empty string'],
+    // What we store must fit; an unknown type is echoed into the dead letter, so it must be storable too.
+    ['source', `/${'x'.repeat(256)}`, 'must have at most 256 characters'],
+    ['type', 'oms.order\u0000cancelled', 'must not contain control characters'],
+    ['type', 'x'.repeat(300), 'must have at most 256 characters'],
+    ['time', '9999-12-31T23:59:59Z', 'must be between 2000-01-01 and 2199-12-31'],
+    ['time', '1900-01-01T00:00:00Z', 'must be between 2000-01-01 and 2199-12-31'],
+    ['correlationid', 'corr\u0000', 'must not contain control characters'],
+    ['correlationid', 'x'.repeat(300), 'must have at most 256 characters'],
+    ['correlationid', 42, 'must be a string'],
   ])('rejects %s = %j: %s', (field, value, message) => {
     expect(decodeEvent({ ...example, [field]: value })).toEqual({
       ok: false,
@@ -102,6 +111,14 @@ describe('the envelope', () => {
       ],
     });
   });
+
+  it.each(['', '6f1c2b9e-7d1a-4f0e-9a51-2c8d3e4f5a61', 'x'.repeat(256)])(
+    'accepts the correlationid extension %j',
+    (correlationid) => {
+      const event = { ...example, correlationid };
+      expect(decodeEvent(event)).toEqual({ ok: true, event });
+    },
+  );
 
   it('allows CloudEvents extension attributes', () => {
     const event = { ...example, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { DataFor } from './catalog';
 import type { EventType } from './event-types';
-import { dateTime, described, nonEmptyString, uuid, type JsonSchema } from './json-schema';
+import {
+  boundedDateTime,
+  described,
+  identifier,
+  maxIdLength,
+  nonEmptyString,
+  uuid,
+  withoutControlCharacters,
+  type JsonSchema,
+} from './json-schema';
 
 /** A CloudEvents 1.0 event in structured JSON mode: the whole Kafka message value. */
 export interface CloudEvent<T, K extends EventType = EventType> {
@@ -26,13 +35,20 @@ const envelopeProperties = {
   source: described("URI-reference of the producer, e.g. '/oms/shipment-cancellation'.", {
     type: 'string',
     minLength: 1,
+    // Stored as the actor of a cancellation when the payload names no one. The format has no control characters.
+    maxLength: maxIdLength,
     format: 'uri-reference',
   }),
-  type: nonEmptyString,
-  time: dateTime,
+  type: identifier,
+  time: boundedDateTime,
   datacontenttype: { type: 'string', const: 'application/json' },
+  // Not stored, so not bounded: a dead letter's subject is the original message's key, whatever it holds.
   subject: described('The order id.', nonEmptyString),
   dataschema: { type: 'string', format: 'uri' },
+  correlationid: described(
+    'CloudEvents extension: the correlation id of the flow; the event id starts a new flow when it is absent or empty.',
+    withoutControlCharacters({ maxLength: maxIdLength }),
+  ),
   data: { type: 'object' },
 };
 

@@ -1,7 +1,9 @@
 // Building blocks for the contract schemas. The schemas are plain JSON Schema draft-07 objects: ajv validates
 // with them and the AsyncAPI document embeds them unchanged (AsyncAPI 3's default schema format is a superset
-// of draft-07). `objectSchema` ties each schema to its TypeScript interface at compile time: every field of the
-// interface needs a schema, optional fields must be wrapped in `optional()`, and no extra field is accepted.
+// of draft-07). The one addition is the date-time range, `formatMinimum` / `formatMaximum` (ajv-formats'
+// keywords, from a JSON Schema proposal), which tools that do not know them ignore. `objectSchema` ties each
+// schema to its TypeScript interface at compile time: every field of the interface needs a schema, optional
+// fields must be wrapped in `optional()`, and no extra field is accepted.
 
 /** A plain JSON Schema (draft-07) object. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -71,9 +73,59 @@ export function described(description: string, schema: JsonSchema): JsonSchema {
   return { description, ...schema };
 }
 
+// Messages for the patterns below, so that an issue reads 'must not contain control characters' rather than
+// the expression. Filled as the schema modules load, before anything is compiled.
+const patternMessages = new Map<string, string>();
+
+/** A string matching `pattern`; an issue for a value that does not match says `message`. */
+export function matching(pattern: string, message: string, schema: JsonSchema = {}): JsonSchema {
+  patternMessages.set(pattern, message);
+  return { type: 'string', ...schema, pattern };
+}
+
+/** The message of a pattern declared with `matching`, if any. */
+export function patternMessage(pattern: string): string | undefined {
+  return patternMessages.get(pattern);
+}
+
+// What we store must fit: Postgres text refuses NUL (0x00), a btree index row over ~2,700 bytes fails
+// (error 54000), and no identifier of ours or the platform's holds control characters (Unicode Cc).
+/** Most characters in an identifier (at most 4 UTF-8 bytes each, well under the index row limit). */
+export const maxIdLength = 256;
+/** Most characters in free text, e.g. a cancellation reason. */
+export const maxTextLength = 2000;
+/** Earliest and latest date-time accepted: far dates are typos, and Date arithmetic misbehaves on them. */
+export const earliestDateTime = '2000-01-01T00:00:00Z';
+export const latestDateTime = '2199-12-31T23:59:59.999Z';
+
+const noControlCharacters = '^[^\\u0000-\\u001f\\u007f-\\u009f]*$';
+// Free text may hold tabs and line breaks; no other control character.
+const noControlCharactersButLineBreaks = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$';
+
 export const nonEmptyString: JsonSchema = { type: 'string', minLength: 1 };
 export const nullableString: JsonSchema = { type: ['string', 'null'] };
+
+/** A string without control characters, with the other keywords of `schema`. */
+export function withoutControlCharacters(schema: JsonSchema = {}): JsonSchema {
+  return matching(noControlCharacters, 'must not contain control characters', schema);
+}
+
+/** An id or name we store: 1 to 256 characters, no control characters. */
+export const identifier: JsonSchema = withoutControlCharacters({ minLength: 1, maxLength: maxIdLength });
+/** Free text we store: up to 2,000 characters, no control characters but tabs and line breaks. */
+export const freeText: JsonSchema = matching(
+  noControlCharactersButLineBreaks,
+  'must not contain control characters other than tabs and line breaks',
+  { maxLength: maxTextLength },
+);
+/** An RFC 3339 date-time with a time zone. */
 export const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
+/** An RFC 3339 date-time we store or compute with: from 2000-01-01 through 2199-12-31. */
+export const boundedDateTime: JsonSchema = {
+  ...dateTime,
+  formatMinimum: earliestDateTime,
+  formatMaximum: latestDateTime,
+};
 export const uuid: JsonSchema = { type: 'string', format: 'uuid' };
 export const schemaVersion1: JsonSchema = described(
   'Version of this payload schema; a breaking change gets a new version and a new topic.',

@@ -8,8 +8,9 @@ import {
 } from './cancellation';
 import { carrierApiSchema, type CarrierApi } from './carrier';
 import {
-  dateTime,
+  boundedDateTime,
   described,
+  identifier,
   nonEmptyString,
   objectSchema,
   oneOfStrings,
@@ -41,8 +42,8 @@ export interface ManualReshipRequired extends OutputBase {
 
 const reshipShipmentSchema = objectSchema<ReshipShipment>(
   {
-    shipmentId: nonEmptyString,
-    carrierShipmentId: nonEmptyString,
+    shipmentId: identifier,
+    carrierShipmentId: identifier,
     carrier: carrierApiSchema,
     outcome: oneOfStrings([...cancelledOutcomes, 'failed', 'skipped_already_inactive']),
     failureReason: optional(oneOfStrings(failureReasons)),
@@ -64,7 +65,7 @@ export const ManualReshipRequiredSchema: JsonSchema = objectSchema<ManualReshipR
       items: reshipShipmentSchema,
     }),
     message: nonEmptyString,
-    requiredAt: dateTime,
+    requiredAt: boundedDateTime,
   },
   {
     title: 'ManualReshipRequired',

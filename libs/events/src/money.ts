@@ -1,8 +1,8 @@
-import { described, objectSchema, oneOfStrings, type JsonSchema, type Shape } from './json-schema';
+import { described, matching, objectSchema, oneOfStrings, type JsonSchema, type Shape } from './json-schema';
 
 /** An amount of money: a decimal string (never a float) and an ISO 4217 currency code. */
 export interface Money {
-  /** Decimal string, e.g. "12.34" (up to 4 decimals). */
+  /** Decimal string, e.g. "12.34": at most 10 integer digits and 4 decimals (we store numeric(14, 4)). */
   amount: string;
   /** ISO 4217 code, e.g. "USD". */
   currency: string;
@@ -15,13 +15,25 @@ export interface LabelRefund extends Money {
   status: LabelRefundStatus;
 }
 
-const moneyShape: Shape<Money> = {
-  amount: described('Decimal string, e.g. "12.34".', { type: 'string', pattern: '^-?\\d+(\\.\\d{1,4})?$' }),
-  currency: described('ISO 4217 currency code.', { type: 'string', pattern: '^[A-Z]{3}$' }),
-};
+// Amounts are stored as numeric(14, 4): at most 10 integer digits and 4 decimals. A label costs something, so
+// inputs are never negative; outputs read the stored amount back, sign included.
+const amount = described(
+  'Decimal string, e.g. "12.34": not negative, at most 10 integer digits and 4 decimals.',
+  matching(
+    '^\\d{1,10}(\\.\\d{1,4})?$',
+    'must be a non-negative decimal with at most 10 integer digits and 4 decimals',
+  ),
+);
+const storedAmount = described(
+  'Decimal string, e.g. "12.34": at most 10 integer digits and 4 decimals.',
+  matching('^-?\\d{1,10}(\\.\\d{1,4})?$', 'must be a decimal with at most 10 integer digits and 4 decimals'),
+);
+const currency = described('ISO 4217 currency code.', { type: 'string', pattern: '^[A-Z]{3}$' });
 
 /** Money as received in inputs (open: extra fields are ignored). */
-export const moneySchema: JsonSchema = objectSchema<Money>(moneyShape);
+export const moneySchema: JsonSchema = objectSchema<Money>({ amount, currency });
+
+const moneyShape: Shape<Money> = { amount: storedAmount, currency };
 
 /** The label refund in outputs. */
 export const labelRefundSchema: JsonSchema = objectSchema<LabelRefund>(

@@ -1,7 +1,8 @@
 import {
-  dateTime,
+  boundedDateTime,
   described,
-  nonEmptyString,
+  freeText,
+  identifier,
   objectSchema,
   optional,
   schemaVersion1,
@@ -21,11 +22,11 @@ export interface OrderCancelled {
 export const OrderCancelledSchema: JsonSchema = objectSchema<OrderCancelled>(
   {
     schemaVersion: schemaVersion1,
-    orderId: nonEmptyString,
-    marketplaceId: optional(nonEmptyString),
-    reason: optional({ type: 'string' }),
-    cancelledAt: dateTime,
-    requestedBy: optional(described('Who cancelled the order on the platform.', nonEmptyString)),
+    orderId: identifier,
+    marketplaceId: optional(identifier),
+    reason: optional(freeText),
+    cancelledAt: boundedDateTime,
+    requestedBy: optional(described('Who cancelled the order on the platform.', identifier)),
   },
   {
     title: 'OrderCancelled',

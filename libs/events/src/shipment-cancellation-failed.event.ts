@@ -1,9 +1,9 @@
 import { failureReasons, outputBaseShape, type FailureReason, type OutputBase } from './cancellation';
 import { carrierExchangeSchema, type CarrierExchange } from './carrier';
 import {
-  dateTime,
+  boundedDateTime,
   described,
-  nonEmptyString,
+  identifier,
   nullableString,
   objectSchema,
   oneOfStrings,
@@ -28,15 +28,15 @@ export interface ShipmentCancellationFailed extends OutputBase {
 export const ShipmentCancellationFailedSchema: JsonSchema = objectSchema<ShipmentCancellationFailed>(
   {
     ...outputBaseShape,
-    shipmentId: nonEmptyString,
+    shipmentId: identifier,
     carrier: carrierExchangeSchema,
     reason: oneOfStrings(failureReasons),
     requiresManualAction: described('True when a person must act.', { type: 'boolean' }),
     errorDetails: nullableString,
     labelRefund: labelRefundSchema,
     reshipEligible: { type: 'boolean', const: false },
-    requestedAt: dateTime,
-    failedAt: dateTime,
+    requestedAt: boundedDateTime,
+    failedAt: boundedDateTime,
   },
   {
     title: 'ShipmentCancellationFailed',

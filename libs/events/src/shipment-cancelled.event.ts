@@ -1,9 +1,9 @@
 import { cancelledOutcomes, outputBaseShape, type CancelledOutcome, type OutputBase } from './cancellation';
 import { carrierExchangeSchema, type CarrierExchange } from './carrier';
 import {
-  dateTime,
+  boundedDateTime,
   described,
-  nonEmptyString,
+  identifier,
   objectSchema,
   oneOfStrings,
   when,
@@ -31,7 +31,7 @@ export interface ShipmentCancelled extends OutputBase {
 export const ShipmentCancelledSchema: JsonSchema = objectSchema<ShipmentCancelled>(
   {
     ...outputBaseShape,
-    shipmentId: nonEmptyString,
+    shipmentId: identifier,
     carrier: carrierExchangeSchema,
     outcome: oneOfStrings(cancelledOutcomes),
     final: described(
@@ -42,8 +42,8 @@ export const ShipmentCancelledSchema: JsonSchema = objectSchema<ShipmentCancelle
       type: 'boolean',
     }),
     labelRefund: labelRefundSchema,
-    requestedAt: dateTime,
-    cancelledAt: dateTime,
+    requestedAt: boundedDateTime,
+    cancelledAt: boundedDateTime,
   },
   {
     title: 'ShipmentCancelled',

@@ -1,8 +1,8 @@
 import { carrierApiSchema, mfnCarrierApis, type CarrierApi } from './carrier';
 import {
-  dateTime,
+  boundedDateTime,
   described,
-  nonEmptyString,
+  identifier,
   objectSchema,
   optional,
   schemaVersion1,
@@ -33,20 +33,20 @@ export interface ShipmentPurchased {
 export const ShipmentPurchasedSchema: JsonSchema = objectSchema<ShipmentPurchased>(
   {
     schemaVersion: schemaVersion1,
-    orderId: nonEmptyString,
-    shipmentId: described('Our shipment id.', nonEmptyString),
+    orderId: identifier,
+    shipmentId: described('Our shipment id.', identifier),
     carrier: carrierApiSchema,
-    carrierShipmentId: described('The shipment id at the carrier API (used to cancel).', nonEmptyString),
-    businessId: optional(described('Required when carrier is amazon-shipping-v2.', nonEmptyString)),
+    carrierShipmentId: described('The shipment id at the carrier API (used to cancel).', identifier),
+    businessId: optional(described('Required when carrier is amazon-shipping-v2.', identifier)),
     marketplaceId: optional(
-      described('Required when carrier is amazon-mfn-mws or amazon-mfn-v0.', nonEmptyString),
+      described('Required when carrier is amazon-mfn-mws or amazon-mfn-v0.', identifier),
     ),
-    sellerAccount: nonEmptyString,
-    trackingId: optional(nonEmptyString),
-    carrierId: optional(nonEmptyString),
+    sellerAccount: identifier,
+    trackingId: optional(identifier),
+    carrierId: optional(identifier),
     labelCost: moneySchema,
-    purchasedAt: dateTime,
-    cancelWindowEndsAt: optional(dateTime),
+    purchasedAt: boundedDateTime,
+    cancelWindowEndsAt: optional(boundedDateTime),
   },
   {
     title: 'ShipmentPurchased',

@@ -1,8 +1,8 @@
 // Compiles the contract schemas with ajv once and turns ajv's errors into one precise issue per problem,
 // with paths rooted at the envelope ('/data/labelCost/currency').
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import Ajv, { type ErrorObject, type FormatDefinition, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { JsonSchema } from './json-schema';
+import { patternMessage, type JsonSchema } from './json-schema';
 
 /** One problem found in a message. */
 export interface ValidationIssue {
@@ -16,7 +16,9 @@ export interface ValidationIssue {
 export type DecodeErrorKind = 'not_json' | 'invalid_envelope' | 'unknown_type' | 'schema_invalid';
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
-addFormats(ajv, ['date-time', 'uri', 'uri-reference']);
+// `keywords` adds formatMinimum / formatMaximum (the date-time range).
+addFormats(ajv, { formats: ['uri', 'uri-reference'], keywords: true });
+ajv.addFormat('date-time', dateTimeFormat());
 // ajv-formats' uuid also accepts a 'urn:uuid:' prefix; the contract wants the bare UUID.
 ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
 
@@ -74,8 +76,11 @@ function toIssue(error: ErrorObject, root: JsonSchema, pathPrefix: string): Vali
     case 'minLength':
       message = typeMessage(parent, error);
       break;
+    case 'maxLength':
+      message = `must have at most ${String(params['limit'])} characters`;
+      break;
     case 'pattern':
-      message = `must match ${String(params['pattern'])}`;
+      message = patternMessage(String(params['pattern'])) ?? `must match ${String(params['pattern'])}`;
       break;
     case 'format':
       message = formatMessage(String(params['format']));
@@ -89,6 +94,10 @@ function toIssue(error: ErrorObject, root: JsonSchema, pathPrefix: string): Vali
     case 'minimum':
     case 'maximum':
       message = `must be ${String(params['comparison'])} ${String(params['limit'])}`;
+      break;
+    case 'formatMinimum':
+    case 'formatMaximum':
+      message = rangeMessage(parent, params);
       break;
     case 'minItems':
       message = `must have at least ${String(params['limit'])} items`;
@@ -112,6 +121,39 @@ function typeMessage(schema: JsonSchema | undefined, error: ErrorObject): string
     return `a ${String(type)}`;
   });
   return `must be ${names.join(' or ')}`;
+}
+
+// 'must be between 2000-01-01 and 2199-12-31': both ends of a date-time range, by their dates.
+function rangeMessage(schema: JsonSchema | undefined, params: Record<string, unknown>): string {
+  const min = schema?.['formatMinimum'];
+  const max = schema?.['formatMaximum'];
+  if (typeof min === 'string' && typeof max === 'string') {
+    return `must be between ${min.slice(0, 10)} and ${max.slice(0, 10)}`;
+  }
+  return `must be ${String(params['comparison'])} ${String(params['limit'])}`;
+}
+
+// ajv-formats' RFC 3339 date-time, compared as instants (time zones included) for formatMinimum/Maximum. A
+// value that is not a date-time compares as undefined, which passes: the format error alone reports it.
+function dateTimeFormat(): FormatDefinition<string> {
+  const rfc3339 = addFormats.get('date-time') as FormatDefinition<string>;
+  const isDateTime = rfc3339.validate as (value: string) => boolean;
+  return {
+    type: 'string',
+    validate: isDateTime,
+    compare: (a, b) => (isDateTime(a) && isDateTime(b) ? instant(a) - instant(b) : undefined),
+  };
+}
+
+// Date.parse reads RFC 3339 except a leap second (:60) and an hour-only offset (+01), both of which the format
+// allows.
+function instant(value: string): number {
+  return Date.parse(
+    value
+      .toUpperCase()
+      .replace(/:60(?=[.Z+-])/, ':59')
+      .replace(/([+-]\d\d)$/, '$1:00'),
+  );
 }
 
 function formatMessage(format: string): string {
