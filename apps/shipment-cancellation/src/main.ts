@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config';
 import { JsonLogger } from './logging/json-logger';
 import { startService } from './service-runtime';
+import { startTracing, stopTracing } from './tracing/tracing';
 
 const SHUTDOWN_TIMEOUT_MS = 30_000;
 
@@ -17,6 +18,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = new JsonLogger(config.logLevel);
+  if (startTracing(config.tracing)) {
+    logger.log(`tracing: OTLP/HTTP spans to ${config.tracing.url}`, 'Tracing');
+  }
   const service = await startService(config, { logger });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
@@ -26,13 +30,16 @@ async function main(): Promise<void> {
         logger.error('graceful shutdown timed out; exiting', 'Shutdown');
         process.exit(1);
       }, SHUTDOWN_TIMEOUT_MS).unref();
-      service.stop().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error(`shutdown failed: ${(error as Error).message}`, 'Shutdown');
-          process.exit(1);
-        },
-      );
+      service
+        .stop()
+        .then(() => stopTracing())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error(`shutdown failed: ${(error as Error).message}`, 'Shutdown');
+            process.exit(1);
+          },
+        );
     });
   }
 }

@@ -74,6 +74,7 @@ export class ManualCancellationService {
       // The HTTP request is the cause, and starts the correlation chain of the events it leads to.
       causationId: requestId,
       correlationId: requestId,
+      traceParent: call.caller.traceParent ?? null,
     };
     const { results, events } = await this.cancellations.request(manager, [command], now);
     const appended = (await this.outbox.append(manager, events)).length;

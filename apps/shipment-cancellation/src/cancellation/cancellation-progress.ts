@@ -28,7 +28,8 @@ interface OrderShipmentRow {
  */
 export const AWAITING_MANUAL_RESHIP = `
   SELECT r.id, r.order_id AS "orderId", r.trigger, r.actor, r.causation_id AS "causationId",
-         r.correlation_id AS "correlationId", r.shipment_count AS "shipmentCount"
+         r.correlation_id AS "correlationId", r.shipment_count AS "shipmentCount",
+         r.trace_parent AS "traceParent"
     FROM cancellation_request r
    WHERE r.order_id = ANY($1) AND r.scope = 'order' AND r.rule = 'multiple_shipments'
      AND r.manual_reship_event_id IS NULL
@@ -59,6 +60,7 @@ export class CancellationProgress {
       causationId: string;
       correlationId: string;
       shipmentCount: number;
+      traceParent: string | null;
     }> =
       severalShipments.length === 0
         ? []
@@ -91,7 +93,13 @@ export class CancellationProgress {
           now,
         );
         const eventId = randomUUID();
-        events.push({ type: EventTypes.manualReshipRequired, data, key: request.orderId, id: eventId });
+        events.push({
+          type: EventTypes.manualReshipRequired,
+          data,
+          key: request.orderId,
+          id: eventId,
+          traceParent: request.traceParent,
+        });
         assignments.push({ requestId: request.id, eventId });
       }
       // Recording the event id on the request is what makes ManualReshipRequired once per order.

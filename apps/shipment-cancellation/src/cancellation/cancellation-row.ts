@@ -27,6 +27,8 @@ export interface CancellationRow {
   actor: string;
   causationId: string;
   correlationId: string;
+  /** The request's W3C traceparent (from its input), or null. */
+  traceParent: string | null;
   requestedAt: Date;
 }
 
@@ -39,7 +41,7 @@ export const CANCELLATION_ROW_COLUMNS = `
   s.tracking_id AS "trackingId", s.carrier_id AS "carrierId",
   s.label_cost_amount AS "labelCostAmount", s.label_cost_currency AS "labelCostCurrency",
   r.trigger, r.actor, r.causation_id AS "causationId", r.correlation_id AS "correlationId",
-  r.created_at AS "requestedAt"`;
+  r.trace_parent AS "traceParent", r.created_at AS "requestedAt"`;
 
 /**
  * `sc.state` in a form no index can answer, for statements that find their rows by id or by order and then

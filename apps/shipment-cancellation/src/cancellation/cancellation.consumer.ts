@@ -9,6 +9,8 @@ import { Patterns } from '../kafka/patterns';
 import { CancellationService } from './cancellation.service';
 import type { CancellationRow } from './cancellation-row';
 import { CarrierWorker, type Reservation } from './carrier-worker.service';
+import { traceParentOf } from '../tracing/trace-context';
+import { SpanKind, endSpan, linkTo, startBatchSpan, tracingEnabled } from '../tracing/tracing';
 
 /** OrderCancelled → cancellation requests. Thin: the inbox and the service hold the rules. */
 @Controller()
@@ -29,20 +31,32 @@ export class CancellationConsumer {
     // creates them, so the carrier is called as soon as it has committed.
     let reservation: Reservation | null = null;
     let leased: CancellationRow[] = [];
+    // One span per batch (undefined with tracing off), linked to the trace of each message it took in.
+    const span = tracingEnabled()
+      ? startBatchSpan('ingest OrderCancelled', SpanKind.CONSUMER, [], {
+          'messaging.batch.message_count': messages.length,
+        })
+      : undefined;
     try {
       await this.inbox.ingest<EventOf<typeof EventTypes.orderCancelled>>(
         messages,
         EventTypes.orderCancelled,
         async (manager, accepted, now) => {
+          if (span)
+            linkTo(
+              span,
+              accepted.map(({ event, message }) => traceParentOf(event, message)),
+            );
           const outcome = await this.cancellations.request(
             manager,
-            accepted.map(({ event }) => ({
+            accepted.map(({ event, message }) => ({
               orderId: event.data.orderId,
               trigger: 'order_event' as const,
               actor: event.data.requestedBy ?? event.source,
               reason: event.data.reason ?? null,
               causationId: event.id,
               correlationId: correlationIdOf(event),
+              traceParent: traceParentOf(event, message),
             })),
             now,
             (created) => (reservation = this.worker.reserve(created)),
@@ -55,9 +69,11 @@ export class CancellationConsumer {
         },
       );
     } catch (error) {
+      endSpan(span, error);
       if (reservation) this.worker.release(reservation);
       throw error;
     }
+    endSpan(span);
     // Committed: call the carrier for what was leased, and offer the rest to the worker.
     if (reservation) this.worker.runLeased(reservation, leased);
   }

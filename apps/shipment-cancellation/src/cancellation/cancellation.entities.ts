@@ -23,6 +23,8 @@ export class CancellationRequestEntity {
   @Column('text') status!: 'in_progress' | 'completed';
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'completed_at', nullable: true }) completedAt!: Date | null;
+  /** The W3C traceparent of the input that asked for it; outputs and carrier calls join its trace. */
+  @Column('text', { name: 'trace_parent', nullable: true }) traceParent!: string | null;
 }
 
 /** The cancellation of one shipment: a small state machine driven by the carrier worker. */

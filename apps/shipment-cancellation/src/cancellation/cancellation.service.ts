@@ -21,6 +21,8 @@ export interface CancelCommand {
   reason: string | null;
   causationId: string;
   correlationId: string;
+  /** The W3C traceparent of the input, kept with the request; null when it came without one. */
+  traceParent: string | null;
 }
 
 export interface NewCancellation {
@@ -156,6 +158,7 @@ export class CancellationService {
         rule,
         own.length,
         targets.length === 0 && rule !== 'multiple_shipments' ? 'completed' : 'in_progress',
+        command.traceParent,
       ]);
       const created: NewCancellation[] = [];
       for (const target of targets) {
@@ -225,6 +228,7 @@ function leasedRow(
     actor: command.actor,
     causationId: command.causationId,
     correlationId: command.correlationId,
+    traceParent: command.traceParent,
     requestedAt: now,
   };
 }
@@ -252,12 +256,13 @@ export async function insertCancellations(
     `WITH requests AS (
        INSERT INTO cancellation_request
          (id, order_id, scope, trigger, actor, reason, causation_id, correlation_id, rule, shipment_count, status,
-          created_at, completed_at)
+          trace_parent, created_at, completed_at)
        SELECT id, order_id, scope, trigger, actor, reason, causation_id, correlation_id, rule, shipment_count, status,
-              $9, CASE WHEN status = 'completed' THEN $9::timestamptz END
+              trace_parent, $9, CASE WHEN status = 'completed' THEN $9::timestamptz END
          FROM unnest($10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-                     $17::text[], $18::text[], $19::int[], $20::text[])
-           AS t(id, order_id, scope, trigger, actor, reason, causation_id, correlation_id, rule, shipment_count, status)
+                     $17::text[], $18::text[], $19::int[], $20::text[], $23::text[])
+           AS t(id, order_id, scope, trigger, actor, reason, causation_id, correlation_id, rule, shipment_count, status,
+                trace_parent)
      ), cancellations AS (
        INSERT INTO shipment_cancellation
          (id, request_id, order_id, shipment_id, carrier, carrier_shipment_id, seller_account, reship_eligible,
@@ -278,6 +283,7 @@ export async function insertCancellations(
       ...Array.from({ length: 11 }, (_, i) => column(requests, i)),
       [...grant.leased.keys()],
       grant.leaseMs,
+      column(requests, 11),
     ],
   );
 }

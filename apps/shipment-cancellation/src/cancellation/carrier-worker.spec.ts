@@ -67,6 +67,7 @@ function row(id: string, sellerAccount: string): CancellationRow {
     actor: 'test',
     causationId: `e-${id}`,
     correlationId: `e-${id}`,
+    traceParent: null,
     requestedAt: new Date(0),
   };
 }

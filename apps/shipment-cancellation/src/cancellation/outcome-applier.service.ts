@@ -14,6 +14,7 @@ import { SC_STATE } from './cancellation-row';
 import { lockOrdersSql } from './order-lock';
 import { type RetryPolicy, type Transition, afterCancel, afterFollowUp } from './outcome-policy';
 import { preparedQuery } from '../database/query-rows';
+import { type Span, SpanKind, endSpan, startSpan, traceParentFor, tracingEnabled } from '../tracing/tracing';
 
 interface Update {
   id: string;
@@ -74,12 +75,44 @@ export class OutcomeApplier {
   async apply(results: CarrierResult[]): Promise<void> {
     if (results.length === 0) return;
     let appended = 0;
+    // With tracing on, one span per result, a child of its cancellation's trace; its events carry that span.
+    const spans: Array<Span | undefined> | null = tracingEnabled()
+      ? results.map((r) =>
+          startSpan('apply carrier result', SpanKind.INTERNAL, r.row.traceParent, {
+            'oms.cancellation_id': r.row.id,
+            'oms.order_id': r.row.orderId,
+          }),
+        )
+      : null;
+    try {
+      await this.applyInTransaction(results, spans, (n) => (appended += n));
+    } catch (error) {
+      spans?.forEach((span) => endSpan(span, error));
+      throw error;
+    }
+    spans?.forEach((span) => endSpan(span));
+    if (appended > 0) this.outbox.notifyCommitted();
+  }
+
+  private async applyInTransaction(
+    results: CarrierResult[],
+    spans: Array<Span | undefined> | null,
+    count: (appended: number) => void,
+  ): Promise<void> {
+    let appended = 0;
     await this.dataSource.transaction(async (manager) => {
+      appended = 0;
       const now = new Date();
-      const planned = results.map((result) => {
+      const planned = results.map((result, i) => {
         const transition = this.transitionFor(result);
         const update = this.updateFor(result, transition, now);
-        return { result, transition, update, event: this.eventFor(result, transition, update.answer, now) };
+        const traceParent = spans ? traceParentFor(spans[i], result.row.traceParent) : result.row.traceParent;
+        return {
+          result,
+          transition,
+          update,
+          event: this.eventFor(result, transition, update.answer, now, traceParent),
+        };
       });
       const outbox = this.outbox.prepare(planned.flatMap((p) => (p.event ? [p.event] : [])));
       const eventOwners = planned.flatMap((p) => (p.event ? [p.result.row.id] : []));
@@ -103,7 +136,7 @@ export class OutcomeApplier {
       const events = await this.progress.update(manager, orderIds, now, severalShipments);
       appended += (await this.outbox.append(manager, events)).length;
     });
-    if (appended > 0) this.outbox.notifyCommitted();
+    count(appended);
   }
 
   private observe(result: CarrierResult, transition: Transition, update: Update): void {
@@ -190,11 +223,12 @@ export class OutcomeApplier {
     t: Transition,
     answer: CarrierAnswer,
     now: Date,
+    traceParent: string | null,
   ): PendingEvent | null {
     const key = result.row.orderId;
     if (t.kind === 'cancelled') {
       const data = shipmentCancelled(result.row, answer, t.outcome, t.final, t.refundStatus, now);
-      return { type: EventTypes.shipmentCancelled, data, key };
+      return { type: EventTypes.shipmentCancelled, data, key, traceParent };
     }
     if (t.kind === 'failed') {
       const data = shipmentCancellationFailed(
@@ -205,7 +239,7 @@ export class OutcomeApplier {
         t.refundStatus,
         now,
       );
-      return { type: EventTypes.shipmentCancellationFailed, data, key };
+      return { type: EventTypes.shipmentCancellationFailed, data, key, traceParent };
     }
     return null;
   }

@@ -97,4 +97,25 @@ describe('loadConfig', () => {
       "CARRIER_CREDENTIALS: account 'seller-1' is missing clientSecret, refreshToken",
     );
   });
+  it('exports no spans unless an OTLP endpoint or exporter is set', () => {
+    expect(loadConfig({}).tracing).toEqual({
+      exporter: 'none',
+      url: 'http://127.0.0.1:4318/v1/traces',
+      serviceName: 'shipment-cancellation',
+    });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toMatchObject({
+      exporter: 'otlp',
+      url: 'http://collector:4318/v1/traces',
+    });
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/custom' }).tracing,
+    ).toMatchObject({ exporter: 'otlp', url: 'http://collector:4318/custom' });
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp' }).tracing.exporter).toBe('otlp');
+    expect(
+      loadConfig({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })
+        .tracing.exporter,
+    ).toBe('none');
+    expect(() => loadConfig({ OTEL_TRACES_EXPORTER: 'zipkin' })).toThrow(ConfigError);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toThrow(ConfigError);
+  });
 });

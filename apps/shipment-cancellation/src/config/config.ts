@@ -64,9 +64,32 @@ export interface AppConfig {
     refundFollowUpMs: number;
   };
   outbox: { pollIntervalMs: number; batchSize: number };
+  /**
+   * A ShipmentPurchased for an order already cancelled is cancelled when its label was bought up to this long
+   * after the cancel was received (clocks differ); a label bought later is the reship and is left alone.
+   */
+  reshipGuardSkewMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   serviceSource: string;
-  admin: { apiKeys: AdminApiKey[]; rateLimitPerMinute: number; bodyLimitBytes: number };
+  admin: {
+    apiKeys: AdminApiKey[];
+    rateLimitPerMinute: number;
+    /** Calls without a valid key, per client address. */
+    unauthenticatedRateLimitPerMinute: number;
+    bodyLimitBytes: number;
+    /** /docs and its JSON/YAML need a valid admin key. */
+    docsRequireKey: boolean;
+  };
+  /** OpenTelemetry spans: off unless an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp is set. */
+  tracing: TracingConfig;
+}
+
+export interface TracingConfig {
+  /** 'none': no spans are recorded (trace context still travels from inputs to outputs). */
+  exporter: 'none' | 'otlp';
+  /** OTLP/HTTP traces URL, e.g. http://collector:4318/v1/traces. */
+  url: string;
+  serviceName: string;
 }
 
 export class ConfigError extends Error {
@@ -149,19 +172,47 @@ export function loadConfig(env: Env = process.env): AppConfig {
       pollIntervalMs: read.integer('OUTBOX_POLL_INTERVAL_MS', 200, 5, 60_000),
       batchSize: read.integer('OUTBOX_BATCH_SIZE', 500, 1, 10_000),
     },
+    reshipGuardSkewMs: read.integer('RESHIP_GUARD_SKEW_MS', 2_000, 0, 3_600_000),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
     serviceSource: read.string('EVENT_SOURCE', '/oms/shipment-cancellation'),
     admin: {
       apiKeys: read.apiKeys('ADMIN_API_KEYS'),
       rateLimitPerMinute: read.integer('ADMIN_RATE_LIMIT_PER_MINUTE', 120, 1, 1_000_000),
+      unauthenticatedRateLimitPerMinute: read.integer(
+        'ADMIN_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE',
+        30,
+        1,
+        1_000_000,
+      ),
       bodyLimitBytes: read.integer('ADMIN_BODY_LIMIT_BYTES', 16_384, 256, 1_048_576),
+      docsRequireKey: read.boolean('ADMIN_DOCS_REQUIRE_KEY', false),
     },
+    tracing: readTracing(read),
   };
   if (config.carrier.deadlineMs < config.carrier.attemptTimeoutMs) {
     problems.push('CARRIER_DEADLINE_MS: must be at least CARRIER_ATTEMPT_TIMEOUT_MS');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * The standard OpenTelemetry variables: OTEL_TRACES_EXPORTER (otlp or none), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+ * (the full traces URL) or OTEL_EXPORTER_OTLP_ENDPOINT (the base, /v1/traces appended), OTEL_SERVICE_NAME.
+ */
+function readTracing(read: EnvReader): TracingConfig {
+  const tracesUrl = read.optionalUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const base = read.optionalUrl('OTEL_EXPORTER_OTLP_ENDPOINT');
+  const configured = tracesUrl !== undefined || base !== undefined;
+  const exporter = read.oneOf('OTEL_TRACES_EXPORTER', configured ? 'otlp' : 'none', [
+    'none',
+    'otlp',
+  ] as const);
+  return {
+    exporter,
+    url: tracesUrl ?? `${(base ?? 'http://127.0.0.1:4318').replace(/\/+$/, '')}/v1/traces`,
+    serviceName: read.string('OTEL_SERVICE_NAME', 'shipment-cancellation'),
+  };
 }
 
 // Each reader records a problem and returns the default, so one pass reports everything.
@@ -212,6 +263,10 @@ class EnvReader {
     if (raw === undefined) return fallback;
     if ((allowed as readonly string[]).includes(raw)) return raw as T;
     return this.fail(name, `must be one of ${allowed.join(', ')}, got '${raw}'`, fallback);
+  }
+
+  optionalUrl(name: string): string | undefined {
+    return this.raw(name) === undefined ? undefined : this.url(name, '');
   }
 
   url(name: string, fallback: string, protocols: string[] = ['http:', 'https:']): string {

@@ -17,6 +17,7 @@ import { InitialSchema1795000000000 } from './migrations/1795000000000-initial-s
 import { ServiceInstance1795000100000 } from './migrations/1795000100000-service-instance';
 import { HotUpdateRoom1795000200000 } from './migrations/1795000200000-hot-update-room';
 import { DeadLetter1795000300000 } from './migrations/1795000300000-dead-letter';
+import { TraceParent1795000400000 } from './migrations/1795000400000-trace-parent';
 
 // One entity per table, mirroring the migrated schema column for column (test/entities.e2e-spec.ts checks it).
 export const entities = [
@@ -37,6 +38,7 @@ export const migrations = [
   ServiceInstance1795000100000,
   HotUpdateRoom1795000200000,
   DeadLetter1795000300000,
+  TraceParent1795000400000,
 ];
 
 export function dataSourceOptions(url: string, extra: { poolSize?: number } = {}): DataSourceOptions {

@@ -14,6 +14,7 @@ import { WakeSignal } from '../scheduling/wake-signal';
 import { OutboxWriter } from './outbox.writer';
 import { preparedQuery } from '../database/query-rows';
 import { RELAY_LOCK_ID } from '../database/advisory-locks';
+import { SpanKind, endSpan, startBatchSpan, tracingEnabled } from '../tracing/tracing';
 
 /**
  * Marks the rows sent last ($2) published, asynchronously committed, and selects the next batch ($1 rows).
@@ -21,7 +22,8 @@ import { RELAY_LOCK_ID } from '../database/advisory-locks';
  */
 export const MARK_AND_SELECT = `WITH async AS (SELECT set_config('synchronous_commit', 'off', true)),
   marked AS (UPDATE outbox_event SET published_at = now() FROM async WHERE id = ANY($2::bigint[]))
-  SELECT id, topic, message_key AS key, event_type AS "eventType", payload::text AS payload
+  SELECT id, topic, message_key AS key, event_type AS "eventType", payload::text AS payload,
+         payload->>'traceparent' AS "traceParent"
     FROM outbox_event WHERE published_at IS NULL AND NOT (id = ANY($2::bigint[])) ORDER BY id LIMIT $1`;
 
 interface OutboxRow {
@@ -30,7 +32,11 @@ interface OutboxRow {
   key: string | null;
   eventType: string;
   payload: string;
+  /** The event's CloudEvents `traceparent`, also sent as the Kafka header of that name. */
+  traceParent: string | null;
 }
+
+const CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
 
 @Injectable()
 export class OutboxRelay {
@@ -171,17 +177,35 @@ export class OutboxRelay {
     if (rows.length === 0) return 0;
     const byTopic = new Map<string, OutboxRow[]>();
     for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, topicRows]) => ({
-        topic,
-        messages: topicRows.map((row) => ({
-          key: row.key,
-          value: row.payload,
-          headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' },
+    // One span per batch, linked to the trace of each event it sends.
+    const span = tracingEnabled()
+      ? startBatchSpan(
+          'publish outbox',
+          SpanKind.PRODUCER,
+          rows.map((r) => r.traceParent),
+          { 'messaging.system': 'kafka', 'messaging.batch.message_count': rows.length },
+        )
+      : undefined;
+    try {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, topicRows]) => ({
+          topic,
+          messages: topicRows.map((row) => ({
+            key: row.key,
+            value: row.payload,
+            headers:
+              row.traceParent === null
+                ? { 'content-type': CONTENT_TYPE }
+                : { 'content-type': CONTENT_TYPE, traceparent: row.traceParent },
+          })),
         })),
-      })),
-    });
+      });
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
+    endSpan(span);
     this.sentUnmarked = rows.map((r) => r.id);
     for (const row of rows) this.metrics.outputs.inc({ type: row.eventType });
     return rows.length;

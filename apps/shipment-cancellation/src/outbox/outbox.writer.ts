@@ -20,6 +20,14 @@ export interface PendingEvent<K extends EventType = EventType> {
   key: string;
   /** A pre-assigned event id, when the caller must record it. */
   id?: string;
+  /** The W3C traceparent of what caused the event: written as the CloudEvents `traceparent` extension. */
+  traceParent?: string | null;
+}
+
+/** The CloudEvents distributed-tracing extension attributes. */
+export interface TraceExtension {
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export interface PreparedEvent {
@@ -87,6 +95,7 @@ export class OutboxWriter {
         subject: pending.key,
         ...(pending.id ? { id: pending.id } : {}),
       });
+      if (pending.traceParent) (event as TraceExtension).traceparent = pending.traceParent;
       // An output that breaks its own contract is a bug: fail the transaction rather than publish it.
       validateEvent(event);
       return { topic, key: pending.key, event };

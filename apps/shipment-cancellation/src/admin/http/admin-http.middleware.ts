@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { errorBody, sendJson } from './admin-error';
 import type { AdminRequest } from './admin-request';
+import { validTraceParent } from '../../tracing/trace-context';
+import { SpanKind, startSpan, traceParentFor } from '../../tracing/tracing';
 
 export interface AdminHttpOptions {
   bodyLimitBytes: number;
@@ -50,7 +52,15 @@ function readBody(req: AdminRequest, limit: number): Promise<Buffer> {
 export function adminHttpMiddleware(options: AdminHttpOptions) {
   return (req: AdminRequest, res: ServerResponse, next: () => void): void => {
     const requestId = randomUUID();
-    req.adminContext = { requestId };
+    // The request's span is a child of the caller's traceparent header, when it sent a valid one.
+    const incoming = validTraceParent(req.headers['traceparent']);
+    const span = startSpan(`admin ${req.method ?? 'HTTP'}`, SpanKind.SERVER, incoming, {
+      'http.request.method': req.method ?? '',
+      'url.path': (req.originalUrl ?? req.url ?? '').split('?')[0] ?? '',
+      'oms.request_id': requestId,
+    });
+    if (span) res.once('finish', () => span.setAttribute('http.response.status_code', res.statusCode).end());
+    req.adminContext = { requestId, traceParent: traceParentFor(span, incoming) };
     res.setHeader('x-request-id', requestId);
     // Cancellation state changes by the second; no cache should keep an answer.
     res.setHeader('cache-control', 'no-store');

@@ -7,6 +7,8 @@ import { AdminError } from './admin-error';
 export interface AdminContext {
   requestId: string;
   principal?: Principal;
+  /** The W3C traceparent of the request's span (or the one it came with): cancellations it makes keep it. */
+  traceParent?: string | null;
 }
 
 /** The Node request as Express hands it over (Express itself is not a dependency we import). */
@@ -26,12 +28,17 @@ export function adminContextOf(req: AdminRequest): AdminContext {
 export interface Caller {
   requestId: string;
   principal: Principal;
+  traceParent?: string | null;
 }
 
 export const CallerOf = createParamDecorator((_data: unknown, ctx: ExecutionContext): Caller => {
   const context = adminContextOf(ctx.switchToHttp().getRequest<AdminRequest>());
   if (!context.principal) throw new Error('no principal: is the route behind ApiKeyGuard?');
-  return { requestId: context.requestId, principal: context.principal };
+  return {
+    requestId: context.requestId,
+    principal: context.principal,
+    traceParent: context.traceParent ?? null,
+  };
 });
 
 // Printable ASCII, 1 to 255 characters: what clients put in the header (UUIDs, ticket ids), nothing more.

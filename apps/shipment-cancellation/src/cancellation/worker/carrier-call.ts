@@ -2,6 +2,7 @@
 import type { CancelRequest, CarrierCancelPort } from '@oms/carrier-cancel';
 import type { CancellationRow } from '../cancellation-row';
 import type { CarrierResult } from '../carrier-result';
+import { SpanKind, endSpan, startSpan, tracingEnabled } from '../../tracing/tracing';
 
 /** Calls the carrier for a row and gives back the result with how long the call took. */
 export function callCarrier(
@@ -20,19 +21,41 @@ export function callCarrier(
     deadlineMs,
   };
   const started = performance.now();
-  return row.operation === 'follow_up'
-    ? carrier.status(request).then((status) => ({
-        row,
-        operation: 'status' as const,
-        status,
-        elapsedMs: performance.now() - started,
-        finishedAt: new Date(),
-      }))
-    : carrier.cancel(request).then((outcome) => ({
-        row,
-        operation: 'cancel' as const,
-        outcome,
-        elapsedMs: performance.now() - started,
-        finishedAt: new Date(),
-      }));
+  const call: Promise<CarrierResult> =
+    row.operation === 'follow_up'
+      ? carrier.status(request).then((status) => ({
+          row,
+          operation: 'status' as const,
+          status,
+          elapsedMs: performance.now() - started,
+          finishedAt: new Date(),
+        }))
+      : carrier.cancel(request).then((outcome) => ({
+          row,
+          operation: 'cancel' as const,
+          outcome,
+          elapsedMs: performance.now() - started,
+          finishedAt: new Date(),
+        }));
+  if (!tracingEnabled()) return call;
+  // A child of the input's trace, kept with the cancellation: the call joins it whenever and wherever it runs.
+  const span = startSpan(`carrier ${row.operation}`, SpanKind.CLIENT, row.traceParent, {
+    'oms.carrier': row.carrier,
+    'oms.cancellation_id': row.id,
+    'oms.order_id': row.orderId,
+  });
+  return call.then(
+    (result) => {
+      span?.setAttribute(
+        'oms.carrier_result',
+        result.operation === 'cancel' ? result.outcome.kind : result.status.kind,
+      );
+      endSpan(span);
+      return result;
+    },
+    (error: unknown) => {
+      endSpan(span, error);
+      throw error;
+    },
+  );
 }
