@@ -182,6 +182,15 @@ describe('DeadLetterRecord', () => {
       expect(Buffer.from(record.payload.base64 ?? '', 'base64')).toEqual(value);
     });
 
+    it.each(['-1', '99999999999999999999', 'yesterday'])(
+      'records a Kafka timestamp %s that is no date as null',
+      (timestamp) => {
+        const record = build({ value: 'x', timestamp });
+        expect(record.source.timestamp).toBeNull();
+        valid(record);
+      },
+    );
+
     it('stays whole when it fits', () => {
       expect(build({ value: 'small' }).truncated).toBeUndefined();
     });

@@ -53,8 +53,8 @@ export interface DeadLetterSource {
   offset: string;
   /** UTF-8 key (the order id), 'base64:' + base64 when not UTF-8, null when absent. */
   key: string | null;
-  /** The Kafka message timestamp, RFC 3339. */
-  timestamp: string;
+  /** The Kafka message timestamp, RFC 3339; null when it is not a date (a producer may send any number). */
+  timestamp: string | null;
 }
 
 const sourceSchema = objectSchema<DeadLetterSource>(
@@ -63,7 +63,10 @@ const sourceSchema = objectSchema<DeadLetterSource>(
     partition: { type: 'integer', minimum: 0 },
     offset: described('Kafka offset as a decimal string.', { type: 'string', pattern: '^\\d+$' }),
     key: nullableString,
-    timestamp: described('The Kafka message timestamp, RFC 3339.', dateTime),
+    timestamp: described('The Kafka message timestamp, RFC 3339; null when it is not a date.', {
+      ...dateTime,
+      type: ['string', 'null'],
+    }),
   },
   { closed: true },
 );
@@ -246,7 +249,10 @@ function textOrBase64(bytes: Bytes): string {
     : `base64:${buffer.toString('base64')}`;
 }
 
-function kafkaTimestamp(timestamp: string | Date): string {
-  if (timestamp instanceof Date) return timestamp.toISOString();
-  return /^\d+$/.test(timestamp) ? new Date(Number(timestamp)).toISOString() : timestamp;
+function kafkaTimestamp(timestamp: string | Date): string | null {
+  const date =
+    timestamp instanceof Date
+      ? timestamp
+      : new Date(/^-?\d+$/.test(timestamp) ? Number(timestamp) : timestamp);
+  return Number.isNaN(date.getTime()) || date.getTime() < 0 ? null : date.toISOString();
 }

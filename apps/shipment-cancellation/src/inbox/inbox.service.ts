@@ -11,6 +11,7 @@ import {
   createDeadLetterRecord,
   decodeEvent,
   type DeadLetterReason,
+  type DeadLetterRecord,
 } from '@oms/events';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
@@ -18,7 +19,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { OutboxWriter, type PendingEvent } from '../outbox/outbox.writer';
 import { DeadLetterStore } from '../dead-letters/dead-letter.store';
 import { type InboundMessage, outputKeyOf, positionId } from './inbound-message';
-import { describeRefusal } from './refused-input';
+import { describeRefusal, isRefusedInput } from './refused-input';
 import { preparedQuery } from '../database/query-rows';
 import { lockOrdersSql } from '../cancellation/order-lock';
 
@@ -57,10 +58,38 @@ export class InboxService {
     const decoded = decodeEvent(message.value ?? Buffer.alloc(0));
     const event = decoded.ok ? (decoded.event as AnyEvent) : null;
     const id = event && storableId(event.id) ? event.id : positionId(message);
-    const orderId = (event?.data as { orderId?: unknown } | undefined)?.orderId;
     const reason = { kind: 'store_rejected' as const, message: describeRefusal(error), issues: [] };
     const now = new Date();
-    const recorded = await this.dataSource.transaction(async (manager) => {
+    let recorded: boolean;
+    try {
+      recorded = await this.recordDeadLetter(message, id, event, reason, now, false);
+    } catch (failure) {
+      // The full record itself refused: keep the bytes in the store and publish a record without them.
+      if (!isRefusedInput(failure)) throw failure;
+      this.logger.warn(
+        `the dead-letter record of ${positionId(message)} was refused; publishing it without bytes`,
+      );
+      recorded = await this.recordDeadLetter(message, id, event, reason, now, true);
+    }
+    if (!recorded) return;
+    this.outbox.notifyCommitted();
+    this.metrics.inputs.inc({ type: event?.type ?? 'unknown', result: 'dead_lettered' });
+    this.logger.warn(
+      `dead-lettered ${positionId(message)}${event ? ` (${event.type} ${id})` : ''}: ${reason.message}`,
+    );
+  }
+
+  // Records the message as dead-lettered in the inbox, the store and the outbox; false when it already was.
+  private recordDeadLetter(
+    message: InboundMessage,
+    id: string,
+    event: AnyEvent | null,
+    reason: DeadLetterReason,
+    now: Date,
+    bare: boolean,
+  ): Promise<boolean> {
+    const orderId = (event?.data as { orderId?: unknown } | undefined)?.orderId;
+    return this.dataSource.transaction(async (manager) => {
       const rows = await preparedQuery<{ id: string }>(
         manager,
         `INSERT INTO inbox_message (message_id, event_type, topic, partition, "offset", order_id, result, received_at)
@@ -77,15 +106,11 @@ export class InboxService {
         ],
       );
       if (rows.length === 0) return false;
-      await this.outbox.append(manager, [await this.deadLetterEvent(manager, message, reason, now, event)]);
+      await this.outbox.append(manager, [
+        await this.deadLetterEvent(manager, message, reason, now, event, bare),
+      ]);
       return true;
     });
-    if (!recorded) return;
-    this.outbox.notifyCommitted();
-    this.metrics.inputs.inc({ type: event?.type ?? 'unknown', result: 'dead_lettered' });
-    this.logger.warn(
-      `dead-lettered ${positionId(message)}${event ? ` (${event.type} ${id})` : ''}: ${reason.message}`,
-    );
   }
 
   // Keeps the message whole in the store and returns its DLQ event.
@@ -95,6 +120,7 @@ export class InboxService {
     reason: DeadLetterReason,
     now: Date,
     event: AnyEvent | null,
+    bare = false,
   ): Promise<PendingEvent> {
     const orderId = (event?.data as { orderId?: unknown } | undefined)?.orderId;
     const deadLetterId = await this.deadLetters.record(manager, {
@@ -107,7 +133,9 @@ export class InboxService {
     });
     return {
       type: EventTypes.deadLetter,
-      data: createDeadLetterRecord(this.config.kafka.groupId, message, reason, now, deadLetterId),
+      data: bare
+        ? bareRecord(createDeadLetterRecord(this.config.kafka.groupId, message, reason, now, deadLetterId))
+        : createDeadLetterRecord(this.config.kafka.groupId, message, reason, now, deadLetterId),
       key: outputKeyOf(message),
     };
   }
@@ -173,6 +201,22 @@ export class InboxService {
     });
     if (appended > 0) this.outbox.notifyCommitted();
   }
+}
+
+/** A record without the message's bytes, key or headers (all kept in the store, under `deadLetterId`). */
+function bareRecord(record: DeadLetterRecord): DeadLetterRecord {
+  return {
+    ...record,
+    source: { ...record.source, key: null },
+    headers: {},
+    payload: { ...record.payload, base64: null, utf8: null },
+    error: {
+      kind: record.error.kind,
+      message: 'refused (see the service log and the dead-letter store)',
+      issues: [],
+    },
+    truncated: true,
+  };
 }
 
 /** An id the inbox can key by: no NUL (Postgres refuses it in text) and short enough for its index. */
