@@ -1,6 +1,7 @@
 // The ShipmentPurchased projection: our own record of which shipments each order has. A shipment that
-// arrives for an order already cancelled (label bought while the cancel was on its way) is cancelled now.
-import { Injectable } from '@nestjs/common';
+// arrives for an order already cancelled is cancelled now when its label was bought before the cancel (it
+// raced the cancel); a label bought after the cancel is the reship, recorded and left alone.
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { EventOf, EventTypes } from '@oms/events';
@@ -9,10 +10,15 @@ import { insertCancellations } from '../cancellation/cancellation.service';
 import { reshipEligible, reshipRuleFor } from '../cancellation/reship-rule';
 import type { Accepted, InboxResult } from '../inbox/inbox.service';
 import type { PendingEvent } from '../outbox/outbox.writer';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
 
 @Injectable()
 export class ShipmentsService {
-  constructor(private readonly progress: CancellationProgress) {}
+  constructor(
+    private readonly progress: CancellationProgress,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async project(
     manager: EntityManager,
@@ -55,20 +61,25 @@ export class ShipmentsService {
     const fresh = new Set(inserted.map((r) => r.id));
     if (fresh.size === 0) return { results, events: [], lateCancellations: 0 };
 
-    // Late arrivals: the order already has an order-level cancellation, so this shipment joins it.
-    const cancelled: Array<{ requestId: string; orderId: string; created: number }> = await manager.query(
-      `SELECT r.id AS "requestId", r.order_id AS "orderId",
-              (SELECT count(*)::int FROM shipment s WHERE s.order_id = r.order_id) AS created
-         FROM cancellation_request r
-        WHERE r.scope = 'order' AND r.order_id = ANY($1)`,
-      [orderIds],
-    );
+    // Late arrivals: the order already has an order-level cancellation. A label bought up to the cancel (plus
+    // the clock skew allowed) joins it; one bought later is the reship and counts for nothing here.
+    const skewMs = this.config.reshipGuardSkewMs;
+    const cancelled: Array<{ requestId: string; orderId: string; cutoff: Date; created: number }> =
+      await manager.query(
+        `SELECT r.id AS "requestId", r.order_id AS "orderId", r.created_at + $2 * interval '1 millisecond' AS cutoff,
+                (SELECT count(*)::int FROM shipment s
+                  WHERE s.order_id = r.order_id AND s.purchased_at <= r.created_at + $2 * interval '1 millisecond') AS created
+           FROM cancellation_request r
+          WHERE r.scope = 'order' AND r.order_id = ANY($1)`,
+        [orderIds, skewMs],
+      );
     if (cancelled.length === 0) return { results, events: [], lateCancellations: 0 };
     const requestOf = new Map(cancelled.map((c) => [c.orderId, c]));
     const rows: unknown[][] = [];
     for (const d of data) {
       const request = requestOf.get(d.orderId);
       if (!request || !fresh.has(d.shipmentId)) continue;
+      if (new Date(d.purchasedAt) > new Date(request.cutoff)) continue; // the reship: left alone
       const rule = reshipRuleFor(request.created);
       rows.push([
         randomUUID(),
@@ -84,16 +95,21 @@ export class ShipmentsService {
     if (rows.length === 0) return { results, events: [], lateCancellations: 0 };
     const lateOrders = [...new Set(rows.map((r) => r[2] as string))];
     await insertCancellations(manager, rows, now);
-    // The order now counts one more shipment: the rule may change from one to several (manual reship).
+    // The order now counts one more shipment bought before its cancel: the rule may change from one to several
+    // (manual reship).
     await manager.query(
       `UPDATE cancellation_request r
           SET shipment_count = c.created,
               rule = CASE WHEN c.created = 0 THEN 'no_shipments' WHEN c.created = 1 THEN 'single_shipment'
                           ELSE 'multiple_shipments' END,
               status = 'in_progress', completed_at = NULL
-         FROM (SELECT order_id, count(*)::int AS created FROM shipment WHERE order_id = ANY($1) GROUP BY order_id) c
-        WHERE r.scope = 'order' AND r.order_id = c.order_id`,
-      [lateOrders],
+         FROM (SELECT q.id, count(*)::int AS created
+                 FROM cancellation_request q JOIN shipment s ON s.order_id = q.order_id
+                WHERE q.scope = 'order' AND q.order_id = ANY($1)
+                  AND s.purchased_at <= q.created_at + $2 * interval '1 millisecond'
+                GROUP BY q.id) c
+        WHERE r.id = c.id`,
+      [lateOrders, skewMs],
     );
     const events = await this.progress.update(manager, lateOrders, now);
     return { results, events, lateCancellations: rows.length };
