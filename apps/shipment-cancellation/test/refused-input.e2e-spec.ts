@@ -3,7 +3,14 @@
 // Real broker, real Postgres: the refusal is planted as a CHECK constraint on the test database.
 import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
-import { createEvent, type DeadLetterRecord, EventTypes, type ShipmentCancelled } from '@oms/events';
+import {
+  createEvent,
+  type DataFor,
+  type DeadLetterRecord,
+  type EventType,
+  EventTypes,
+  type ShipmentCancelled,
+} from '@oms/events';
 import { startE2eStack, type E2eStack } from './support/e2e-stack';
 import { waitFor } from './support/ports';
 import { orderCancelled, projected, purchase } from './support/scenario';
@@ -46,6 +53,10 @@ describe('inputs the database refuses', () => {
       ),
     );
 
+  /** The bytes of an event as the platform would publish it. */
+  const encoded = <K extends EventType>(type: K, data: DataFor<K>) =>
+    Buffer.from(JSON.stringify(createEvent(type, data, { source: '/oms/test-platform' })));
+
   beforeAll(async () => {
     stack = await startE2eStack();
     producer = stack.kafka.kafka.producer();
@@ -69,23 +80,11 @@ describe('inputs the database refuses', () => {
     if (!shipment) throw new Error('no shipment seeded');
     const refused = purchased(order(), REFUSED_SELLER);
     const offset = await send(topic, 'any', refused);
-    await send(
-      topic,
-      good,
-      Buffer.from(
-        JSON.stringify(
-          createEvent(EventTypes.shipmentPurchased, shipment.event, { source: '/oms/test-platform' }),
-        ),
-      ),
-    );
+    await send(topic, good, encoded(EventTypes.shipmentPurchased, shipment.event));
     await send(
       stack.config.topics.orderCancelled,
       good,
-      Buffer.from(
-        JSON.stringify(
-          createEvent(EventTypes.orderCancelled, orderCancelled(good), { source: '/oms/test-platform' }),
-        ),
-      ),
+      encoded(EventTypes.orderCancelled, orderCancelled(good)),
     );
 
     const outputs = await stack.kafka.waitForOrder(good, (o) =>
@@ -153,11 +152,7 @@ describe('inputs the database refuses', () => {
       await send(
         stack.config.topics.orderCancelled,
         orderId,
-        Buffer.from(
-          JSON.stringify(
-            createEvent(EventTypes.orderCancelled, orderCancelled(orderId), { source: '/oms/test-platform' }),
-          ),
-        ),
+        encoded(EventTypes.orderCancelled, orderCancelled(orderId)),
       );
       await waitFor(
         'a stall of at least 5 s',
