@@ -1,5 +1,6 @@
-// The admin API's gate, against the running service and a real Postgres: keys and roles, rate limits, body
-// and content rules, validation with field paths, unknown ids, and the error shape.
+// The admin API's gate, against the running service and a real Postgres: keys and roles, rate limits (per key,
+// and per address for calls without a valid key), body and content rules, validation with field paths,
+// unknown ids, the error shape, and docs that need a key.
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { DataSource } from 'typeorm';
@@ -51,6 +52,8 @@ describe('admin API: access, input and errors', () => {
     const config = testConfig(sandbox.url, {
       ADMIN_API_KEYS: apiKeysEnv([operator, viewer, burst]),
       ADMIN_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
+      // These tests send dozens of keyless calls on purpose; the per-address limit has its own block below.
+      ADMIN_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '100000',
     });
     db = await createDataSource(config.databaseUrl, { poolSize: 2 }).initialize();
     service = await startTestService(config);
@@ -365,4 +368,67 @@ describe('admin API: access, input and errors', () => {
     for (const id of ids) expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(new Set(ids).size).toBe(3);
   });
+});
+
+describe('admin API: calls without a valid key, and docs behind a key', () => {
+  let sandbox: SandboxProcess;
+  let service: RunningService;
+  let api: AdminApiClient;
+  // The default allowance for calls without a valid key (ADMIN_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE).
+  const KEYLESS_LIMIT = 30;
+
+  beforeAll(async () => {
+    sandbox = await SandboxProcess.start();
+    service = await startTestService(
+      testConfig(sandbox.url, {
+        ADMIN_API_KEYS: apiKeysEnv([operator, viewer]),
+        ADMIN_DOCS_REQUIRE_KEY: 'true',
+      }),
+    );
+    api = new AdminApiClient(service.url, viewer);
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await sandbox?.stop();
+  });
+
+  it('answers 429 with Retry-After to an address sending many calls with a wrong key; a valid key is still served', async () => {
+    const wrong = testKey('mallory', 'operator').key;
+    const started = Date.now();
+    const answers: ApiAnswer[] = [];
+    for (let i = 0; i < 40; i++)
+      answers.push(await api.get('/admin/v1/cancellations?state=failed', { key: wrong }));
+    const refilled = Math.ceil(((Date.now() - started) / 60_000) * KEYLESS_LIMIT);
+    const statuses = answers.map((a) => a.status);
+    expect(new Set(statuses)).toEqual(new Set([401, 429]));
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(KEYLESS_LIMIT + refilled);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(10 - refilled);
+    const limited = answers.find((a) => a.status === 429) as ApiAnswer;
+    expectError(limited, 429, 'too_many_requests');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // No key at all counts the same way.
+    expectError(
+      await api.get('/admin/v1/cancellations?state=failed', { key: null }),
+      429,
+      'too_many_requests',
+    );
+    expect((await api.get('/admin/v1/cancellations?state=failed')).status).toBe(200);
+    expect((await api.as(operator).get('/admin/v1/cancellations?state=failed')).status).toBe(200);
+  });
+
+  it.each(['/docs', '/docs-json', '/docs-yaml', '/docs/swagger-ui-init.js'])(
+    'answers 401 at %s without a valid key, and serves it to a viewer key',
+    async (path) => {
+      for (const key of [null, testKey('mallory', 'viewer').key]) {
+        const refused = await api.get(path, { key });
+        expectError(refused, 401, 'unauthorized');
+        expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="admin"');
+        expect(refused.text).not.toContain('cancel-preview');
+      }
+      const served = await api.get(path);
+      expect(served.status).toBe(200);
+      expect(served.text).toMatch(path === '/docs' ? /swagger-ui/ : /cancel-preview/);
+    },
+  );
 });

@@ -13,8 +13,22 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('admin configuration (ADMIN_*)', () => {
-  it('defaults to no keys, 120 requests a minute per key and a 16 KiB body limit', () => {
-    expect(loadConfig({}).admin).toEqual({ apiKeys: [], rateLimitPerMinute: 120, bodyLimitBytes: 16_384 });
+  it('defaults to no keys, 120 requests a minute per key, 30 keyless a minute per address, a 16 KiB body limit and open docs', () => {
+    expect(loadConfig({}).admin).toEqual({
+      apiKeys: [],
+      rateLimitPerMinute: 120,
+      unauthenticatedRateLimitPerMinute: 30,
+      bodyLimitBytes: 16_384,
+      docsRequireKey: false,
+    });
+  });
+
+  it('reads the keyless rate limit and the docs switch', () => {
+    const config = loadConfig({
+      ADMIN_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '5',
+      ADMIN_DOCS_REQUIRE_KEY: 'true',
+    });
+    expect(config.admin).toMatchObject({ unauthenticatedRateLimitPerMinute: 5, docsRequireKey: true });
   });
 
   it('reads id:role:sha256 entries, comma-separated, with spaces and upper-case hex tolerated', () => {
@@ -48,6 +62,8 @@ describe('admin configuration (ADMIN_*)', () => {
       ].join(','),
       ADMIN_RATE_LIMIT_PER_MINUTE: '0',
       ADMIN_BODY_LIMIT_BYTES: 'lots',
+      ADMIN_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '-1',
+      ADMIN_DOCS_REQUIRE_KEY: 'maybe',
       HTTP_PORT: 'x',
     });
     expect(problems).toEqual([
@@ -60,7 +76,9 @@ describe('admin configuration (ADMIN_*)', () => {
       "ADMIN_API_KEYS: entry 7 must look like id:role:sha256hex, the id of letters, digits, '.', '_', '-'",
       "ADMIN_API_KEYS: entry 8 must look like id:role:sha256hex, the id of letters, digits, '.', '_', '-'",
       "ADMIN_RATE_LIMIT_PER_MINUTE: must be a whole number from 1 to 1000000, got '0'",
+      "ADMIN_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: must be a whole number from 1 to 1000000, got '-1'",
       "ADMIN_BODY_LIMIT_BYTES: must be a whole number from 256 to 1048576, got 'lots'",
+      "ADMIN_DOCS_REQUIRE_KEY: must be true or false, got 'maybe'",
     ]);
     expect(problems.join('\n')).not.toContain('Secret');
   });

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { AppConfig } from '../config/config';
 import { setupAdminDocs } from './admin-openapi';
+import { DOCS_PATHS, docsKeyMiddleware } from './auth/docs-key.middleware';
 import { adminHttpMiddleware } from './http/admin-http.middleware';
 
 /**
@@ -9,5 +10,9 @@ import { adminHttpMiddleware } from './http/admin-http.middleware';
  */
 export function configureAdminHttp(app: INestApplication, config: AppConfig): void {
   app.use('/admin', adminHttpMiddleware({ bodyLimitBytes: config.admin.bodyLimitBytes }));
+  if (config.admin.docsRequireKey) {
+    const requireKey = docsKeyMiddleware(config.admin.apiKeys);
+    for (const path of DOCS_PATHS) app.use(path, requireKey);
+  }
   setupAdminDocs(app);
 }

@@ -36,6 +36,7 @@ describe('ApiKeyGuard', () => {
   const config = loadConfig({
     ADMIN_API_KEYS: apiKeysEnv([operator, viewer]),
     ADMIN_RATE_LIMIT_PER_MINUTE: '3',
+    ADMIN_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '5',
   });
   let guard: ApiKeyGuard;
   beforeEach(() => {
@@ -44,9 +45,14 @@ describe('ApiKeyGuard', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  function attempt(route: keyof Routes, authorization?: string): { req: AdminRequest; run: () => boolean } {
+  function attempt(
+    route: keyof Routes,
+    authorization?: string,
+    ip = '203.0.113.7',
+  ): { req: AdminRequest; run: () => boolean } {
     const req = {
       headers: authorization === undefined ? {} : { authorization },
+      ip,
       adminContext: { requestId: 'req-1' },
     } as unknown as AdminRequest;
     const context = {
@@ -110,6 +116,21 @@ describe('ApiKeyGuard', () => {
 
   it('does not count requests without a valid key against anyone', () => {
     for (let i = 0; i < 10; i++) refusal(attempt('read', 'Bearer osc_unknown').run);
+    expect(attempt('read', `Bearer ${viewer.key}`).run()).toBe(true);
+  });
+
+  it('answers 429 with Retry-After to an address past its limit for calls without a valid key', () => {
+    const headers = [undefined, 'Bearer osc_unknown', 'Basic b3BzOng='];
+    const statuses = Array.from(
+      { length: 8 },
+      (_, i) => refusal(attempt('read', headers[i % headers.length]).run).status,
+    );
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    const limited = refusal(attempt('read', 'Bearer osc_unknown').run);
+    expect(limited).toMatchObject({ status: 429, code: 'too_many_requests' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // Another address is not held back, and a valid key from the limited address is still served.
+    expect(refusal(attempt('read', 'Bearer osc_unknown', '198.51.100.9').run).status).toBe(401);
     expect(attempt('read', `Bearer ${viewer.key}`).run()).toBe(true);
   });
 });

@@ -33,4 +33,15 @@ describe('KeyRateLimiter', () => {
     expect(limiter.take('alice').allowed).toBe(false);
     expect(limiter.take('victor').allowed).toBe(true);
   });
+
+  it('keeps at most maxKeys buckets, forgetting the one used least recently', () => {
+    const limiter = new KeyRateLimiter(1, clock, 2);
+    limiter.take('a');
+    limiter.take('b');
+    expect(limiter.take('a').allowed).toBe(false);
+    limiter.take('c');
+    // b was used least recently: forgotten, so it starts full again; c is remembered, and empty.
+    expect(limiter.take('b').allowed).toBe(true);
+    expect(limiter.take('c').allowed).toBe(false);
+  });
 });
