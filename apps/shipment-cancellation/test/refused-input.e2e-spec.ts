@@ -175,4 +175,24 @@ describe('inputs the database refuses', () => {
       30_000,
     );
   });
+
+  it('serves the gauges read at scrape time: readiness, outbox age, cancellations waiting', async () => {
+    const text = await (await fetch(`${stack.service.url}/metrics`)).text();
+    const value = (series: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(`${series} `))
+          ?.split(' ')[1],
+      );
+    expect(value('oms_ready{check="postgres"}')).toBe(1);
+    expect(value('oms_ready{check="kafkaConsumer"}')).toBe(1);
+    expect(value('oms_outbox_oldest_unpublished_age_seconds')).toBeGreaterThanOrEqual(0);
+    expect(value('oms_cancellations_needing_person')).toBeGreaterThanOrEqual(0);
+    expect(value('oms_cancellations_unknown{age="over_24h"}')).toBe(0);
+    expect(value('oms_carrier_rate_limit_per_second{carrier="amazon-shipping-v2"}')).toBeGreaterThan(0);
+    expect(text).toMatch(
+      /^oms_carrier_requests_total\{carrier="amazon-shipping-v2",operation="cancel",seller_account="seller-1"\} \d+/m,
+    );
+  });
 });

@@ -34,6 +34,8 @@ export interface CarrierLogger {
 export interface CarrierResponseInfo {
   api: CarrierApi;
   operation: string;
+  /** The seller account whose quota the request used. */
+  sellerAccount: string;
   httpStatus: number;
   durationMs: number;
 }

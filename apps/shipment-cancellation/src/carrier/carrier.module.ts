@@ -11,6 +11,8 @@ const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export function createCarrierClient(config: AppConfig, metrics?: MetricsService): CarrierCancelClient {
   const logger = new Logger('carrier');
   const { carrier } = config;
+  for (const [api, limit] of Object.entries(carrier.rateLimits))
+    metrics?.carrierRateLimit.set({ carrier: api }, limit.ratePerSecond);
   return new CarrierCancelClient({
     endpoints: {
       lwaTokenUrl: carrier.lwaTokenUrl,
@@ -24,7 +26,8 @@ export function createCarrierClient(config: AppConfig, metrics?: MetricsService)
     maxConnectionsPerOrigin: config.worker.concurrency,
     rateLimits: carrier.rateLimits,
     retry: { attemptTimeoutMs: carrier.attemptTimeoutMs, deadlineMs: carrier.deadlineMs },
-    onResponse: ({ api, operation, httpStatus, durationMs }) => {
+    onResponse: ({ api, operation, sellerAccount, httpStatus, durationMs }) => {
+      metrics?.carrierRequests.inc({ carrier: api, operation, seller_account: sellerAccount });
       metrics?.carrierResponses.observe(
         { carrier: api, operation, status: String(httpStatus) },
         durationMs / 1000,

@@ -43,6 +43,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly carrierRequests = new Counter({
+    name: 'oms_carrier_requests_total',
+    help: 'HTTP requests answered by the carrier, by carrier, operation and the seller account whose quota they used.',
+    labelNames: ['carrier', 'operation', 'seller_account'] as const,
+    registers: [this.registry],
+  });
+
+  readonly carrierRateLimit = new Gauge({
+    name: 'oms_carrier_rate_limit_per_second',
+    help: 'The configured cancel rate per seller account, by carrier (budget use = request rate / this).',
+    labelNames: ['carrier'] as const,
+    registers: [this.registry],
+  });
+
   readonly throttled = new Counter({
     name: 'oms_carrier_throttled_total',
     help: 'HTTP 429 answers received from the carrier, by carrier.',
@@ -53,6 +67,32 @@ export class MetricsService {
   readonly outboxBacklog = new Gauge({
     name: 'oms_outbox_backlog',
     help: 'Output events written but not yet published.',
+    registers: [this.registry],
+  });
+
+  readonly ready = new Gauge({
+    name: 'oms_ready',
+    help: 'Readiness as /health/ready sees it, by check (postgres, kafkaConsumer, kafkaProducer): 1 ready, 0 not.',
+    labelNames: ['check'] as const,
+    registers: [this.registry],
+  });
+
+  readonly outboxOldest = new Gauge({
+    name: 'oms_outbox_oldest_unpublished_age_seconds',
+    help: 'Age of the oldest output event written but not yet published (0 when none waits).',
+    registers: [this.registry],
+  });
+
+  readonly waitingOnPerson = new Gauge({
+    name: 'oms_cancellations_needing_person',
+    help: 'Shipment cancellations that failed and need a person (credentials, window passed, retries exhausted).',
+    registers: [this.registry],
+  });
+
+  readonly unknownOutcomes = new Gauge({
+    name: 'oms_cancellations_unknown',
+    help: 'Shipment cancellations whose carrier outcome is unknown (being reconciled), by how long ago they started.',
+    labelNames: ['age'] as const,
     registers: [this.registry],
   });
 

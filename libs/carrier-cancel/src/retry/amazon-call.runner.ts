@@ -202,6 +202,7 @@ export class AmazonCallRunner {
     this.deps.onResponse?.({
       api: spec.api,
       operation: spec.operation,
+      sellerAccount: spec.sellerAccount,
       httpStatus: response.status,
       durationMs: Math.round(clock.now() - started),
     });
