@@ -1,7 +1,10 @@
 // The trace context of an OrderCancelled (the CloudEvents `traceparent` attribute, or the Kafka header) is kept
 // with the cancellation in Postgres, so the ShipmentCancelled the service publishes after a kill -9 and a
-// restart carries the same trace id, as the CloudEvents attribute and as the Kafka header.
+// restart carries the same trace id, as the CloudEvents attribute and as the Kafka header. With the OTLP
+// exporter on, the stages' spans reach a collector in the input's trace.
 import { randomUUID } from 'node:crypto';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type Consumer, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { EventTypes, createEvent, type ShipmentCancelled } from '@oms/events';
@@ -13,6 +16,21 @@ import { SandboxProcess } from './support/sandbox';
 import { orderCancelled, purchase } from './support/scenario';
 import { ServiceProcess } from './support/service-process';
 import { testEnv } from './support/service';
+
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  links?: Array<{ traceId: string }>;
+}
+
+interface OtlpExport {
+  resourceSpans: Array<{
+    resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> };
+    scopeSpans: Array<{ spans: OtlpSpan[] }>;
+  }>;
+}
 
 interface Output {
   event: { type: string; traceparent?: string; data: ShipmentCancelled };
@@ -144,6 +162,70 @@ describe('trace context across a restart', () => {
       const outcome = outcomes.get(orderId) as Output;
       expect(outcome.event.traceparent).toMatch(new RegExp(`^00-${trace}-[0-9a-f]{16}-01$`));
       expect(outcome.headers['traceparent']).toBe(outcome.event.traceparent);
+    }
+  });
+  it('exports the stages as spans in the input trace when an OTLP endpoint is set', async () => {
+    const exports: OtlpExport[] = [];
+    const server: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (req.url === '/v1/traces')
+          exports.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // The traced instance alone: it ingests, calls the carrier and relays the outbox.
+    for (const running of services) await running.kill();
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const service = await ServiceProcess.start({ ...env, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+      services.push(service);
+      const orderId = `traced-${randomUUID().slice(0, 8)}`;
+      await purchase({ sandbox, kafka, db }, orderId, [{ api: 'amazon-shipping-v2' }]);
+      const trace = traceId();
+      const parent = `00-${trace}-${spanId()}-01`;
+      const event = {
+        ...createEvent(EventTypes.orderCancelled, orderCancelled(orderId), { source: '/oms/test-platform' }),
+        traceparent: parent,
+      };
+      await producer.send({
+        topic: env['TOPIC_ORDER_CANCELLED'] as string,
+        acks: -1,
+        messages: [{ key: orderId, value: JSON.stringify(event) }],
+      });
+      const outcome = await waitFor(
+        'the outcome',
+        () => outputs.find((o) => o.event.data.orderId === orderId),
+        30_000,
+      );
+      // Same trace, but the span that made the event, not the input's.
+      expect(outcome.event.traceparent).toMatch(new RegExp(`^00-${trace}-[0-9a-f]{16}-01$`));
+      expect(outcome.event.traceparent).not.toBe(parent);
+      expect(outcome.headers['traceparent']).toBe(outcome.event.traceparent);
+
+      // A graceful stop flushes the spans still batched.
+      expect(await service.stop()).toBe(0);
+      const spans = exports.flatMap((e) =>
+        e.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)),
+      );
+      const serviceNames = exports.flatMap((e) =>
+        e.resourceSpans.flatMap((r) => r.resource.attributes.filter((a) => a.key === 'service.name')),
+      );
+      expect(new Set(serviceNames.map((a) => a.value.stringValue))).toEqual(
+        new Set(['shipment-cancellation']),
+      );
+      const inTrace = (name: string) => spans.filter((s) => s.name === name && s.traceId === trace);
+      const linked = (name: string) =>
+        spans.filter((s) => s.name === name && (s.links ?? []).some((l) => l.traceId === trace));
+      expect(inTrace('carrier cancel')).toHaveLength(1);
+      expect(inTrace('apply carrier result')).toHaveLength(1);
+      expect(inTrace('apply carrier result')[0]?.spanId).toBe(outcome.event.traceparent?.slice(36, 52));
+      expect(linked('ingest OrderCancelled').length).toBeGreaterThanOrEqual(1);
+      expect(linked('publish outbox').length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
