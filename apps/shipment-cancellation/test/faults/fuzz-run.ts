@@ -1,6 +1,7 @@
 // `npm run test:faults -- --fuzz N [--seed S]`: N hostile inputs and as many good orders through the hostile-input
-// run of the e2e spec (test/hostile-input.e2e-spec.ts), on a fresh database of its own; prints what was sent and
-// what became of it, and exits non-zero on any failure.
+// run of the e2e spec (test/hostile-input.e2e-spec.ts), on a fresh database of its own, plus a pair of ~400 KB
+// dead letters sent together per 500 inputs; prints what was sent and what became of it, and exits non-zero on
+// any failure.
 import { freshDatabase, brokers, deleteTopics, infraUp } from '../support/stack';
 import { runHostile } from '../support/hostile-run';
 
@@ -32,6 +33,7 @@ export async function runFuzz(options: FuzzOptions): Promise<number> {
     seed,
     hostile: Math.max(3, options.count),
     good: Math.max(1, options.count),
+    largePairs: Math.max(1, Math.round(options.count / 500)),
     settleTimeoutMs: options.settleTimeoutS * 1000,
     say: (line) => console.log(line),
   });
@@ -56,7 +58,7 @@ export async function runFuzz(options: FuzzOptions): Promise<number> {
       report.problems.length === 0
         ? 'PASS'
         : `FAIL: ${report.problems.length} problems\n${report.problems.map((p) => `  - ${p}`).join('\n')}\n` +
-          `service log (last lines):\n${report.serviceLog.map((l) => `  ${l}`).join('\n')}`,
+          `service log (first line of each kind, then the last lines):\n${report.serviceLog.map((l) => `  ${l}`).join('\n')}`,
     ].join('\n'),
   );
   if (report.problems.length === 0 && !options.keepTopics)

@@ -131,9 +131,9 @@ export class HostileChecks {
       if (records.length !== 1) {
         this.problem(
           records.length === 0
-            ? `${what} was not dead-lettered`
-            : `${what} was dead-lettered ${records.length} times`,
-          records.length === 0 ? 'not dead-lettered' : 'dead-lettered twice',
+            ? `${what} has no record on the dead-letter topic`
+            : `${what} has ${records.length} distinct records on the dead-letter topic`,
+          records.length === 0 ? 'no dead-letter record' : 'several dead-letter records',
         );
         continue;
       }

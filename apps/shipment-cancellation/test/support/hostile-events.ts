@@ -23,6 +23,7 @@ export type HostileCategory =
   | 'null_value'
   | 'hostile_key'
   | 'huge_headers'
+  | 'large_pair'
   | 'tolerated';
 
 /** The Kafka key: the good order's it sits before (same partition by key), none, or bytes of its own. */
@@ -43,6 +44,8 @@ export interface HostileInput {
   expect: 'dead_letter' | 'processed';
   /** The event id, where the input is a valid event (to find it in the inbox). */
   eventId?: string;
+  /** Published in the same request as the input before it. */
+  withPrevious?: boolean;
 }
 
 export const SOURCE = '/oms/hostile-fuzz';
@@ -228,4 +231,21 @@ export function namedCases(): Array<HostileInput & { name: string }> {
       ),
     },
   ];
+}
+
+/**
+ * Two ~400 KB values that are not JSON, back to back under one key (published in one request): dead-lettered in
+ * one transaction, their two records go to one partition of the dead-letter topic, together over 1 MiB.
+ */
+export function largePair(index: number): HostileInput[] {
+  return ['p', 'q'].map((fill, i) => ({
+    category: 'large_pair',
+    label: `~400 KB non-JSON value, pair ${index} (${fill})`,
+    topic: 'orderCancelled',
+    key: { kind: 'neighbour' },
+    value: Buffer.alloc(400 * KB, fill),
+    headers: {},
+    expect: 'dead_letter',
+    withPrevious: i === 1,
+  }));
 }

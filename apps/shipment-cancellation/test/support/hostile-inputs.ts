@@ -34,6 +34,7 @@ import {
 } from './hostile-events';
 
 export {
+  largePair,
   namedCases,
   type Headers,
   type HostileCategory,

@@ -17,6 +17,7 @@ import {
   type Headers,
   type HostileInput,
   hostileHeaders,
+  largePair,
   hostileInputs,
   namedCases,
   sizeOf,
@@ -26,6 +27,7 @@ import { readTopics } from './kafka-topics';
 import { Prng } from './prng';
 import { SandboxProcess, type SandboxShipment } from './sandbox';
 import { ServiceLog, StallWatch } from './service-watch';
+import { deadLetterRows, inboxResults, inboxRows, outboxBacklog, projected } from './hostile-store';
 import { orderCancelled, purchasedEvent } from './scenario';
 import { testConfig } from './service';
 
@@ -35,6 +37,8 @@ export interface HostileRunOptions {
   hostile: number;
   /** Good orders, one shipment each. */
   good: number;
+  /** Pairs of ~400 KB dead letters sent together (see largePair), on top of `hostile`. */
+  largePairs?: number;
   /** How long the service may take to reach every outcome, from the last publish. */
   settleTimeoutMs: number;
   say?: (line: string) => void;
@@ -67,7 +71,7 @@ export interface HostileReport {
   durationS: number;
   setupS: number;
   problems: string[];
-  /** The service's last warnings and errors (up to 60 lines), for a failing run's report. */
+  /** The first of each kind of service warning and error, then the last 40 lines: for a failing run's report. */
   serviceLog: string[];
 }
 
@@ -150,8 +154,14 @@ export async function runHostile(options: HostileRunOptions): Promise<HostileRep
       await sleep(1_500);
       await stalls.stop();
 
-      checks.verifyInputs(
-        await readTopics([config.topics.orderCancelled, config.topics.shipmentPurchased], 60_000),
+      // kafkajs reads back about 2 MB/s of large messages here: a minute, plus a second per MB sent.
+      const sentBytes = checks.sent.reduce((n, s) => n + sizeOf(s), 0);
+      await readTopics(
+        [config.topics.orderCancelled, config.topics.shipmentPurchased],
+        60_000 + Math.round(sentBytes / 1_000),
+      ).then(
+        (records) => checks.verifyInputs(records),
+        (error: Error) => checks.problem(`reading the input topics back failed: ${error.message}`),
       );
       checks.verifyOutputs(dlq(), outcomes());
       checks.verifyStore(
@@ -159,6 +169,12 @@ export async function runHostile(options: HostileRunOptions): Promise<HostileRep
         await inboxRows(db, [config.topics.orderCancelled, config.topics.shipmentPurchased]),
         await inboxResults(db, checks.expectedProcessedIds()),
       );
+      const backlog = await outboxBacklog(db);
+      if (backlog.unpublished > 0)
+        checks.problem(
+          `${backlog.unpublished} output events were written but never published; the oldest: ` +
+            JSON.stringify(backlog.oldest),
+        );
       if (stalls.samples === 0) checks.problem('oms_partition_stalled_seconds never appeared in /metrics');
       if (stalls.max >= 60) checks.problem(`a partition stalled ${stalls.max} s (limit: under 60 s)`);
       if (stalls.failures * 2 > stalls.scrapes)
@@ -185,7 +201,7 @@ export async function runHostile(options: HostileRunOptions): Promise<HostileRep
         durationS: (Date.now() - started) / 1000,
         setupS,
         problems: checks.problems,
-        serviceLog: logs.lines.slice(-60),
+        serviceLog: logs.summary(40),
       };
     } finally {
       await stalls.stop();
@@ -207,6 +223,8 @@ export interface Outgoing {
   partition: number;
   /** Index into the hostile inputs, or the good order's id. */
   ref: { hostile: number } | { good: string };
+  /** Goes in the same request as the message before it. */
+  withPrevious?: boolean;
 }
 
 function message<K extends EventType>(
@@ -232,6 +250,14 @@ function planRun(options: HostileRunOptions, config: AppConfig) {
   ];
   const rng = new Prng(`hostile/${options.seed}`);
   const neighbour = hostile.map(() => rng.int(0, good.length - 1));
+  // A pair is last among the inputs before its good order, so its two messages are adjacent.
+  for (let p = 0; p < (options.largePairs ?? 0); p++) {
+    const at = rng.int(0, good.length - 1);
+    for (const input of largePair(p)) {
+      hostile.push(input);
+      neighbour.push(at);
+    }
+  }
   // About one good order in twenty carries hostile but legal headers: it must be cancelled all the same.
   const goodHeaders = fc.sample(
     fc.oneof(
@@ -264,7 +290,15 @@ function planRun(options: HostileRunOptions, config: AppConfig) {
           const h = hostile[j] as HostileInput;
           const key =
             h.key.kind === 'neighbour' ? Buffer.from(orderId) : h.key.kind === 'own' ? h.key.bytes : null;
-          out.push({ key, value: h.value, headers: h.headers, partition, ref: { hostile: j } });
+          const { value, headers, withPrevious } = h;
+          out.push({
+            key,
+            value,
+            headers,
+            partition,
+            ref: { hostile: j },
+            ...(withPrevious ? { withPrevious } : {}),
+          });
         }
         out.push({ ...goodMessage(i), key: Buffer.from(orderId), partition, ref: { good: orderId } });
       });
@@ -286,7 +320,11 @@ function partitioner(count: number): (key: Buffer) => number {
   return (key) => choose({ topic: 'any', partitionMetadata, message: { key, value: null } });
 }
 
-/** Sends in stream order, in requests under 512 KB (one message alone when larger); returns each one's offset. */
+/**
+ * Sends in stream order, in requests of up to 200 messages and 900 KB (the broker takes 1 MiB per partition's
+ * batch); a message over 256 KB starts a request of its own unless it must go with the one before. Returns
+ * each message's offset.
+ */
 async function publish(producer: Producer, topic: string, messages: Outgoing[]): Promise<SentInput[]> {
   const sent: SentInput[] = [];
   let chunk: Outgoing[] = [];
@@ -315,7 +353,8 @@ async function publish(producer: Producer, topic: string, messages: Outgoing[]):
   };
   for (const m of messages) {
     const size = sizeOf(m) + (m.key?.length ?? 0);
-    if (chunk.length > 0 && (bytes + size > 512 * 1024 || chunk.length >= 200)) await flush();
+    const full = bytes + size > 900 * 1024 || size > 256 * 1024 || chunk.length >= 200;
+    if (chunk.length > 0 && full && !m.withPrevious) await flush();
     chunk.push(m);
     bytes += size;
   }
@@ -335,69 +374,4 @@ async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: num
     await sleep(250);
   }
   return false;
-}
-
-async function projected(db: DataSource, orders: string[]): Promise<boolean> {
-  const [row]: Array<{ n: number }> = await db.query(
-    `SELECT count(DISTINCT order_id)::int AS n FROM shipment WHERE order_id = ANY($1::text[])`,
-    [orders],
-  );
-  return row?.n === orders.length;
-}
-
-async function inboxResults(db: DataSource, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows: Array<{ id: string; result: string }> = await db.query(
-    `SELECT message_id AS id, result FROM inbox_message WHERE message_id = ANY($1::text[])`,
-    [ids],
-  );
-  return new Map(rows.map((r) => [r.id, r.result]));
-}
-
-export interface InboxRow {
-  position: string;
-  result: string;
-}
-
-async function inboxRows(db: DataSource, topics: string[]): Promise<InboxRow[]> {
-  const rows: Array<{ topic: string; partition: number; offset: string; result: string }> = await db.query(
-    `SELECT topic, partition, "offset"::text AS offset, result FROM inbox_message WHERE topic = ANY($1::text[])`,
-    [topics],
-  );
-  return rows.map((r) => ({ position: `${r.topic}/${r.partition}/${r.offset}`, result: r.result }));
-}
-
-export interface StoreRow {
-  id: string;
-  position: string;
-  payload: Buffer;
-  payloadNull: boolean;
-  headers: Array<{ name: string; base64: string | null; nameBase64?: string }>;
-}
-
-async function deadLetterRows(db: DataSource, group: string): Promise<StoreRow[] | string> {
-  try {
-    const rows: Array<{
-      id: string;
-      topic: string;
-      partition: number;
-      offset: string;
-      payload: Buffer;
-      payload_null: boolean;
-      headers: StoreRow['headers'];
-    }> = await db.query(
-      `SELECT id, topic, partition, "offset"::text AS offset, payload, payload_null, headers
-         FROM dead_letter WHERE consumer_group = $1`,
-      [group],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      position: `${r.topic}/${r.partition}/${r.offset}`,
-      payload: r.payload,
-      payloadNull: r.payload_null,
-      headers: r.headers,
-    }));
-  } catch (error) {
-    return `the dead_letter table could not be read: ${(error as Error).message}`;
-  }
 }

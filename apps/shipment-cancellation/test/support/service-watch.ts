@@ -52,6 +52,8 @@ export class ServiceLog {
   readonly lines: string[] = [];
   readonly alarms: string[] = [];
   maxAttempt = 0;
+  private readonly kinds = new Set<string>();
+  private readonly first: string[] = [];
 
   add(line: string): void {
     let msg = line;
@@ -66,5 +68,16 @@ export class ServiceLog {
       this.alarms.push(msg.slice(0, 300));
     this.lines.push(msg.slice(0, 400));
     if (this.lines.length > 2_000) this.lines.splice(0, 1_000);
+    // The first of each kind of line, numbers aside: a failing run's cause is often far back in the log.
+    const kind = msg.replace(/\d+/g, 'N').slice(0, 120);
+    if (!this.kinds.has(kind) && this.kinds.size < 20) {
+      this.kinds.add(kind);
+      this.first.push(msg.slice(0, 400));
+    }
+  }
+
+  /** The first line of each kind, then the last lines. */
+  summary(last: number): string[] {
+    return [...this.first, '…', ...this.lines.slice(-last)];
   }
 }
