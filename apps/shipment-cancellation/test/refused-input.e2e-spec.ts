@@ -195,4 +195,36 @@ describe('inputs the database refuses', () => {
       /^oms_carrier_requests_total\{carrier="amazon-shipping-v2",operation="cancel",seller_account="seller-1"\} \d+/m,
     );
   });
+
+  it('publishes two large dead letters of one batch without jamming the relay', async () => {
+    const topic = stack.config.topics.orderCancelled;
+    const key = order();
+    const big = (fill: string) => Buffer.from(`not json ${fill.repeat(400 * 1024)}`);
+    const [meta] = await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        { key, value: big('a'), partition: 0 },
+        { key, value: big('b'), partition: 0 },
+      ],
+    });
+    const offsets = [meta?.baseOffset ?? '', (BigInt(meta?.baseOffset ?? '0') + 1n).toString()];
+    const good = order();
+    await purchase(env(), good, [{ api: 'amazon-shipping-v2' }]);
+    await send(topic, good, encoded(EventTypes.orderCancelled, orderCancelled(good)));
+
+    await stack.kafka.waitForOrder(good, (o) => o.some((c) => c.event.type === EventTypes.shipmentCancelled));
+    const records = await waitFor('both large dead letters', () => {
+      const mine = deadLetters().filter((d) => d.source.topic === topic && offsets.includes(d.source.offset));
+      return mine.length === 2 ? mine : undefined;
+    });
+    for (const record of records) {
+      expect(record.payload.bytes).toBe(big('a').length);
+      expect(
+        Buffer.from(record.payload.base64 ?? '', 'base64')
+          .subarray(0, 9)
+          .toString(),
+      ).toBe('not json ');
+    }
+  });
 });

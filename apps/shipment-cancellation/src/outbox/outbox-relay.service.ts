@@ -38,6 +38,32 @@ interface OutboxRow {
 
 const CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
 
+/**
+ * Most bytes one send carries (payloads, keys and headers, with room for Kafka's framing). Kafka refuses a record
+ * batch over its 1 MiB message limit, and one send puts a partition's records in one batch: rows past this wait
+ * for the next send instead. A row alone always fits (a dead-letter record stays under 700 KiB).
+ */
+export const RELAY_SEND_BYTES = 900 * 1024;
+const RECORD_FRAMING_BYTES = 96;
+
+/** The oldest rows whose bytes fit in one send; at least one. */
+export function fitToSend<R extends { key: string | null; payload: string; traceParent: string | null }>(
+  rows: R[],
+  limit = RELAY_SEND_BYTES,
+): R[] {
+  let bytes = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as R;
+    bytes +=
+      Buffer.byteLength(row.payload) +
+      (row.key?.length ?? 0) +
+      (row.traceParent?.length ?? 0) +
+      RECORD_FRAMING_BYTES;
+    if (bytes > limit && i > 0) return rows.slice(0, i);
+  }
+  return rows;
+}
+
 @Injectable()
 export class OutboxRelay {
   private readonly logger = new Logger('OutboxRelay');
@@ -61,7 +87,14 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     if (this.running) return;
-    this.producer = this.kafka.kafka.producer({
+    this.producer = await this.connectProducer();
+    this.running = true;
+    this.unsubscribe = this.writer.onCommitted(() => this.wake());
+    this.loop = this.run();
+  }
+
+  private async connectProducer(): Promise<Producer> {
+    const producer = this.kafka.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
@@ -71,10 +104,16 @@ export class OutboxRelay {
       // retry budget, decides what happens while the broker is away.
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
-    await this.producer.connect();
-    this.running = true;
-    this.unsubscribe = this.writer.onCommitted(() => this.wake());
-    this.loop = this.run();
+    await producer.connect();
+    return producer;
+  }
+
+  // After a failed send the idempotent producer's sequence numbers may no longer match the broker's, and every
+  // later send would be refused: drop it, and the next batch starts a new one (unmarked rows go again, same ids).
+  private async dropProducer(): Promise<void> {
+    const old = this.producer;
+    this.producer = null;
+    await old?.disconnect().catch(() => undefined);
   }
 
   /** Publishes what is already committed, then stops and disconnects the producer. */
@@ -163,18 +202,19 @@ export class OutboxRelay {
    * send, so the mark costs no round trip of its own.
    */
   private async publishBatch(): Promise<number> {
-    const producer = this.producer;
-    if (!producer) return 0;
+    const producer = (this.producer ??= await this.connectProducer());
     const sent = this.sentUnmarked;
     // The mark does not wait for its commit to be flushed (synchronous_commit off for this one transaction):
     // that keeps the relay out of the WAL flush queue every other commit waits in. A Postgres crash that loses
     // the mark only re-sends those rows, with the same ids and in the same order, which at-least-once allows.
-    const rows: OutboxRow[] = await preparedQuery(this.dataSource, MARK_AND_SELECT, [
+    const selected: OutboxRow[] = await preparedQuery(this.dataSource, MARK_AND_SELECT, [
       this.config.outbox.batchSize,
       sent,
     ]);
     this.sentUnmarked = [];
-    if (rows.length === 0) return 0;
+    if (selected.length === 0) return 0;
+    // Rows left out here stay unpublished and are selected again next time, in order.
+    const rows = fitToSend(selected);
     const byTopic = new Map<string, OutboxRow[]>();
     for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
     // One span per batch, linked to the trace of each event it sends.
@@ -203,6 +243,7 @@ export class OutboxRelay {
       });
     } catch (error) {
       endSpan(span, error);
+      await this.dropProducer();
       throw error;
     }
     endSpan(span);
