@@ -89,6 +89,7 @@ export class CarrierCancelClient implements CarrierCancelPort {
     const outcomes = new OutcomeFactory(request, startedAt, this.config.clock, this.redactor);
     const adapter = this.adapters[request.api];
     const log = {
+      ...request.logContext,
       api: request.api,
       sellerAccount: request.sellerAccount,
       carrierShipmentId: request.carrierShipmentId,

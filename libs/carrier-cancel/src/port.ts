@@ -22,6 +22,8 @@ export interface CancelRequest {
   /** Overall budget for this call including retries and waits for rate-limit tokens. */
   deadlineMs?: number;
   signal?: AbortSignal;
+  /** Fields the caller wants on every log line of this call (its own ids, a trace id); never secrets. */
+  logContext?: Readonly<Record<string, string>>;
 }
 
 export type RejectReason =

@@ -2,6 +2,7 @@
 import type { CancelRequest, CarrierCancelPort } from '@oms/carrier-cancel';
 import type { CancellationRow } from '../cancellation-row';
 import type { CarrierResult } from '../carrier-result';
+import { traceIdOf } from '../../tracing/trace-context';
 import { SpanKind, endSpan, startSpan, tracingEnabled } from '../../tracing/tracing';
 
 /** Calls the carrier for a row and gives back the result with how long the call took. */
@@ -19,6 +20,7 @@ export function callCarrier(
     ...(row.trackingId ? { trackingId: row.trackingId } : {}),
     ...(row.carrierId ? { carrierId: row.carrierId } : {}),
     deadlineMs,
+    logContext: logContextOf(row),
   };
   const started = performance.now();
   const call: Promise<CarrierResult> =
@@ -58,4 +60,10 @@ export function callCarrier(
       throw error;
     },
   );
+}
+
+/** What ties the carrier's log lines to the cancellation and to the input's trace. */
+function logContextOf(row: CancellationRow): Record<string, string> {
+  const base = { cancellationId: row.id, orderId: row.orderId };
+  return row.traceParent ? { ...base, traceId: traceIdOf(row.traceParent) } : base;
 }
