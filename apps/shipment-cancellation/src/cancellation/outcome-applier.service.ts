@@ -6,6 +6,7 @@ import { EventTypes } from '@oms/events';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { MetricsService } from '../metrics/metrics.service';
+import { traceIdOf } from '../tracing/trace-context';
 import { OutboxWriter, type PendingEvent, type PreparedEvent, outboxColumns } from '../outbox/outbox.writer';
 import { CancellationProgress } from './cancellation-progress';
 import { type CarrierAnswer, shipmentCancellationFailed, shipmentCancelled } from './cancellation-events';
@@ -149,6 +150,7 @@ export class OutcomeApplier {
       carrierRequestId: update.answer.requestId,
       transition: transition.kind,
       state: update.state,
+      ...(result.row.traceParent ? { traceId: traceIdOf(result.row.traceParent) } : {}),
     };
     if (transition.kind === 'failed') this.logger.warn(`cancellation failed: ${transition.reason}`, fields);
     else this.logger.debug(`cancellation ${update.state}`, fields);
