@@ -31,3 +31,4 @@ export type { Clock } from './retry/clock';
 export type { HttpTransport, HttpRequest, HttpResult } from './http/http.transport';
 export { SHIPPING_BUSINESS_REGIONS, findMarketplace } from './amazon-regions';
 export { MWS_CANCEL_MARKETPLACES } from './mws/mws-marketplaces';
+export { DESCEND, boundedCopy } from './http/bounded-copy';

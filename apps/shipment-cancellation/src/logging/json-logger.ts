@@ -1,4 +1,5 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
+import { DESCEND, boundedCopy } from '@oms/carrier-cancel';
 import { currentRequestId } from './request-context';
 
 const ORDER: Record<string, number> = {
@@ -24,53 +25,19 @@ export function redact(text: string): string {
   );
 }
 
-// Deeper than any real log field; the cap keeps JSON.stringify off the stack's limit.
-const MAX_DEPTH = 64;
-const MAX_NODES = 10_000;
-
-type Frame = { value: unknown; depth: number; put: (value: unknown) => void } | { leave: object };
-
 /**
- * A copy of log fields that JSON.stringify can always write, made without recursion: a cycle becomes
- * '[circular]', what lies deeper than MAX_DEPTH '[deep]' (never written unredacted), an Error its message,
- * a bigint its digits. Secrets are masked afterwards, in the written line, whatever their depth.
+ * A copy of log fields that JSON.stringify can always write, made without recursion (see boundedCopy): an Error
+ * becomes its message, a bigint its digits, a date its ISO text. Secrets are masked afterwards, in the written
+ * line, whatever their depth.
  */
 export function loggable(value: unknown): unknown {
-  const result: { value?: unknown } = {};
-  const stack: Frame[] = [{ value, depth: 0, put: (v) => (result.value = v) }];
-  // Only the objects on the path from the root: a value shared by two fields is written twice.
-  const ancestors = new WeakSet<object>();
-  let nodes = 0;
-  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
-    if ('leave' in frame) {
-      ancestors.delete(frame.leave);
-      continue;
-    }
-    const { value: item, depth, put } = frame;
-    if (typeof item === 'bigint') put(item.toString());
-    else if (item === null || typeof item !== 'object') put(item);
-    else if (item instanceof Error) put(item.message);
-    else if (item instanceof Date) put(Number.isNaN(item.getTime()) ? null : item.toISOString());
-    else if (ancestors.has(item)) put('[circular]');
-    else if (depth >= MAX_DEPTH || ++nodes > MAX_NODES) put('[deep]');
-    else {
-      ancestors.add(item);
-      stack.push({ leave: item });
-      const out: unknown[] | Record<string, unknown> = Array.isArray(item) ? [] : {};
-      put(out);
-      const entries = Object.entries(item);
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [key, child] = entries[i] as [string, unknown];
-        // defineProperty: a '__proto__' field stays a field.
-        stack.push({
-          value: child,
-          depth: depth + 1,
-          put: (v) => Object.defineProperty(out, key, { value: v, enumerable: true, writable: true }),
-        });
-      }
-    }
-  }
-  return result.value;
+  return boundedCopy(value, (item) => {
+    if (typeof item === 'bigint') return item.toString();
+    if (item === null || typeof item !== 'object') return item;
+    if (item instanceof Error) return item.message;
+    if (item instanceof Date) return Number.isNaN(item.getTime()) ? null : item.toISOString();
+    return DESCEND;
+  });
 }
 
 /**

@@ -1,3 +1,5 @@
+import { DESCEND, boundedCopy } from './bounded-copy';
+
 const MASK = '[REDACTED]';
 
 // LWA access/refresh tokens and RDTs ("Atza|…", "Atzr|…", "Atz.sprdt|…") and LWA client secrets.
@@ -43,51 +45,13 @@ export class SecretRedactor {
     return text === undefined ? undefined : this.redact(text);
   }
 
-  /**
-   * Deep copy with every string redacted, at any depth and without recursion. A cycle becomes '[circular]';
-   * what lies deeper than MAX_DEPTH becomes '[deep]' (never passed through), as does anything past MAX_NODES.
-   */
+  /** Deep copy with every string redacted, at any depth and without recursion (see boundedCopy). */
   redactValue(value: unknown): unknown {
-    const result: { value?: unknown } = {};
-    const stack: Frame[] = [{ value, depth: 0, put: (v) => (result.value = v) }];
-    // Only the objects on the path from the root: a value shared by two branches is copied twice, not lost.
-    const ancestors = new WeakSet<object>();
-    let nodes = 0;
-    for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
-      if ('leave' in frame) {
-        ancestors.delete(frame.leave);
-        continue;
-      }
-      const { value: item, depth, put } = frame;
-      if (typeof item === 'string') put(this.redact(item));
-      else if (item === null || typeof item !== 'object') put(item);
-      else if (item instanceof Error) put(this.redact(item.message));
-      else if (ancestors.has(item)) put('[circular]');
-      else if (depth >= MAX_DEPTH || ++nodes > MAX_NODES) put('[deep]');
-      else {
-        ancestors.add(item);
-        stack.push({ leave: item });
-        const out: unknown[] | Record<string, unknown> = Array.isArray(item) ? [] : {};
-        put(out);
-        const entries = Object.entries(item);
-        // Pushed last to first so that they are copied, and keys inserted, in their order.
-        for (let i = entries.length - 1; i >= 0; i--) {
-          const [key, child] = entries[i] as [string, unknown];
-          stack.push({ value: child, depth: depth + 1, put: (v) => setOwn(out, key, v) });
-        }
-      }
-    }
-    return result.value;
+    return boundedCopy(value, (item) => {
+      if (typeof item === 'string') return this.redact(item);
+      if (item === null || typeof item !== 'object') return item;
+      if (item instanceof Error) return this.redact(item.message);
+      return DESCEND;
+    });
   }
-}
-
-// Deeper than any real log context; the depth also keeps a later JSON.stringify off the stack's limit.
-const MAX_DEPTH = 64;
-const MAX_NODES = 10_000;
-
-type Frame = { value: unknown; depth: number; put: (value: unknown) => void } | { leave: object };
-
-function setOwn(target: unknown[] | Record<string, unknown>, key: string, value: unknown): void {
-  // defineProperty, so that a '__proto__' key stays a key and never replaces the copy's prototype.
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
