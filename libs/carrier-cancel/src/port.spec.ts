@@ -8,7 +8,7 @@ describe('public entry', () => {
     expect(CARRIER_APIS).toEqual(apis);
   });
 
-  it('exports the client, the bucket and the LWA provider, and no test doubles', () => {
+  it('exports the client, the bucket, the LWA provider and the bounded copy, and no test doubles', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
         'CARRIER_APIS',
@@ -16,11 +16,13 @@ describe('public entry', () => {
         'CarrierCancelError',
         'DEFAULT_CANCEL_RATE_LIMITS',
         'DEFAULT_RETRY',
+        'DESCEND',
         'LwaError',
         'LwaTokenProvider',
         'MWS_CANCEL_MARKETPLACES',
         'SHIPPING_BUSINESS_REGIONS',
         'TokenBucket',
+        'boundedCopy',
         'findMarketplace',
       ].sort(),
     );
