@@ -46,7 +46,7 @@ describe('asyncapi.yaml', () => {
     expect(orderId).toMatchObject({
       minLength: 1,
       maxLength: 256,
-      pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$',
+      pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff]*$',
     });
     expect(reason).toMatchObject({ maxLength: 2000 });
     expect(cancelledAt).toMatchObject({

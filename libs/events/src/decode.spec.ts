@@ -94,7 +94,7 @@ describe('validateEvent', () => {
     const event = { ...example, data: { ...example.data, orderId: 'x'.repeat(300), shipmentId: 's\u0000' } };
     expect(() => validateEvent(event)).toThrow(
       'Invalid oms.shipment.cancelled: data/orderId: must have at most 256 characters; ' +
-        'data/shipmentId: must not contain control characters',
+        'data/shipmentId: must not contain control characters or unpaired surrogates',
     );
   });
 

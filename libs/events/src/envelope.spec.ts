@@ -81,11 +81,11 @@ describe('the envelope', () => {
     ['type', 7, 'must be a non-empty string'],
     // What we store must fit; an unknown type is echoed into the dead letter, so it must be storable too.
     ['source', `/${'x'.repeat(256)}`, 'must have at most 256 characters'],
-    ['type', 'oms.order\u0000cancelled', 'must not contain control characters'],
+    ['type', 'oms.order\u0000cancelled', 'must not contain control characters or unpaired surrogates'],
     ['type', 'x'.repeat(300), 'must have at most 256 characters'],
     ['time', '9999-12-31T23:59:59Z', 'must be between 2000-01-01 and 2199-12-31'],
     ['time', '1900-01-01T00:00:00Z', 'must be between 2000-01-01 and 2199-12-31'],
-    ['correlationid', 'corr\u0000', 'must not contain control characters'],
+    ['correlationid', 'corr\u0000', 'must not contain control characters or unpaired surrogates'],
     ['correlationid', 'x'.repeat(300), 'must have at most 256 characters'],
     ['correlationid', 42, 'must be a string'],
   ])('rejects %s = %j: %s', (field, value, message) => {

@@ -89,7 +89,8 @@ export function patternMessage(pattern: string): string | undefined {
 }
 
 // What we store must fit: Postgres text refuses NUL (0x00), a btree index row over ~2,700 bytes fails
-// (error 54000), and no identifier of ours or the platform's holds control characters (Unicode Cc).
+// (error 54000), jsonb refuses an unpaired UTF-16 surrogate (which a JSON escape such as "\ud800" can carry),
+// and no identifier of ours or the platform's holds control characters (Unicode Cc).
 /** Most characters in an identifier (at most 4 UTF-8 bytes each, well under the index row limit). */
 export const maxIdLength = 256;
 /** Most characters in free text, e.g. a cancellation reason. */
@@ -98,16 +99,18 @@ export const maxTextLength = 2000;
 export const earliestDateTime = '2000-01-01T00:00:00Z';
 export const latestDateTime = '2199-12-31T23:59:59.999Z';
 
-const noControlCharacters = '^[^\\u0000-\\u001f\\u007f-\\u009f]*$';
+// Patterns run with the u flag: a surrogate pair is one code point, so only an unpaired surrogate matches.
+const noControlCharacters = '^[^\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff]*$';
 // Free text may hold tabs and line breaks; no other control character.
-const noControlCharactersButLineBreaks = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$';
+const noControlCharactersButLineBreaks =
+  '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\ud800-\\udfff]*$';
 
 export const nonEmptyString: JsonSchema = { type: 'string', minLength: 1 };
 export const nullableString: JsonSchema = { type: ['string', 'null'] };
 
 /** A string without control characters, with the other keywords of `schema`. */
 export function withoutControlCharacters(schema: JsonSchema = {}): JsonSchema {
-  return matching(noControlCharacters, 'must not contain control characters', schema);
+  return matching(noControlCharacters, 'must not contain control characters or unpaired surrogates', schema);
 }
 
 /** An id or name we store: 1 to 256 characters, no control characters. */
@@ -115,7 +118,7 @@ export const identifier: JsonSchema = withoutControlCharacters({ minLength: 1, m
 /** Free text we store: up to 2,000 characters, no control characters but tabs and line breaks. */
 export const freeText: JsonSchema = matching(
   noControlCharactersButLineBreaks,
-  'must not contain control characters other than tabs and line breaks',
+  'must not contain control characters (but tabs and line breaks) or unpaired surrogates',
   { maxLength: maxTextLength },
 );
 /** An RFC 3339 date-time with a time zone. */

@@ -59,9 +59,25 @@ describe('OrderCancelled', () => {
       expect(decodeOrderCancelled(raw)).toEqual({
         ok: false,
         kind: 'schema_invalid',
-        message: 'data/orderId: must not contain control characters',
-        issues: [{ path: '/data/orderId', message: 'must not contain control characters' }],
+        message: 'data/orderId: must not contain control characters or unpaired surrogates',
+        issues: [
+          { path: '/data/orderId', message: 'must not contain control characters or unpaired surrogates' },
+        ],
       });
+    });
+
+    it('refuses an orderId holding an unpaired surrogate (jsonb refuses it), and accepts a surrogate pair', () => {
+      const raw = JSON.stringify(withData({ orderId: 'order-\ud800' }));
+      expect(raw).toContain('\\ud800');
+      expect(decodeOrderCancelled(raw)).toMatchObject({
+        kind: 'schema_invalid',
+        issues: [
+          { path: '/data/orderId', message: 'must not contain control characters or unpaired surrogates' },
+        ],
+      });
+      expect(
+        decodeOrderCancelled(withData({ orderId: 'order-\u{1F600}', reason: 'gift \u{1F381}' })).ok,
+      ).toBe(true);
     });
 
     it.each(['orderId', 'marketplaceId', 'requestedBy'])('refuses a %s of 300 characters', (field) => {
@@ -76,7 +92,9 @@ describe('OrderCancelled', () => {
     it.each(['marketplaceId', 'requestedBy'])('refuses a %s holding a control character', (field) => {
       expect(decodeOrderCancelled(withData({ [field]: 'cs\u001b[31m' }))).toMatchObject({
         kind: 'schema_invalid',
-        issues: [{ path: `/data/${field}`, message: 'must not contain control characters' }],
+        issues: [
+          { path: `/data/${field}`, message: 'must not contain control characters or unpaired surrogates' },
+        ],
       });
     });
 
@@ -91,7 +109,8 @@ describe('OrderCancelled', () => {
           issues: [
             {
               path: '/data/reason',
-              message: 'must not contain control characters other than tabs and line breaks',
+              message:
+                'must not contain control characters (but tabs and line breaks) or unpaired surrogates',
             },
           ],
         });

@@ -163,8 +163,10 @@ describe('ShipmentPurchased', () => {
         expect(decodeEvent(withData({ ...example.data, [field]: value }))).toEqual({
           ok: false,
           kind: 'schema_invalid',
-          message: `data/${field}: must not contain control characters`,
-          issues: [{ path: `/data/${field}`, message: 'must not contain control characters' }],
+          message: `data/${field}: must not contain control characters or unpaired surrogates`,
+          issues: [
+            { path: `/data/${field}`, message: 'must not contain control characters or unpaired surrogates' },
+          ],
         });
       }
     });
