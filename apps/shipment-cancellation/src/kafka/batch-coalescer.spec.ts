@@ -1,5 +1,5 @@
 import type { InboundMessage } from '../inbox/inbound-message';
-import { BatchCoalescer } from './kafka-batch.server';
+import { BatchCoalescer } from './batch-coalescer';
 
 function messages(partition: number, ...offsets: number[]): InboundMessage[] {
   return offsets.map((offset) => ({
