@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { EventTypes, type ShipmentCancelled } from '@oms/events';
 import { createDataSource } from '../src/database/data-source';
 import { InstanceRegistry } from '../src/instances/instance-registry.service';
+import type { AppConfig } from '../src/config/config';
 import type { RunningService } from '../src/service-runtime';
 import { TestKafka } from './support/kafka';
 import { waitFor } from './support/ports';
@@ -19,6 +20,7 @@ describe('scale-out', () => {
   let kafka: TestKafka;
   let db: DataSource;
   const services: RunningService[] = [];
+  let config: AppConfig;
 
   beforeAll(async () => {
     sandbox = await SandboxProcess.start();
@@ -32,7 +34,7 @@ describe('scale-out', () => {
   });
 
   it('shares the carrier rate limit between instances: no 429 from the carrier', async () => {
-    const config = testConfig(sandbox.url);
+    config = testConfig(sandbox.url);
     kafka = new TestKafka(config);
     await kafka.start();
     db = await createDataSource(config.databaseUrl, { poolSize: 2 }).initialize();
@@ -69,5 +71,34 @@ describe('scale-out', () => {
     expect(counters.throttled.total).toBe(0);
     // 40 cancels at 5/s after a burst of 10 take at least (40 - 10) / 5 = 6 s whoever sends them.
     expect(seconds).toBeGreaterThan(5.5);
+  });
+
+  it('reports the lag of each partition from exactly one instance: revoked partitions lose their gauges', async () => {
+    const owned = async (service: RunningService) => {
+      const text = await (await fetch(`${service.url}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter((line) => line.startsWith('oms_consumer_lag{'))
+        .map((line) => /topic="([^"]+)",partition="(\d+)"/.exec(line)?.slice(1, 3).join('/') ?? line);
+    };
+    const topics = [config.topics.orderCancelled, config.topics.shipmentPurchased];
+    const all = topics
+      .flatMap((t) => Array.from({ length: config.kafka.partitions }, (_, p) => `${t}/${p}`))
+      .sort();
+    const covers = (sets: string[][]) =>
+      sets.every((set) => set.length > 0) && JSON.stringify(sets.flat().sort()) === JSON.stringify(all);
+    // One instance alone reports every partition; when another joins, it must drop the ones it gave away.
+    await services.pop()?.stop();
+    await waitFor(
+      'one instance reporting every partition',
+      async () => (covers([await owned(services[0] as RunningService)]) ? true : undefined),
+      30_000,
+    );
+    services.push(await startTestService(config));
+    await waitFor(
+      'the two instances to report disjoint partitions that cover both topics',
+      async () => (covers(await Promise.all(services.map(owned))) ? true : undefined),
+      30_000,
+    );
   });
 });
