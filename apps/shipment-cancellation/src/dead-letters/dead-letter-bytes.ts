@@ -2,6 +2,7 @@
 // text or jsonb column is made safe first, because Postgres refuses U+0000 in both (and lone surrogates in
 // jsonb), and one such message must never fail the transaction that dead-letters it.
 import { isUtf8 } from 'node:buffer';
+import { safeText as jsonbSafe } from '@oms/events';
 
 /** One Kafka header as stored: its name and its value's bytes; repeats and their order are kept. */
 export interface StoredHeader {
@@ -18,7 +19,6 @@ export type InboundHeaders = Record<string, HeaderValue | HeaderValue[]>;
 
 export const TEXT_LIMIT = 2_000;
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const REPLACEMENT = '\uFFFD';
 
 // C0 controls (NUL first) and DEL, except tab, line feed and carriage return.
@@ -50,7 +50,7 @@ export function truncate(text: string, limit: number): string {
 
 /** Text fit for a text or jsonb column: control characters and lone surrogates become U+FFFD, then capped. */
 export function safeText(text: string, limit = TEXT_LIMIT): string {
-  return truncate(replaceControls(text.replace(LONE_SURROGATE, REPLACEMENT)), limit);
+  return truncate(replaceControls(jsonbSafe(text)), limit);
 }
 
 /** `safeText` for a column that may be null. */
@@ -64,7 +64,7 @@ function toBuffer(bytes: Buffer | Uint8Array | string): Buffer {
 }
 
 function storableName(name: string): boolean {
-  return !name.includes('\u0000') && name.replace(LONE_SURROGATE, '') === name;
+  return jsonbSafe(name) === name;
 }
 
 /** The headers as stored: one entry per value, in the order the client gave them. */
