@@ -1,6 +1,7 @@
 // Workspace lint: TypeScript rules, Prettier compatibility, and the dependency direction between projects.
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
+import rooms from './infra/eslint/layer-order.cjs';
 
 // Frameworks and drivers the libraries must stay free of (see each lib's README).
 const serviceFrameworks = [
@@ -53,6 +54,13 @@ export default [
       eqeqeq: ['error', 'always'],
       'no-console': 'off',
     },
+  },
+  {
+    // The service's rooms: imports point down (infra/eslint/layer-order.cjs, docs/architecture.md#rooms).
+    files: ['apps/shipment-cancellation/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    plugins: { rooms },
+    rules: { 'rooms/layer-order': 'error' },
   },
   {
     files: ['**/*.cjs', '**/*.js'],

@@ -83,7 +83,7 @@ describe('docker-compose.yml against the local setup (infra/versions.env)', () =
 
   it('configures the apps with variables the apps actually read', () => {
     const sources: Record<string, string> = {
-      'shipment-cancellation': readSources('apps/shipment-cancellation/src/config'),
+      'shipment-cancellation': readSources('apps/shipment-cancellation/src/platform/config'),
       'carrier-sandbox': readSources('apps/carrier-sandbox/src'),
     };
     for (const [name, text] of Object.entries(sources)) {
@@ -163,7 +163,7 @@ describe(`${dockerfilePath}: a build stage, and a runtime stage with the built a
     const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(pkg.scripts['migrate']).toBe('node dist/apps/shipment-cancellation/database/migrate.js');
+    expect(pkg.scripts['migrate']).toBe('node dist/apps/shipment-cancellation/store/migrate.js');
   });
 });
 

@@ -1,6 +1,6 @@
 // Lints snippets as if they were files at given paths, in a plain Node process (ESLint loads its flat
 // config with a dynamic import, which Jest's module sandbox cannot do). Reads [{filePath, code}] as JSON
-// on stdin, prints the @nx/enforce-module-boundaries messages per snippet as JSON on stdout.
+// on stdin, prints the module-boundary and layer-order messages per snippet as JSON on stdout.
 const { ESLint } = require('eslint');
 
 let input = '';
@@ -12,7 +12,7 @@ process.stdin.on('end', async () => {
     const [result] = await eslint.lintText(code, { filePath });
     out.push(
       (result?.messages ?? [])
-        .filter((m) => m.ruleId === '@nx/enforce-module-boundaries')
+        .filter((m) => m.ruleId === '@nx/enforce-module-boundaries' || m.ruleId === 'rooms/layer-order')
         .map((m) => m.message),
     );
   }

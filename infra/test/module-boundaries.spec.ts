@@ -28,6 +28,34 @@ const probes = {
     'libs/carrier-cancel/src/probe.ts',
     "import * as x from 'typeorm';\nexport const y = x;\n",
   ],
+  storeImportsPipeline: [
+    'apps/shipment-cancellation/src/store/probe.ts',
+    "import { InboxService } from '../pipeline/ingest/inbox.service';\nexport const x = InboxService;\n",
+  ],
+  relayImportsIngest: [
+    'apps/shipment-cancellation/src/pipeline/relay/probe.ts',
+    "import { InboxService } from '../ingest/inbox.service';\nexport const x = InboxService;\n",
+  ],
+  domainImportsStore: [
+    'apps/shipment-cancellation/src/domain/probe.ts',
+    "import { SC_STATE } from '../store/cancellation-columns';\nexport const x = SC_STATE;\n",
+  ],
+  domainImportsTypeorm: [
+    'apps/shipment-cancellation/src/domain/probe.ts',
+    "import { DataSource } from 'typeorm';\nexport const x = DataSource;\n",
+  ],
+  platformImportsDomain: [
+    'apps/shipment-cancellation/src/platform/kafka/probe.ts',
+    "import { reshipRuleFor } from '../../domain/reship-rule';\nexport const x = reshipRuleFor;\n",
+  ],
+  ingestImportsStoreAndDomain: [
+    'apps/shipment-cancellation/src/pipeline/ingest/probe.ts',
+    "import { lockOrders } from '../../store/order-lock';\nimport { reshipRuleFor } from '../../domain/reship-rule';\nexport const x = [lockOrders, reshipRuleFor];\n",
+  ],
+  adminImportsIngest: [
+    'apps/shipment-cancellation/src/admin/probe.ts',
+    "import { CancellationService } from '../pipeline/ingest/cancellation.service';\nexport const x = CancellationService;\n",
+  ],
 } as const;
 
 type ProbeName = keyof typeof probes;
@@ -68,6 +96,21 @@ describe('module boundaries (lint)', () => {
 
   it('fails an import of one app from another', () => {
     expect(results.appImportsApp.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['storeImportsPipeline', 'store may not import pipeline/ingest'],
+    ['relayImportsIngest', 'pipeline/relay may not import pipeline/ingest'],
+    ['domainImportsStore', 'domain may not import store'],
+    ['platformImportsDomain', 'platform may not import domain'],
+    ['domainImportsTypeorm', "the domain stays pure: 'typeorm'"],
+  ] as const)('fails an import up the service rooms (%s)', (probe, message) => {
+    expect(results[probe].join('\n')).toContain(message);
+  });
+
+  it('lets a pipeline stage import the store and the domain, and admin a stage', () => {
+    expect(results.ingestImportsStoreAndDomain).toEqual([]);
+    expect(results.adminImportsIngest).toEqual([]);
   });
 
   it.each([

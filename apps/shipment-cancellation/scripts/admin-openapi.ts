@@ -7,7 +7,7 @@ import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { createAdminDocument } from '../src/admin/admin-openapi';
 import { AppModule } from '../src/app.module';
-import { loadConfig } from '../src/config/config';
+import { loadConfig } from '../src/platform/config/config';
 
 async function main(): Promise<void> {
   const app = await NestFactory.create(AppModule.forRoot(loadConfig({})), { preview: true, logger: false });

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { EventTypes, createEvent } from '@oms/events';
-import { loadConfig } from '../src/config/config';
+import { loadConfig } from '../src/platform/config/config';
 import { type SandboxShipment, shipmentPurchasedFrom } from './sandbox-shipments';
 
 const config = loadConfig();

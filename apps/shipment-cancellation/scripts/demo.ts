@@ -12,7 +12,7 @@ import {
   type ShipmentCancelled,
   createEvent,
 } from '@oms/events';
-import { loadConfig } from '../src/config/config';
+import { loadConfig } from '../src/platform/config/config';
 import { type SandboxShipment, shipmentPurchasedFrom } from './sandbox-shipments';
 
 const config = loadConfig();

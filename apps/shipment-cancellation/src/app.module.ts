@@ -1,25 +1,25 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminModule } from './admin/admin.module';
-import { CancellationConsumer } from './cancellation/cancellation.consumer';
-import { CancellationModule } from './cancellation/cancellation.module';
-import { CarrierModule } from './carrier/carrier.module';
-import type { AppConfig } from './config/config';
-import { ConfigModule } from './config/config.module';
-import { dataSourceOptions } from './database/data-source';
-import { TableRetention } from './database/retention.service';
-import { TableUpkeep } from './database/table-upkeep.service';
-import { DeadLettersModule } from './dead-letters/dead-letters.module';
-import { HealthController } from './health/health.controller';
-import { ReadinessRegistry } from './health/readiness.registry';
-import { InboxService } from './inbox/inbox.service';
-import { InstanceRegistry } from './instances/instance-registry.service';
-import { KafkaClients } from './kafka/kafka-clients';
-import { MetricsController } from './metrics/metrics.controller';
-import { MetricsModule } from './metrics/metrics.module';
-import { OutboxRelay } from './outbox/outbox-relay.service';
-import { ShipmentsConsumer } from './shipments/shipments.consumer';
-import { ShipmentsService } from './shipments/shipments.service';
+import { CancellationConsumer } from './pipeline/ingest/order-cancelled.consumer';
+import { CancellationModule } from './pipeline/pipeline.module';
+import { CarrierModule } from './platform/carrier/carrier.module';
+import type { AppConfig } from './platform/config/config';
+import { ConfigModule } from './platform/config/config.module';
+import { dataSourceOptions } from './store/data-source';
+import { TableRetention } from './store/upkeep/retention.service';
+import { TableUpkeep } from './store/upkeep/table-upkeep.service';
+import { DeadLettersModule } from './admin/dead-letters/dead-letters.module';
+import { HealthController } from './platform/health/health.controller';
+import { ReadinessRegistry } from './platform/health/readiness.registry';
+import { InboxService } from './pipeline/ingest/inbox.service';
+import { InstanceRegistry } from './pipeline/dispatch/instance-registry.service';
+import { KafkaClients } from './platform/kafka/kafka-clients';
+import { MetricsController } from './platform/metrics/metrics.controller';
+import { MetricsModule } from './platform/metrics/metrics.module';
+import { OutboxRelay } from './pipeline/relay/outbox-relay.service';
+import { ShipmentsConsumer } from './pipeline/ingest/shipment-purchased.consumer';
+import { ShipmentsService } from './pipeline/ingest/shipments.service';
 
 /** The one kafkajs client of the process, for every module (the dead-letter redrive sends with it too). */
 @Global()

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config/config';
-import { JsonLogger } from './logging/json-logger';
+import { ConfigError, loadConfig } from './platform/config/config';
+import { JsonLogger } from './platform/logging/json-logger';
 import { startService } from './service-runtime';
-import { startTracing, stopTracing } from './tracing/tracing';
+import { startTracing, stopTracing } from './platform/tracing/tracing';
 
 const SHUTDOWN_TIMEOUT_MS = 30_000;
 

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { AdminApiClient, type ApiAnswer, adminPath, apiKeysEnv, testKey } from '../src/admin/testing';
-import { createDataSource } from '../src/database/data-source';
+import { createDataSource } from '../src/store/data-source';
 import type { RunningService } from '../src/service-runtime';
 import { SandboxProcess } from './support/sandbox';
 import { startTestService, testConfig } from './support/service';

@@ -8,7 +8,7 @@ import {
   type ShipmentCancellationFailed,
   type ShipmentCancelled,
 } from '@oms/events';
-import type { AppConfig } from '../src/config/config';
+import type { AppConfig } from '../src/platform/config/config';
 import type { Collected, TestKafka } from './support/kafka';
 import { waitFor } from './support/ports';
 import { startE2eStack, type E2eStack } from './support/e2e-stack';

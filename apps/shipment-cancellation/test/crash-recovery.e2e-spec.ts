@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { EventTypes, type ShipmentCancelled } from '@oms/events';
-import { loadConfig } from '../src/config/config';
-import { createDataSource } from '../src/database/data-source';
+import { loadConfig } from '../src/platform/config/config';
+import { createDataSource } from '../src/store/data-source';
 import { TestKafka } from './support/kafka';
 import { waitFor } from './support/ports';
 import { SandboxProcess } from './support/sandbox';

@@ -5,10 +5,10 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, IHeaders, Producer } from 'kafkajs';
 import { createEvent, EventTypes } from '@oms/events';
 import { AdminApiClient, type ApiAnswer, adminPath, apiKeysEnv, testKey } from '../src/admin/testing';
-import type { DeadLetterView } from '../src/admin/dead-letter-views';
-import type { BulkRedriveAnswer, RedriveAnswer } from '../src/admin/dead-letters.service';
-import { DeadLetterStore } from '../src/dead-letters/dead-letter.store';
-import type { InboundMessage } from '../src/inbox/inbound-message';
+import type { DeadLetterView } from '../src/admin/dead-letters/dead-letter-views';
+import type { BulkRedriveAnswer, RedriveAnswer } from '../src/admin/dead-letters/dead-letters.service';
+import { DeadLetterStore } from '../src/store/dead-letter.store';
+import type { InboundMessage } from '../src/platform/kafka/inbound-message';
 import { startE2eStack, type E2eStack } from './support/e2e-stack';
 import { waitFor } from './support/ports';
 

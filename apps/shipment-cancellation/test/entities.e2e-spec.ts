@@ -3,7 +3,7 @@
 // generated ids). The migrations are the truth; an entity that drifts from them fails here.
 import type { DataSource, EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import { createDataSource } from '../src/database/data-source';
+import { createDataSource } from '../src/store/data-source';
 import { dropDatabase, recreateDatabase } from './support/database';
 
 const DATABASE = 'oms_entities_test';

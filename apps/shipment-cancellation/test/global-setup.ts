@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { createDataSource } from '../src/database/data-source';
+import { createDataSource } from '../src/store/data-source';
 import { recreateDatabase } from './support/database';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');

@@ -3,15 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { ORDER_LOCK_SEED } from '../src/database/advisory-locks';
-import { createDataSource } from '../src/database/data-source';
-import { preparedQuery } from '../src/database/query-rows';
-import { OutboxEventEntity } from '../src/outbox/outbox-event.entity';
-import { MARK_AND_SELECT } from '../src/outbox/outbox-relay.service';
-import { RECORD_MESSAGES } from '../src/inbox/inbox.service';
-import { loadConfig } from '../src/config/config';
-import { TableRetention } from '../src/database/retention.service';
-import { MetricsService } from '../src/metrics/metrics.service';
+import { ORDER_LOCK_SEED } from '../src/store/advisory-locks';
+import { createDataSource } from '../src/store/data-source';
+import { preparedQuery } from '../src/store/query-rows';
+import { OutboxEventEntity } from '../src/store/entities/outbox-event.entity';
+import { MARK_AND_SELECT } from '../src/pipeline/relay/outbox-relay.service';
+import { RECORD_MESSAGES } from '../src/pipeline/ingest/inbox.service';
+import { loadConfig } from '../src/platform/config/config';
+import { TableRetention } from '../src/store/upkeep/retention.service';
+import { MetricsService } from '../src/platform/metrics/metrics.service';
 import { recreateDatabase } from './support/database';
 
 describe('infrastructure', () => {

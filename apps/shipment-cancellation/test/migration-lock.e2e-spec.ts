@@ -2,9 +2,9 @@
 // the migration advisory lock lets one run every migration while the other waits, then finds nothing to do.
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createDataSource, migrations } from '../src/database/data-source';
-import { MIGRATION_LOCK_ID } from '../src/database/advisory-locks';
-import { runMigrationsLocked } from '../src/database/migration-lock';
+import { createDataSource, migrations } from '../src/store/data-source';
+import { MIGRATION_LOCK_ID } from '../src/store/advisory-locks';
+import { runMigrationsLocked } from '../src/store/migration-lock';
 import { recreateDatabase } from './support/database';
 
 const DATABASE = 'oms_migrate_lock_test';

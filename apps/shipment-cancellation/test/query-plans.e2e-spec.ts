@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../src/database/data-source';
-import { CLAIM_BY_IDS } from '../src/cancellation/worker/claim-queries';
-import { APPLY_RESULTS } from '../src/cancellation/outcome-applier.service';
-import { AWAITING_MANUAL_RESHIP } from '../src/cancellation/cancellation-progress';
+import { createDataSource } from '../src/store/data-source';
+import { CLAIM_BY_IDS } from '../src/pipeline/dispatch/claim-queries';
+import { APPLY_RESULTS } from '../src/pipeline/apply/outcome-applier.service';
+import { AWAITING_MANUAL_RESHIP } from '../src/pipeline/apply/cancellation-progress';
 import { recreateDatabase } from './support/database';
 
 const STATE_INDEXES = [

@@ -3,9 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { EventTypes, type ShipmentCancelled } from '@oms/events';
-import { createDataSource } from '../src/database/data-source';
-import { InstanceRegistry } from '../src/instances/instance-registry.service';
-import type { AppConfig } from '../src/config/config';
+import { createDataSource } from '../src/store/data-source';
+import { InstanceRegistry } from '../src/pipeline/dispatch/instance-registry.service';
+import type { AppConfig } from '../src/platform/config/config';
 import type { RunningService } from '../src/service-runtime';
 import { TestKafka } from './support/kafka';
 import { waitFor } from './support/ports';

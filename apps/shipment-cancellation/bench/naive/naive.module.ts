@@ -1,7 +1,7 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
-import { createCarrierClient } from '../../src/carrier/carrier.module';
-import { loadConfig } from '../../src/config/config';
+import { createCarrierClient } from '../../src/platform/carrier/carrier.module';
+import { loadConfig } from '../../src/platform/config/config';
 import { NAIVE_CARRIER, NAIVE_OUTPUTS, NaiveCancellationController } from './naive-cancellation.controller';
 import { NaiveStore } from './naive.store';
 

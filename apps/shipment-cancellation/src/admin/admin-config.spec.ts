@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config/config';
+import { ConfigError, loadConfig } from '../platform/config/config';
 import { hashApiKey } from './auth/api-key';
 import { testKey } from './testing';
 

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import type { AppConfig } from '../config/config';
+import type { AppConfig } from '../platform/config/config';
 import { setupAdminDocs } from './admin-openapi';
 import { DOCS_PATHS, docsKeyMiddleware } from './auth/docs-key.middleware';
 import { adminHttpMiddleware } from './http/admin-http.middleware';

@@ -17,7 +17,7 @@ import {
   shipmentParamsSchema,
   writeBodySchema,
 } from './admin.schemas';
-import { deadLetterParamsSchema } from './dead-letters.schemas';
+import { deadLetterParamsSchema } from './dead-letters/dead-letters.schemas';
 
 type SchemaObject = Record<string, unknown>;
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });

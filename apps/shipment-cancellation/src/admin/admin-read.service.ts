@@ -2,8 +2,8 @@
 // cancellations by state. Plain reads: nothing here takes a lock or writes.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { reshipEligible, reshipRuleFor } from '../cancellation/reship-rule';
-import type { ReshipRule } from '../cancellation/cancellation.entities';
+import { reshipEligible, reshipRuleFor } from '../domain/reship-rule';
+import type { ReshipRule } from '../domain/cancellation';
 import type { ListQuery } from './admin.schemas';
 import {
   type CancellationView,

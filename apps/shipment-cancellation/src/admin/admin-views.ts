@@ -1,7 +1,7 @@
 // The JSON the admin API answers with, read straight from the tables. Times are ISO 8601 UTC, money is
 // decimal strings, and every text is returned exactly as stored.
 import type { EntityManager } from 'typeorm';
-import { formatAmount } from '../cancellation/cancellation-row';
+import { formatAmount } from '../domain/cancellation';
 
 export interface ShipmentView {
   shipmentId: string;

@@ -2,10 +2,10 @@ import { Module } from '@nestjs/common';
 import { AdminController } from './admin.controller';
 import { AdminReadService } from './admin-read.service';
 import { AuditedWriteService } from './audited-write.service';
-import { CancellationModule } from '../cancellation/cancellation.module';
-import { DeadLettersModule } from '../dead-letters/dead-letters.module';
-import { DeadLettersController } from './dead-letters.controller';
-import { DeadLettersService } from './dead-letters.service';
+import { CancellationModule } from '../pipeline/pipeline.module';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { DeadLettersService } from './dead-letters/dead-letters.service';
 import { ManualCancellationService } from './manual-cancellation.service';
 
 // The guard (ApiKeyGuard) is not a provider: @UseGuards makes the one instance, which holds the rate limits.

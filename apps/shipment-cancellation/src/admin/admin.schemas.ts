@@ -1,6 +1,6 @@
 // The request schemas: validated at runtime (ajv) and published as they are in the OpenAPI document, so
 // the two cannot disagree. Written in the JSON Schema subset OpenAPI 3.0 understands.
-import type { CancellationState } from '../cancellation/cancellation.entities';
+import type { CancellationState } from '../domain/cancellation';
 
 export type JsonSchemaObject = Record<string, unknown>;
 

@@ -2,12 +2,12 @@
 // and the stored response; after commit, the outbox relay and the carrier worker are nudged.
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type AdminAction, type AuditTargetType, writeAudit } from './audit-log.writer';
+import { type AdminAction, type AuditTargetType, writeAudit } from '../store/audit-log.writer';
 import type { Caller } from './http/admin-request';
 import { AdminError } from './http/admin-error';
 import { findStoredResponse, lockIdempotencyKey, requestHash, storeResponse } from './idempotency.store';
-import { CarrierWorker } from '../cancellation/carrier-worker.service';
-import { OutboxWriter } from '../outbox/outbox.writer';
+import { CarrierWorker } from '../pipeline/dispatch/carrier-worker.service';
+import { OutboxWriter } from '../store/outbox.writer';
 import type { WriteBody } from './admin.schemas';
 
 export interface WriteRequest {

@@ -3,7 +3,7 @@
 // refused. Keys are per actor, so two operators cannot collide.
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { IDEMPOTENCY_KEY_LOCK_SEED } from '../database/advisory-locks';
+import { IDEMPOTENCY_KEY_LOCK_SEED } from '../store/advisory-locks';
 
 export interface StoredResponse {
   requestHash: string;

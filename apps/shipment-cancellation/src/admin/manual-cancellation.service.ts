@@ -2,14 +2,14 @@
 // same per-order lock, same outbox), and send a failed cancellation back to the carrier worker.
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { CancelCommand } from '../cancellation/cancellation.service';
-import { lockOrders } from '../cancellation/order-lock';
-import { reshipEligible } from '../cancellation/reship-rule';
+import type { CancelCommand } from '../pipeline/ingest/cancellation.service';
+import { lockOrders } from '../store/order-lock';
+import { reshipEligible } from '../domain/reship-rule';
 import type { WriteBody } from './admin.schemas';
 import { loadCancellations } from './admin-views';
 import { type AdminResponse, AuditedWriteService, type WriteOutcome } from './audited-write.service';
-import { CancellationService } from '../cancellation/cancellation.service';
-import { OutboxWriter } from '../outbox/outbox.writer';
+import { CancellationService } from '../pipeline/ingest/cancellation.service';
+import { OutboxWriter } from '../store/outbox.writer';
 import { errorBody } from './http/admin-error';
 import type { Caller } from './http/admin-request';
 

@@ -1,8 +1,8 @@
 // One end-to-end stack per test file: the carrier sandbox, the service in-process on this run's topics, an
 // output collector on Kafka and a connection to the test database.
 import type { DataSource } from 'typeorm';
-import type { AppConfig } from '../../src/config/config';
-import { createDataSource } from '../../src/database/data-source';
+import type { AppConfig } from '../../src/platform/config/config';
+import { createDataSource } from '../../src/store/data-source';
 import type { RunningService } from '../../src/service-runtime';
 import { TestKafka } from './kafka';
 import { SandboxProcess } from './sandbox';

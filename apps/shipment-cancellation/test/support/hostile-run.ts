@@ -8,9 +8,9 @@ import fc from 'fast-check';
 import { Partitioners, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { type DataFor, type EventType, EventTypes, createEvent } from '@oms/events';
-import type { AppConfig } from '../../src/config/config';
-import { createDataSource } from '../../src/database/data-source';
-import { JsonLogger } from '../../src/logging/json-logger';
+import type { AppConfig } from '../../src/platform/config/config';
+import { createDataSource } from '../../src/store/data-source';
+import { JsonLogger } from '../../src/platform/logging/json-logger';
 import { type RunningService, startService } from '../../src/service-runtime';
 import { HostileChecks, type DeadLetterData, type SentInput } from './hostile-checks';
 import {

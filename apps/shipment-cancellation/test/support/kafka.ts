@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import { type AnyEvent, type DataFor, EventTypes, type EventType, createEvent } from '@oms/events';
-import type { AppConfig } from '../../src/config/config';
+import type { AppConfig } from '../../src/platform/config/config';
 import { waitFor } from './ports';
 
 export interface Collected {

@@ -1,7 +1,7 @@
 // Starts the real service in-process against the test infrastructure, with topics of this test run.
 import { randomUUID } from 'node:crypto';
-import { type AppConfig, loadConfig } from '../../src/config/config';
-import { JsonLogger } from '../../src/logging/json-logger';
+import { type AppConfig, loadConfig } from '../../src/platform/config/config';
+import { JsonLogger } from '../../src/platform/logging/json-logger';
 import { type RunningService, startService } from '../../src/service-runtime';
 
 /** Environment for one test service: its own topics, group and HTTP port; overrides on top. */

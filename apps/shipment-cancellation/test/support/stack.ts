@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
-import { createDataSource } from '../../src/database/data-source';
+import { createDataSource } from '../../src/store/data-source';
 import { ChildApp, answers, repoRoot } from './child-app';
 import { recreateDatabase } from './database';
 

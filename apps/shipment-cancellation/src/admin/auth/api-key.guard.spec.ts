@@ -1,6 +1,6 @@
 import { type ExecutionContext, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { loadConfig } from '../../config/config';
+import { loadConfig } from '../../platform/config/config';
 import { AdminError } from '../http/admin-error';
 import type { AdminRequest } from '../http/admin-request';
 import { apiKeysEnv, testKey } from '../testing';

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { APP_CONFIG } from '../../config/config.module';
-import type { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../platform/config/config.module';
+import type { AppConfig } from '../../platform/config/config';
 import { AdminError } from '../http/admin-error';
 import { type AdminRequest, adminContextOf } from '../http/admin-request';
 import { type AdminRole, ApiKeyVerifier, bearerToken, roleAllows } from './api-key';

@@ -2,7 +2,7 @@
 // A fast hash is enough here (unlike passwords): nobody can guess through 2^256 keys, and a slow hash on every
 // request would only hand attackers a cheap way to burn our CPU.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AdminApiKey } from '../../config/config';
+import type { AdminApiKey } from '../../platform/config/config';
 
 export type AdminRole = AdminApiKey['role'];
 

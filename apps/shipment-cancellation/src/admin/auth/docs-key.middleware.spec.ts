@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { loadConfig } from '../../config/config';
+import { loadConfig } from '../../platform/config/config';
 import { testKey } from '../testing';
 import { docsKeyMiddleware } from './docs-key.middleware';
 

@@ -2,7 +2,7 @@
 // served only to a valid admin key; viewers may read it. Runs before Swagger's own routes.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AdminApiKey } from '../../config/config';
+import type { AdminApiKey } from '../../platform/config/config';
 import { errorBody, sendJson } from '../http/admin-error';
 import { ApiKeyVerifier, bearerToken, roleAllows } from './api-key';
 

@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { errorBody, sendJson } from './admin-error';
 import type { AdminRequest } from './admin-request';
-import { validTraceParent } from '../../tracing/trace-context';
-import { SpanKind, startSpan, traceParentFor } from '../../tracing/tracing';
+import { validTraceParent } from '../../platform/tracing/trace-context';
+import { SpanKind, startSpan, traceParentFor } from '../../platform/tracing/tracing';
 
 export interface AdminHttpOptions {
   bodyLimitBytes: number;

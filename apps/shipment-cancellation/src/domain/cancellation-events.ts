@@ -1,0 +1,135 @@
+// Builds the output events billing and refunds consume, from a cancellation and what the carrier said.
+import {
+  type CarrierExchange,
+  type FailureReason,
+  type ManualReshipRequired,
+  type ShipmentCancellationFailed,
+  type ShipmentCancelled,
+  type CancelledOutcome,
+} from '@oms/events';
+import type { RefundStatus } from './cancellation';
+import { type CancellationRow, formatAmount } from './cancellation';
+
+export interface CarrierAnswer {
+  requestId: string | null;
+  httpStatus: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  errorDetails: string | null;
+}
+
+function exchange(row: CancellationRow, answer: CarrierAnswer): CarrierExchange {
+  return {
+    api: row.carrier,
+    carrierShipmentId: row.carrierShipmentId,
+    requestId: answer.requestId,
+    httpStatus: answer.httpStatus,
+    errorCode: answer.errorCode,
+    errorMessage: answer.errorMessage,
+  };
+}
+
+function base(row: CancellationRow) {
+  return {
+    schemaVersion: 1 as const,
+    orderId: row.orderId,
+    cancellationId: row.id,
+    trigger: row.trigger,
+    actor: row.actor,
+    causationId: row.causationId,
+    correlationId: row.correlationId,
+  };
+}
+
+function labelRefund(row: CancellationRow, status: RefundStatus) {
+  return { amount: formatAmount(row.labelCostAmount), currency: row.labelCostCurrency, status };
+}
+
+export function shipmentCancelled(
+  row: CancellationRow,
+  answer: CarrierAnswer,
+  outcome: CancelledOutcome,
+  final: boolean,
+  refundStatus: RefundStatus,
+  at: Date,
+): ShipmentCancelled {
+  return {
+    ...base(row),
+    shipmentId: row.shipmentId,
+    carrier: exchange(row, answer),
+    outcome,
+    final,
+    reshipEligible: row.reshipEligible,
+    labelRefund: labelRefund(row, refundStatus),
+    requestedAt: row.requestedAt.toISOString(),
+    cancelledAt: at.toISOString(),
+  };
+}
+
+export function shipmentCancellationFailed(
+  row: CancellationRow,
+  answer: CarrierAnswer,
+  reason: FailureReason,
+  requiresManualAction: boolean,
+  refundStatus: RefundStatus,
+  at: Date,
+): ShipmentCancellationFailed {
+  return {
+    ...base(row),
+    shipmentId: row.shipmentId,
+    carrier: exchange(row, answer),
+    reason,
+    requiresManualAction,
+    errorDetails: answer.errorDetails,
+    labelRefund: labelRefund(row, refundStatus),
+    reshipEligible: false,
+    requestedAt: row.requestedAt.toISOString(),
+    failedAt: at.toISOString(),
+  };
+}
+
+export interface ShipmentSummary {
+  shipmentId: string;
+  carrierShipmentId: string;
+  carrier: CancellationRow['carrier'];
+  state: string;
+  outcome: CancelledOutcome | null;
+  failureReason: FailureReason | null;
+}
+
+export function manualReshipRequired(
+  request: {
+    id: string;
+    orderId: string;
+    trigger: CancellationRow['trigger'];
+    actor: string;
+    causationId: string;
+    correlationId: string;
+  },
+  shipments: ShipmentSummary[],
+  shipmentCount: number,
+  at: Date,
+): ManualReshipRequired {
+  return {
+    schemaVersion: 1,
+    orderId: request.orderId,
+    cancellationId: request.id,
+    trigger: request.trigger,
+    actor: request.actor,
+    causationId: request.causationId,
+    correlationId: request.correlationId,
+    reason: 'multiple_shipments',
+    shipmentCount,
+    shipments: shipments.map((s) => ({
+      shipmentId: s.shipmentId,
+      carrierShipmentId: s.carrierShipmentId,
+      carrier: s.carrier,
+      outcome: s.state === 'failed' ? 'failed' : (s.outcome ?? 'skipped_already_inactive'),
+      ...(s.failureReason ? { failureReason: s.failureReason } : {}),
+    })),
+    message:
+      `Order ${request.orderId} had ${shipmentCount} shipments: Merchant Fulfillment cannot create new ones ` +
+      'after cancelling; reship through Seller Central or the carrier directly.',
+    requiredAt: at.toISOString(),
+  };
+}

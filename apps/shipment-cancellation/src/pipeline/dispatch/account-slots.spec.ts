@@ -1,0 +1,86 @@
+import type { CancellationRow } from '../../domain/cancellation';
+import { AccountSlots, accountKey, type OfferedItem } from './account-slots';
+
+// Shipping v2 takes three calls at once per account, MWS two, MFN v0 one; four calls in all.
+const caps = { 'amazon-shipping-v2': 3, 'amazon-mfn-mws': 2, 'amazon-mfn-v0': 1 } as const;
+const v0 = (id: string, sellerAccount: string): OfferedItem => ({
+  id,
+  carrier: 'amazon-mfn-v0',
+  sellerAccount,
+});
+const v2 = (id: string, sellerAccount: string): OfferedItem => ({
+  id,
+  carrier: 'amazon-shipping-v2',
+  sellerAccount,
+});
+// Only the id of a leased row matters to the slots.
+const leasedRow = (id: string) => ({ id }) as CancellationRow;
+
+describe('AccountSlots', () => {
+  let slots: AccountSlots;
+  beforeEach(() => {
+    slots = new AccountSlots(caps, 4);
+  });
+
+  it('counts acquired slots per account and in total, and forgets an account once it holds none', () => {
+    const key = accountKey(v2('a1', 'A'));
+    slots.acquire(key);
+    slots.acquire(key);
+    expect(slots.busy).toBe(2);
+    expect(slots.free).toBe(2);
+    expect(slots.roomFor(key)).toBe(1);
+    expect(slots.accounts()).toEqual({ keys: [key], remaining: [1] });
+    slots.release(key);
+    slots.release(key);
+    expect(slots.busy).toBe(0);
+    expect(slots.roomFor(key)).toBe(3);
+    expect(slots.accounts()).toEqual({ keys: [], remaining: [] });
+  });
+
+  it('gives an account at its limit no room, and reports it saturated for the claim', () => {
+    const key = accountKey(v0('a1', 'A'));
+    slots.acquire(key);
+    expect(slots.roomFor(key)).toBe(0);
+    expect(slots.accounts().remaining).toEqual([0]);
+    const reservation = slots.reserve([v0('a2', 'A'), v0('b1', 'B')]);
+    expect([...reservation.leased.keys()]).toEqual(['b1']);
+    expect(reservation.rest.map((item) => item.id)).toEqual(['a2']);
+  });
+
+  it('reserves within each account cap and the total, naming the account each slot belongs to', () => {
+    const reservation = slots.reserve([
+      v2('a1', 'A'),
+      v2('a2', 'A'),
+      v0('b1', 'B'),
+      v0('b2', 'B'),
+      v2('a3', 'A'),
+      v2('c1', 'C'),
+    ]);
+    expect([...reservation.leased]).toEqual([
+      ['a1', 'amazon-shipping-v2|A'],
+      ['a2', 'amazon-shipping-v2|A'],
+      ['b1', 'amazon-mfn-v0|B'],
+      ['a3', 'amazon-shipping-v2|A'],
+    ]);
+    expect(reservation.rest.map((item) => item.id)).toEqual(['b2', 'c1']);
+    expect(slots.busy).toBe(4);
+    expect(slots.free).toBe(0);
+  });
+
+  it('on commit hands over the reserved rows that were leased, and frees the slots of the others', () => {
+    const reservation = slots.reserve([v2('a1', 'A'), v0('b1', 'B')]);
+    const toCall = slots.commit(reservation, [leasedRow('a1'), leasedRow('x1')]);
+    expect(toCall.map((row) => row.id)).toEqual(['a1']);
+    expect(slots.busy).toBe(1);
+    expect(slots.roomFor('amazon-mfn-v0|B')).toBe(1);
+    expect(slots.roomFor('amazon-shipping-v2|A')).toBe(2);
+  });
+
+  it('on rollback frees every slot of the reservation, for the next one to take', () => {
+    const reservation = slots.reserve([v0('b1', 'B'), v2('a1', 'A')]);
+    slots.rollback(reservation);
+    expect(slots.busy).toBe(0);
+    expect(slots.accounts().keys).toEqual([]);
+    expect([...slots.reserve([v0('b2', 'B')]).leased.keys()]).toEqual(['b2']);
+  });
+});

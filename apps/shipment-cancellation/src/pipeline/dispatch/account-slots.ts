@@ -1,0 +1,107 @@
+// How many carrier calls may be out at once: in total (the worker's concurrency) and per (API, seller account)
+// (that API's burst), so one throttled account cannot take every slot. Claims and reservations take slots here.
+import type { CancellationRow } from '../../domain/cancellation';
+
+type Carrier = CancellationRow['carrier'];
+
+/** A cancellation waiting for a slot, named by the (API, seller account) whose slot it needs. */
+export type OfferedItem = { id: string; carrier: Carrier; sellerAccount: string };
+
+/** Slots taken for the cancellations a transaction is creating, before it commits. */
+export interface SlotReservation {
+  /** Each cancellation given a slot, with the (API, seller account) whose slot it holds: these are leased. */
+  leased: ReadonlyMap<string, string>;
+  /** The items there was no slot for: offered once the transaction commits. */
+  rest: OfferedItem[];
+}
+
+/** The key slots are counted by: one per (API, seller account). */
+export function accountKey(item: { carrier: string; sellerAccount: string }): string {
+  return `${item.carrier}|${item.sellerAccount}`;
+}
+
+export class AccountSlots {
+  /** Slots held per account; an account holding none has no entry. */
+  private readonly held = new Map<string, number>();
+  private total = 0;
+
+  constructor(
+    /** Calls out at once per account of each API. */
+    readonly caps: Readonly<Record<Carrier, number>>,
+    private readonly concurrency: number,
+  ) {}
+
+  /** Slots held (calls out, and slots reserved for transactions that have not committed yet). */
+  get busy(): number {
+    return this.total;
+  }
+
+  /** Slots left in total (below 0 when a claim's rows came back after a reservation took its room). */
+  get free(): number {
+    return this.concurrency - this.total;
+  }
+
+  /** Slots an account may still take. */
+  roomFor(key: string): number {
+    return this.capFor(key) - (this.held.get(key) ?? 0);
+  }
+
+  /** The accounts holding slots, each with the room it has left (never below 0), for the claim query. */
+  accounts(): { keys: string[]; remaining: number[] } {
+    const keys = [...this.held.keys()];
+    return { keys, remaining: keys.map((key) => Math.max(0, this.roomFor(key))) };
+  }
+
+  /** Takes a slot of an account for work already claimed within its room. */
+  acquire(key: string): void {
+    this.held.set(key, (this.held.get(key) ?? 0) + 1);
+    this.total += 1;
+  }
+
+  /** Gives back a slot once its call ended (or its reservation went unused). */
+  release(key: string): void {
+    const left = (this.held.get(key) ?? 0) - 1;
+    if (left <= 0) this.held.delete(key);
+    else this.held.set(key, left);
+    this.total -= 1;
+  }
+
+  /**
+   * Takes a slot for each item while there is room in total and in its account; the transaction creating the
+   * items leases those. Follow with `commit` if it commits, `rollback` if it does not.
+   */
+  reserve(items: OfferedItem[]): SlotReservation {
+    const leased = new Map<string, string>();
+    const rest: OfferedItem[] = [];
+    for (const item of items) {
+      const key = accountKey(item);
+      if (this.free > 0 && this.roomFor(key) > 0) {
+        this.acquire(key);
+        leased.set(item.id, key);
+      } else rest.push(item);
+    }
+    return { leased, rest };
+  }
+
+  /**
+   * The reserving transaction committed: returns the rows it leased that hold a reserved slot (to be called),
+   * and gives back the slot of any reserved id it did not lease (none should be).
+   */
+  commit(reservation: SlotReservation, rows: CancellationRow[]): CancellationRow[] {
+    const unused = new Map(reservation.leased);
+    const reserved: CancellationRow[] = [];
+    for (const row of rows) if (unused.delete(row.id)) reserved.push(row);
+    for (const key of unused.values()) this.release(key);
+    return reserved;
+  }
+
+  /** The reserving transaction did not commit: gives back all its slots (nothing it leased exists). */
+  rollback(reservation: SlotReservation): void {
+    for (const key of reservation.leased.values()) this.release(key);
+  }
+
+  private capFor(key: string): number {
+    const carrier = key.slice(0, key.indexOf('|')) as Carrier;
+    return this.caps[carrier] ?? 1;
+  }
+}

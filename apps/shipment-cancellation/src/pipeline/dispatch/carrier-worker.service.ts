@@ -1,0 +1,133 @@
+// Executes due shipment cancellations against the carrier, outside any Kafka consumer: a slow or throttled
+// carrier never holds a partition or a consumer-group heartbeat. Work is claimed from Postgres with a lease
+// (so another instance, or this one after a crash, takes it over), bounded per carrier account so one
+// throttled account cannot take every slot, and results are applied in batches. This class wires the parts
+// in ./worker together: slots, the claim loop, the carrier call and the result batcher.
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { CarrierCancelPort } from '@oms/carrier-cancel';
+import { APP_CONFIG } from '../../platform/config/config.module';
+import type { AppConfig } from '../../platform/config/config';
+import { CARRIER_PORT } from '../../platform/carrier/carrier.tokens';
+import { MetricsService } from '../../platform/metrics/metrics.service';
+import type { CancellationRow } from '../../domain/cancellation';
+import { OutcomeApplier } from '../apply/outcome-applier.service';
+import { AccountSlots, accountKey, type OfferedItem, type SlotReservation } from './account-slots';
+import { callCarrier } from './carrier-call';
+import { CancellationClaims } from './claim-queries';
+import { ClaimLoop } from './claim-loop';
+import { ResultBatcher } from './result-batcher';
+
+/**
+ * Slots held for new cancellations that their creating transaction leases (inserts in flight): run them
+ * once it commits, release them if it does not.
+ */
+export interface Reservation extends SlotReservation {
+  /** How long the transaction leases the reserved rows for. */
+  leaseMs: number;
+}
+
+@Injectable()
+export class CarrierWorker {
+  private readonly logger = new Logger('CarrierWorker');
+  private readonly slots: AccountSlots;
+  private readonly claims: ClaimLoop;
+  private readonly results: ResultBatcher;
+
+  constructor(
+    dataSource: DataSource,
+    applier: OutcomeApplier,
+    private readonly metrics: MetricsService,
+    @Inject(CARRIER_PORT) private readonly carrier: CarrierCancelPort,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    // In flight per (API, seller account): the bucket's burst, so waiting calls never exceed what the
+    // carrier could take at once (MFN v0's burst of 1 serialises an account, as Amazon requires).
+    const limits = config.carrier.rateLimits;
+    const caps = {
+      'amazon-shipping-v2': limits['amazon-shipping-v2'].burst,
+      'amazon-mfn-mws': limits['amazon-mfn-mws'].burst,
+      'amazon-mfn-v0': limits['amazon-mfn-v0'].burst,
+    };
+    this.slots = new AccountSlots(caps, config.worker.concurrency);
+    const queries = new CancellationClaims(dataSource, this.slots, config.worker.leaseMs);
+    this.claims = new ClaimLoop(queries, this.slots, config.worker, (row) => this.call(row));
+    this.results = new ResultBatcher(
+      (batch) => applier.apply(batch),
+      this.logger,
+      () => this.claims.active,
+    );
+  }
+
+  start(): void {
+    this.claims.start();
+  }
+
+  /** Stops claiming, waits for calls in flight and applies their results. */
+  async stop(): Promise<void> {
+    await this.claims.stop();
+    while (this.slots.busy > 0 || !this.results.idle) {
+      await this.results.flush();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** New work may be due: scan for it now instead of at the next poll. */
+  wake(): void {
+    this.claims.wake();
+  }
+
+  /** Cancellations this instance just created, claimed by id as slots free up (see ClaimLoop.offer). */
+  offer(items: OfferedItem[]): void {
+    this.claims.offer(items);
+  }
+
+  /**
+   * Reserves slots for cancellations a transaction is about to create, as many as are free within each
+   * account's cap; the transaction leases the reserved ones. Pass the reservation to `runLeased` once the
+   * transaction committed, or to `release` if it did not.
+   */
+  reserve(items: OfferedItem[]): Reservation {
+    const { leased, rest } = this.claims.active
+      ? this.slots.reserve(items)
+      : { leased: new Map<string, string>(), rest: [...items] };
+    return { leased, leaseMs: this.config.worker.leaseMs, rest };
+  }
+
+  /** The reserving transaction committed: call the carrier for the rows it leased, and offer the rest. */
+  runLeased(reservation: Reservation, rows: CancellationRow[]): void {
+    for (const row of this.slots.commit(reservation, rows)) this.call(row);
+    if (reservation.rest.length > 0) this.offer(reservation.rest);
+  }
+
+  /** The reserving transaction did not commit: free its slots (nothing it would have leased exists). */
+  release(reservation: Reservation): void {
+    this.slots.rollback(reservation);
+  }
+
+  /** Slots held: calls out, and slots reserved for transactions that have not committed yet. */
+  get busy(): number {
+    return this.slots.busy;
+  }
+
+  /** Calls the carrier for a row whose slot is already held; the slot is given back when the call ends. */
+  private call(row: CancellationRow): void {
+    const key = accountKey(row);
+    this.results.callStarted();
+    callCarrier(this.carrier, row, this.config.carrier.deadlineMs)
+      .then((result) => {
+        const kind = result.operation === 'cancel' ? result.outcome.kind : `status_${result.status.kind}`;
+        this.metrics.carrierLatency.observe({ carrier: row.carrier, outcome: kind }, result.elapsedMs / 1000);
+        this.results.add(result);
+      })
+      .catch((error: unknown) => {
+        // The port promises typed outcomes; a throw is a bug. The lease brings the work back later.
+        this.logger.error(`carrier call for cancellation ${row.id} threw: ${(error as Error).message}`);
+      })
+      .finally(() => {
+        this.slots.release(key);
+        this.results.callEnded();
+        this.claims.slotFreed();
+      });
+  }
+}

@@ -1,0 +1,169 @@
+import type { DataSource } from 'typeorm';
+import type { CancelOutcome, CancelRequest, CarrierCancelPort } from '@oms/carrier-cancel';
+import { loadConfig } from '../../platform/config/config';
+import { MetricsService } from '../../platform/metrics/metrics.service';
+import type { CancellationRow } from '../../domain/cancellation';
+import type { CarrierResult } from '../../domain/carrier-result';
+import { CarrierWorker } from './carrier-worker.service';
+import type { OutcomeApplier } from '../apply/outcome-applier.service';
+
+/** A carrier whose calls the test answers by hand. */
+function gatedCarrier() {
+  const calls: string[] = [];
+  const answers: Array<(outcome: CancelOutcome) => void> = [];
+  const port: CarrierCancelPort = {
+    cancel: (request: CancelRequest) =>
+      new Promise<CancelOutcome>((resolve) => {
+        calls.push(request.carrierShipmentId);
+        answers.push(resolve);
+      }),
+    status: () => Promise.reject(new Error('not used')),
+    nextTokenInMs: () => 0,
+  };
+  const answerAll = async () => {
+    for (const answer of answers.splice(0)) answer({ kind: 'voided', attempts: 1 } as CancelOutcome);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  /** Answers the oldest call still out. */
+  const answerNext = async () => {
+    answers.shift()?.({ kind: 'voided', attempts: 1 } as CancelOutcome);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { calls, port, answerAll, answerNext };
+}
+
+/** The worker's own scans find nothing: these tests drive it only through reservations. */
+const emptyDatabase = {
+  connection: {
+    createQueryRunner: () => ({
+      connect: () => Promise.resolve({ query: () => Promise.resolve({ rows: [] }) }),
+      release: () => Promise.resolve(),
+    }),
+  },
+} as unknown as DataSource;
+
+function row(id: string, sellerAccount: string): CancellationRow {
+  return {
+    id,
+    requestId: `r-${id}`,
+    orderId: `o-${id}`,
+    shipmentId: `s-${id}`,
+    carrier: 'amazon-mfn-v0',
+    carrierShipmentId: `c-${id}`,
+    sellerAccount,
+    state: 'in_flight',
+    operation: 'cancel',
+    reshipEligible: true,
+    possiblySent: false,
+    attempts: 1,
+    attemptsBeforeRetry: 0,
+    businessId: null,
+    marketplaceId: null,
+    trackingId: null,
+    carrierId: null,
+    labelCostAmount: '1.00',
+    labelCostCurrency: 'USD',
+    trigger: 'order_event',
+    actor: 'test',
+    causationId: `e-${id}`,
+    correlationId: `e-${id}`,
+    traceParent: null,
+    requestedAt: new Date(0),
+  };
+}
+
+const item = (r: CancellationRow) => ({ id: r.id, carrier: r.carrier, sellerAccount: r.sellerAccount });
+
+describe('CarrierWorker reservations', () => {
+  let worker: CarrierWorker;
+  let carrier: ReturnType<typeof gatedCarrier>;
+  let applied: CarrierResult[];
+  let batches: string[][];
+
+  beforeEach(() => {
+    carrier = gatedCarrier();
+    applied = [];
+    batches = [];
+    const applier = {
+      apply: (batch: CarrierResult[]) => {
+        applied.push(...batch);
+        batches.push(batch.map((r) => r.row.id));
+        return Promise.resolve();
+      },
+    } as unknown as OutcomeApplier;
+    // Three slots; MFN v0's burst of 1 allows one call per seller account at a time.
+    const config = loadConfig({ WORKER_CONCURRENCY: '3', WORKER_POLL_INTERVAL_MS: '60000' });
+    worker = new CarrierWorker(emptyDatabase, applier, new MetricsService(), carrier.port, config);
+    worker.start();
+  });
+
+  afterEach(async () => {
+    await carrier.answerAll();
+    await worker.stop();
+  });
+
+  it('reserves free slots within each account cap and offers the rest', () => {
+    const rows = [row('a1', 'A'), row('a2', 'A'), row('b1', 'B'), row('c1', 'C'), row('d1', 'D')];
+    const reservation = worker.reserve(rows.map(item));
+    expect([...reservation.leased.keys()]).toEqual(['a1', 'b1', 'c1']);
+    expect(reservation.rest.map((r) => r.id)).toEqual(['a2', 'd1']);
+    expect(worker.busy).toBe(3);
+    worker.release(reservation);
+  });
+
+  it('calls the carrier for the leased rows once committed, and applies their results', async () => {
+    const rows = [row('a1', 'A'), row('b1', 'B')];
+    const reservation = worker.reserve(rows.map(item));
+    worker.runLeased(reservation, rows);
+    expect(carrier.calls).toEqual(['c-a1', 'c-b1']);
+    await carrier.answerAll();
+    expect(applied.map((r) => r.row.id).sort()).toEqual(['a1', 'b1']);
+    expect(worker.busy).toBe(0);
+  });
+
+  it('gives back the slot of a reserved id that was not leased, and calls nothing unreserved', () => {
+    const reservation = worker.reserve([item(row('a1', 'A')), item(row('b1', 'B'))]);
+    worker.runLeased(reservation, [row('a1', 'A'), row('x1', 'X')]);
+    expect(carrier.calls).toEqual(['c-a1']);
+    expect(worker.busy).toBe(1);
+  });
+
+  it('frees every slot of a reservation whose transaction did not commit', () => {
+    const reservation = worker.reserve([item(row('a1', 'A')), item(row('b1', 'B'))]);
+    expect(worker.busy).toBe(2);
+    worker.release(reservation);
+    expect(worker.busy).toBe(0);
+    // The freed slots are there for the next transaction, the account caps included.
+    const next = worker.reserve([item(row('a2', 'A'))]);
+    expect([...next.leased.keys()]).toEqual(['a2']);
+    worker.release(next);
+    expect(carrier.calls).toEqual([]);
+  });
+
+  it('applies the results of calls made together in one batch', async () => {
+    const rows = [row('a1', 'A'), row('b1', 'B')];
+    worker.runLeased(worker.reserve(rows.map(item)), rows);
+    await carrier.answerNext();
+    // The first answer waits for the call still out instead of taking a transaction of its own.
+    expect(batches).toEqual([]);
+    await carrier.answerNext();
+    expect(batches).toEqual([['a1', 'b1']]);
+  });
+
+  it('applies a result without the calls still out once it has waited a few milliseconds', async () => {
+    const rows = [row('a1', 'A'), row('b1', 'B')];
+    worker.runLeased(worker.reserve(rows.map(item)), rows);
+    await carrier.answerNext();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(batches).toEqual([['a1']]);
+    await carrier.answerNext();
+    expect(batches).toEqual([['a1'], ['b1']]);
+  });
+
+  it('reserves nothing once stopping', async () => {
+    await worker.stop();
+    const reservation = worker.reserve([item(row('a1', 'A'))]);
+    expect(reservation.leased.size).toBe(0);
+    expect(reservation.rest.map((r) => r.id)).toEqual(['a1']);
+  });
+});
