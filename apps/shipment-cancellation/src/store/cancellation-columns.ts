@@ -18,4 +18,3 @@ export const CANCELLATION_ROW_COLUMNS = `
  * no index on the state is used (docs/performance.md#planner-notes says why).
  */
 export const SC_STATE = "(sc.state || '')";
-

@@ -3,7 +3,12 @@ import { storedHeaders } from '../../store/dead-letter-bytes';
 import { createEvent, EventTypes } from '@oms/events';
 import { chunks, DeadLetterRedrive, inboxIdsOf, sendOrder } from './dead-letter-redrive.service';
 import { type DeadLetterPublisher, type RedriveRecord, RedrivePublishError } from './dead-letter.publisher';
-import type { DeadLetterFilter, DeadLetterRow, DeadLetterStore, RedriveCandidate } from '../../store/dead-letter.store';
+import type {
+  DeadLetterFilter,
+  DeadLetterRow,
+  DeadLetterStore,
+  RedriveCandidate,
+} from '../../store/dead-letter.store';
 
 const manager = {} as EntityManager;
 const at = new Date('2030-01-02T03:04:05Z');

@@ -7,15 +7,31 @@ import { APP_CONFIG } from '../../platform/config/config.module';
 import type { AppConfig } from '../../platform/config/config';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { traceIdOf } from '../../platform/tracing/trace-context';
-import { OutboxWriter, type PendingEvent, type PreparedEvent, outboxColumns } from '../../store/outbox.writer';
+import {
+  OutboxWriter,
+  type PendingEvent,
+  type PreparedEvent,
+  outboxColumns,
+} from '../../store/outbox.writer';
 import { CancellationProgress } from './cancellation-progress';
-import { type CarrierAnswer, shipmentCancellationFailed, shipmentCancelled } from '../../domain/cancellation-events';
+import {
+  type CarrierAnswer,
+  shipmentCancellationFailed,
+  shipmentCancelled,
+} from '../../domain/cancellation-events';
 import type { CarrierResult } from '../../domain/carrier-result';
 import { SC_STATE } from '../../store/cancellation-columns';
 import { lockOrdersSql } from '../../store/order-lock';
 import { type RetryPolicy, type Transition, afterCancel, afterFollowUp } from '../../domain/outcome-policy';
 import { preparedQuery } from '../../store/query-rows';
-import { type Span, SpanKind, endSpan, startSpan, traceParentFor, tracingEnabled } from '../../platform/tracing/tracing';
+import {
+  type Span,
+  SpanKind,
+  endSpan,
+  startSpan,
+  traceParentFor,
+  tracingEnabled,
+} from '../../platform/tracing/tracing';
 
 interface Update {
   id: string;

@@ -4,7 +4,6 @@ import type { CancellationState, RefundStatus, ReshipRule } from '../../domain/c
 
 export type { CancellationState, RefundStatus, ReshipRule };
 
-
 /** One request to cancel an order (or one shipment of it), from an event or an operator. */
 @Entity('cancellation_request')
 export class CancellationRequestEntity {
