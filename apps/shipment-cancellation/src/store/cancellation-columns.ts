@@ -34,6 +34,6 @@ export const CANCELLATION_ROW_COLUMNS = [
 
 /**
  * `sc.state` hidden from the planner, for statements that find rows by id or order and then test the state:
- * no index on the state is used (docs/performance.md#planner-notes says why).
+ * no index on the state is used (docs/architecture.md#postgres-notes says why).
  */
 export const SC_STATE = "(sc.state || '')";
