@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../src/store/data-source';
-import { CLAIM_BY_IDS } from '../src/pipeline/dispatch/claim-queries';
+import { CLAIM_BY_IDS } from '../src/store/claims.store';
 import { APPLY_RESULTS } from '../src/pipeline/apply/outcome-applier.service';
 import { AWAITING_MANUAL_RESHIP } from '../src/pipeline/apply/cancellation-progress';
 import { recreateDatabase } from './support/database';

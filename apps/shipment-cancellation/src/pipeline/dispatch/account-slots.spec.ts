@@ -1,5 +1,6 @@
 import type { CancellationRow } from '../../domain/cancellation';
-import { AccountSlots, accountKey, type OfferedItem } from './account-slots';
+import { accountKey } from '../../store/claims.store';
+import { AccountSlots, type OfferedItem } from './account-slots';
 
 // Shipping v2 takes three calls at once per account, MWS two, MFN v0 one; four calls in all.
 const caps = { 'amazon-shipping-v2': 3, 'amazon-mfn-mws': 2, 'amazon-mfn-v0': 1 } as const;
@@ -29,19 +30,19 @@ describe('AccountSlots', () => {
     expect(slots.busy).toBe(2);
     expect(slots.free).toBe(2);
     expect(slots.roomFor(key)).toBe(1);
-    expect(slots.accounts()).toEqual({ keys: [key], remaining: [1] });
+    expect(slots.roomByAccount()).toEqual(new Map([[key, 1]]));
     slots.release(key);
     slots.release(key);
     expect(slots.busy).toBe(0);
     expect(slots.roomFor(key)).toBe(3);
-    expect(slots.accounts()).toEqual({ keys: [], remaining: [] });
+    expect(slots.roomByAccount()).toEqual(new Map());
   });
 
   it('gives an account at its limit no room, and reports it saturated for the claim', () => {
     const key = accountKey(v0('a1', 'A'));
     slots.acquire(key);
     expect(slots.roomFor(key)).toBe(0);
-    expect(slots.accounts().remaining).toEqual([0]);
+    expect([...slots.roomByAccount().values()]).toEqual([0]);
     const reservation = slots.reserve([v0('a2', 'A'), v0('b1', 'B')]);
     expect([...reservation.leased.keys()]).toEqual(['b1']);
     expect(reservation.rest.map((item) => item.id)).toEqual(['a2']);
@@ -80,7 +81,7 @@ describe('AccountSlots', () => {
     const reservation = slots.reserve([v0('b1', 'B'), v2('a1', 'A')]);
     slots.rollback(reservation);
     expect(slots.busy).toBe(0);
-    expect(slots.accounts().keys).toEqual([]);
+    expect(slots.roomByAccount().size).toBe(0);
     expect([...slots.reserve([v0('b2', 'B')]).leased.keys()]).toEqual(['b2']);
   });
 });

@@ -1,6 +1,7 @@
-// How many carrier calls may be out at once: in total (the worker's concurrency) and per (API, seller account)
-// (that API's burst), so one throttled account cannot take every slot. Claims and reservations take slots here.
+// How many carrier calls may be out at once: in total and per (API, seller account), so one throttled account
+// cannot take every slot.
 import type { CancellationRow } from '../../domain/cancellation';
+import { accountKey } from '../../store/claims.store';
 
 type Carrier = CancellationRow['carrier'];
 
@@ -15,11 +16,7 @@ export interface SlotReservation {
   rest: OfferedItem[];
 }
 
-/** The key slots are counted by: one per (API, seller account). */
-export function accountKey(item: { carrier: string; sellerAccount: string }): string {
-  return `${item.carrier}|${item.sellerAccount}`;
-}
-
+/** Counts the slots taken by claims and reservations, per account (keyed by `accountKey`) and in total. */
 export class AccountSlots {
   /** Slots held per account; an account holding none has no entry. */
   private readonly held = new Map<string, number>();
@@ -46,10 +43,11 @@ export class AccountSlots {
     return this.capFor(key) - (this.held.get(key) ?? 0);
   }
 
-  /** The accounts holding slots, each with the room it has left (never below 0), for the claim query. */
-  accounts(): { keys: string[]; remaining: number[] } {
-    const keys = [...this.held.keys()];
-    return { keys, remaining: keys.map((key) => Math.max(0, this.roomFor(key))) };
+  /** The accounts holding slots, each with the room it has left (never below 0), for the claim scan. */
+  roomByAccount(): Map<string, number> {
+    const room = new Map<string, number>();
+    for (const key of this.held.keys()) room.set(key, Math.max(0, this.roomFor(key)));
+    return room;
   }
 
   /** Takes a slot of an account for work already claimed within its room. */

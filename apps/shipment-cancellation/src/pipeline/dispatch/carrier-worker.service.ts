@@ -1,8 +1,5 @@
-// Executes due shipment cancellations against the carrier, outside any Kafka consumer: a slow or throttled
-// carrier never holds a partition or a consumer-group heartbeat. Work is claimed from Postgres with a lease
-// (so another instance, or this one after a crash, takes it over), bounded per carrier account so one
-// throttled account cannot take every slot, and results are applied in batches. This class wires the parts
-// in ./worker together: slots, the claim loop, the carrier call and the result batcher.
+// Calls the carrier for due cancellations outside any Kafka consumer, so a slow carrier never holds a partition.
+// Work is claimed with a lease (another instance takes it over after a crash); results are applied in batches.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CarrierCancelPort } from '@oms/carrier-cancel';
@@ -12,9 +9,9 @@ import { CARRIER_PORT } from '../../platform/carrier/carrier.tokens';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import type { CancellationRow } from '../../domain/cancellation';
 import { OutcomeApplier } from '../apply/outcome-applier.service';
-import { AccountSlots, accountKey, type OfferedItem, type SlotReservation } from './account-slots';
+import { ClaimsStore, accountKey } from '../../store/claims.store';
+import { AccountSlots, type OfferedItem, type SlotReservation } from './account-slots';
 import { callCarrier } from './carrier-call';
-import { CancellationClaims } from './claim-queries';
 import { ClaimLoop } from './claim-loop';
 import { ResultBatcher } from './result-batcher';
 
@@ -27,6 +24,7 @@ export interface Reservation extends SlotReservation {
   leaseMs: number;
 }
 
+/** Wires the worker's parts together: slots, the claim loop, the carrier call and the result batcher. */
 @Injectable()
 export class CarrierWorker {
   private readonly logger = new Logger('CarrierWorker');
@@ -50,8 +48,8 @@ export class CarrierWorker {
       'amazon-mfn-v0': limits['amazon-mfn-v0'].burst,
     };
     this.slots = new AccountSlots(caps, config.worker.concurrency);
-    const queries = new CancellationClaims(dataSource, this.slots, config.worker.leaseMs);
-    this.claims = new ClaimLoop(queries, this.slots, config.worker, (row) => this.call(row));
+    const store = new ClaimsStore(dataSource);
+    this.claims = new ClaimLoop(store, this.slots, config.worker, (row) => this.call(row));
     this.results = new ResultBatcher(
       (batch) => applier.apply(batch),
       this.logger,

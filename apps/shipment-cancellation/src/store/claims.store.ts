@@ -1,10 +1,26 @@
-// The statements that claim cancellations for this instance: by id (work it created and offered itself) and by
-// scan (retries, follow-ups, other instances' leftovers, leases that ran out). A claim leases the rows it
-// takes, so work a claimer never finishes comes back once the lease runs out.
+// The statements that claim cancellations for a worker, leasing what they take: work a claimer never
+// finishes comes back once its lease runs out.
 import type { DataSource } from 'typeorm';
-import { preparedQuery } from '../../store/query-rows';
-import { CANCELLATION_ROW_COLUMNS, SC_STATE, type CancellationRow } from '../../store/cancellation-columns';
-import type { AccountSlots } from './account-slots';
+import type { CarrierApi } from '@oms/events';
+import { CANCELLATION_ROW_COLUMNS, SC_STATE, type CancellationRow } from './cancellation-columns';
+import { preparedQuery } from './query-rows';
+import { SHIPMENT_CANCELLATION } from './tables/cancellation.tables';
+
+/** The key of an (API, seller account), spelled as the claim statement builds it from a row. */
+export function accountKey(item: { carrier: string; sellerAccount: string }): string {
+  return `${item.carrier}|${item.sellerAccount}`;
+}
+
+/** What one scan for due work may take. */
+export interface DueClaim {
+  /** The most rows to claim. */
+  limit: number;
+  /** Room left per account key (see `accountKey`) for the accounts holding slots; 0 skips the account. */
+  roomByAccount: ReadonlyMap<string, number>;
+  /** The room of an account holding no slot: its API's calls out at once. */
+  caps: Readonly<Record<CarrierApi, number>>;
+  leaseMs: number;
+}
 
 /** Claims pending cancellations by id ($1), leasing them for $2 ms; those another claimer took are skipped. */
 export const CLAIM_BY_IDS = `UPDATE shipment_cancellation sc
@@ -15,17 +31,16 @@ export const CLAIM_BY_IDS = `UPDATE shipment_cancellation sc
       AND s.id = sc.shipment_id AND r.id = sc.request_id
    RETURNING ${CANCELLATION_ROW_COLUMNS}`;
 
-// Claims due cancellations, at most as many per account as its slots have room for. Candidates come from two
-// ordered index scans rather than one OR: each stops at its LIMIT and marks dead index entries (rows already
-// done), so claims stay cheap while the table churns. Only the rows finally picked are locked: row locks are
-// writes.
+const CANDIDATE = SHIPMENT_CANCELLATION.names(['id', 'carrier', 'sellerAccount', 'nextAttemptAt']);
+
+// Due rows at most each account's room, from two ordered index scans (not one OR); only the picked rows are locked.
 const CLAIM_DUE = `WITH candidates AS (
-         (SELECT id, carrier, seller_account, next_attempt_at FROM shipment_cancellation
+         (SELECT ${CANDIDATE} FROM shipment_cancellation
            WHERE state IN ('pending', 'unknown', 'refund_pending') AND next_attempt_at <= now()
              AND NOT (carrier || '|' || seller_account = ANY($1::text[]))
            ORDER BY next_attempt_at LIMIT $2)
          UNION ALL
-         (SELECT id, carrier, seller_account, next_attempt_at FROM shipment_cancellation
+         (SELECT ${CANDIDATE} FROM shipment_cancellation
            WHERE state = 'in_flight' AND lease_until < now()
            ORDER BY lease_until LIMIT $2)
        ), ranked AS (
@@ -60,25 +75,23 @@ const CLAIM_DUE = `WITH candidates AS (
         WHERE sc.id = locked.id AND s.id = sc.shipment_id AND r.id = sc.request_id
        RETURNING ${CANCELLATION_ROW_COLUMNS}`;
 
-export class CancellationClaims {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly slots: AccountSlots,
-    private readonly leaseMs: number,
-  ) {}
+/** Claims cancellations for this instance's carrier calls: offered ones by id, due ones by scan. */
+export class ClaimsStore {
+  constructor(private readonly dataSource: DataSource) {}
 
-  /** Claims pending cancellations by id (those another claimer took are skipped). */
-  byIds(ids: string[]): Promise<CancellationRow[]> {
-    return preparedQuery<CancellationRow>(this.dataSource, CLAIM_BY_IDS, [ids, this.leaseMs]);
+  /** Claims pending cancellations by id, leased for `leaseMs`; those another claimer took are skipped. */
+  claimByIds(ids: readonly string[], leaseMs: number): Promise<CancellationRow[]> {
+    return preparedQuery<CancellationRow>(this.dataSource, CLAIM_BY_IDS, [ids, leaseMs]);
   }
 
-  /** Claims up to `limit` due cancellations, skipping accounts with no slot free. */
-  due(limit: number): Promise<CancellationRow[]> {
-    const { keys, remaining } = this.slots.accounts();
+  /** Claims up to `limit` due cancellations (retries, follow-ups, expired leases) within each account's room. */
+  claimDue({ limit, roomByAccount, caps, leaseMs }: DueClaim): Promise<CancellationRow[]> {
+    const keys = [...roomByAccount.keys()];
+    const remaining = [...roomByAccount.values()];
     const saturated = keys.filter((_, i) => remaining[i] === 0);
-    const caps = this.slots.caps;
     return preparedQuery<CancellationRow>(this.dataSource, CLAIM_DUE, [
       saturated,
+      // Candidates per scan: more than the limit, as each account's room leaves some out.
       Math.max(limit * 4, 200),
       keys,
       remaining,
@@ -86,7 +99,7 @@ export class CancellationClaims {
       caps['amazon-mfn-mws'],
       caps['amazon-mfn-v0'],
       limit,
-      this.leaseMs,
+      leaseMs,
     ]);
   }
 }
