@@ -3,5 +3,5 @@ module.exports = {
   ...require('../../infra/jest/preset.cjs'),
   displayName: 'events',
   rootDir: __dirname,
-  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
 };

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
-import { asyncApiDocument, decodeEvent, EventTypes, Schemas, Topics } from './index';
+import { asyncApiDocument, ConsumerSchemas, decodeEvent, EventTypes, Topics } from './index';
 
 const regenerate =
   'SWC_NODE_PROJECT=libs/events/tsconfig.json node -r @swc-node/register libs/events/scripts/write-asyncapi.ts';
 
 interface Message {
-  name: keyof typeof Schemas;
+  name: keyof typeof ConsumerSchemas;
   contentType: string;
   payload: unknown;
   examples: { name: string; payload: unknown }[];
@@ -25,16 +25,19 @@ describe('asyncapi.yaml', () => {
     }
   });
 
-  it('gives every message the payload schema of its event, embedding the data schema', () => {
+  it('gives every message the open (consumer) schema of its event, embedding the data schema', () => {
     const messages = Object.entries(file.components.messages as Record<string, Message>);
     expect(messages.map(([name]) => name)).toEqual(Object.keys(EventTypes));
     for (const [id, message] of messages) {
       expect(message.contentType).toBe('application/cloudevents+json');
-      const envelope = Schemas[`${message.name}Event` as keyof typeof Schemas];
+      const envelope = ConsumerSchemas[`${message.name}Event` as keyof typeof ConsumerSchemas];
       const data = (message.payload as { properties: { data: unknown } }).properties.data;
-      if (!isDeepStrictEqual(message.payload, envelope) || !isDeepStrictEqual(data, Schemas[message.name])) {
+      if (
+        !isDeepStrictEqual(message.payload, envelope) ||
+        !isDeepStrictEqual(data, ConsumerSchemas[message.name])
+      ) {
         throw new Error(
-          `The payload of message ${id} differs from Schemas.${message.name}Event: run\n  ${regenerate}`,
+          `The payload of message ${id} differs from ConsumerSchemas.${message.name}Event: run\n  ${regenerate}`,
         );
       }
     }

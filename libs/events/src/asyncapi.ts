@@ -1,6 +1,7 @@
 // The AsyncAPI 3.0 document of our topics, built from the same schemas and examples the code validates with.
 // libs/events/asyncapi.yaml is this object written out by scripts/write-asyncapi.ts; a test keeps them equal.
-import { catalog, Schemas, type EventEntry } from './catalog';
+import { catalog, type EventEntry } from './catalog';
+import { ConsumerSchemas } from './consumer';
 import { Examples, refundPendingExample } from './examples';
 import { Topics } from './topics';
 
@@ -12,6 +13,10 @@ const description = [
   'is the order id, so events of one order keep their order. Topic names are defaults; deployments may override',
   'them. Outputs carry `causationId` (the input event id) and `correlationId`. An event may be delivered more',
   'than once, always with the same `id`: consumers deduplicate on it.',
+  '',
+  'Compatibility: a later 1.x may add fields (same topic, same `schemaVersion`), so the payload schemas here are',
+  'open and consumers ignore fields they do not know; the producer sends only the fields listed. A breaking',
+  'change is published on a new `.v2` topic with `schemaVersion: 2`.',
   '',
   'The reship rule: an order with exactly one shipment gets ShipmentCancelled with `reshipEligible: true`; an',
   'order with several gets one ShipmentCancelled (`reshipEligible: false`) per voided shipment and one',
@@ -47,7 +52,7 @@ function message(entry: EventEntry): Record<string, unknown> {
           },
         }
       : {}),
-    payload: Schemas[entry.envelope],
+    payload: ConsumerSchemas[entry.envelope],
     bindings: {
       kafka: {
         key: {

@@ -59,7 +59,7 @@ export function decodeEvent<K extends EventType>(
 ): DecodeResult<EventOf<K>>;
 export function decodeEvent(raw: unknown, expectedType?: EventType | readonly EventType[]): DecodeResult;
 export function decodeEvent(raw: unknown, expectedType?: EventType | readonly EventType[]): DecodeResult {
-  const parsed = parse(raw);
+  const parsed = parseMessage(raw);
   if (!parsed.ok) return parsed;
   return check(parsed.value, expectedType);
 }
@@ -86,7 +86,8 @@ export function validateEvent<E>(event: E): E {
   return event;
 }
 
-function parse(raw: unknown): { ok: true; value: unknown } | DecodeFailure {
+/** Parses a Kafka message value (Buffer or UTF-8 string) as JSON; any other value is taken as parsed. */
+export function parseMessage(raw: unknown): { ok: true; value: unknown } | DecodeFailure {
   if (raw === null || raw === undefined)
     return failure('not_json', [{ path: '', message: 'message has no value' }]);
   if (typeof raw !== 'string' && !(raw instanceof Uint8Array)) return { ok: true, value: raw };

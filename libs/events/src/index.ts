@@ -24,6 +24,13 @@ export {
   type DecodeFailure,
   type DecodeResult,
 } from './decode';
+export {
+  ConsumerSchemas,
+  consumerSchema,
+  createConsumerValidator,
+  validateForConsumer,
+  type ConsumerValidator,
+} from './consumer';
 export type { DecodeErrorKind, ValidationIssue } from './validation';
 export type { JsonSchema } from './json-schema';
 export type { Money, LabelRefund, LabelRefundStatus } from './money';
