@@ -18,9 +18,8 @@ import {
   writeBodySchema,
 } from './admin.schemas';
 import { deadLetterParamsSchema } from './dead-letters/dead-letters.schemas';
+import { type Schema as SchemaObject, ref } from './admin-openapi.schema-parts';
 
-type SchemaObject = Record<string, unknown>;
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const properties = (schema: SchemaObject): Record<string, SchemaObject> =>
   schema['properties'] as Record<string, SchemaObject>;
 
