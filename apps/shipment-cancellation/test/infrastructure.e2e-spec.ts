@@ -7,8 +7,8 @@ import { ORDER_LOCK_SEED } from '../src/store/advisory-locks';
 import { createDataSource } from '../src/store/data-source';
 import { preparedQuery } from '../src/store/query-rows';
 import { OutboxEventEntity } from '../src/store/entities/outbox-event.entity';
-import { MARK_AND_SELECT } from '../src/pipeline/relay/outbox-relay.service';
-import { RECORD_MESSAGES } from '../src/pipeline/ingest/inbox.service';
+import { MARK_AND_SELECT } from '../src/store/relay.store';
+import { recordMessages } from '../src/store/inbox.store';
 import { loadConfig } from '../src/platform/config/config';
 import { TableRetention } from '../src/store/upkeep/retention.service';
 import { MetricsService } from '../src/platform/metrics/metrics.service';
@@ -111,17 +111,16 @@ describe('infrastructure', () => {
         const runner = dataSource.createQueryRunner();
         await runner.startTransaction();
         try {
-          const fresh = await preparedQuery<{ id: string }>(runner.manager, RECORD_MESSAGES, [
-            messages.map(([id]) => id),
-            messages.map(([, order]) => (order ? 'test.event' : null)),
-            messages.map(() => 'test.topic'),
-            messages.map(() => 0),
-            messages.map((_, i) => String(i)),
-            messages.map(([, order]) => order),
-            messages.map(([, order]) => (order ? 'processed' : 'dead_lettered')),
-            new Date(),
-          ]);
-          await inside(fresh.map((r) => r.id));
+          const entries = messages.map(([messageId, orderId], i) => ({
+            messageId,
+            eventType: orderId ? 'test.event' : null,
+            topic: 'test.topic',
+            partition: 0,
+            offset: String(i),
+            orderId,
+            result: orderId ? ('processed' as const) : ('dead_lettered' as const),
+          }));
+          await inside(await recordMessages(runner.manager, entries, new Date()));
         } finally {
           await (end === 'commit' ? runner.commitTransaction() : runner.rollbackTransaction());
           await runner.release();

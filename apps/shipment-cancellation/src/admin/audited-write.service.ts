@@ -1,13 +1,12 @@
-// The frame of every admin write: one transaction holding the idempotency check, the change, its audit row
-// and the stored response; after commit, the outbox relay and the carrier worker are nudged.
+// The frame of every admin write: one unit of work holding the idempotency check, the change, its audit row
+// and the stored response; after commit it nudges the relay and the carrier worker for what the change recorded.
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { type AdminAction, type AuditTargetType, writeAudit } from '../store/audit-log.writer';
 import type { Caller } from './http/admin-request';
 import { AdminError } from './http/admin-error';
 import { findStoredResponse, lockIdempotencyKey, requestHash, storeResponse } from './idempotency.store';
-import { CarrierWorker } from '../pipeline/dispatch/carrier-worker.service';
-import { OutboxWriter } from '../store/outbox.writer';
+import { type Transaction, UnitOfWork } from '../store/unit-of-work';
 import type { WriteBody } from './admin.schemas';
 
 export interface WriteRequest {
@@ -21,12 +20,14 @@ export interface WriteRequest {
   target: { type: AuditTargetType; id: string };
 }
 
-/** What a write did: the HTTP answer, and whether events were appended or carrier work made due. */
+/** What a write answers. Events and carrier work go through the transaction (`tx.append`, `tx.workDue`). */
 export interface WriteOutcome {
   status: number;
   body: unknown;
-  eventsAppended: number;
-  workDue: boolean;
+  /** @deprecated Not read: the unit of work knows what was appended. Kept until dead-letters.service drops it. */
+  eventsAppended?: number;
+  /** @deprecated Not read: say `tx.workDue()`. Kept until dead-letters.service drops it. */
+  workDue?: boolean;
 }
 
 export interface AdminResponse {
@@ -39,21 +40,18 @@ export interface AdminResponse {
 export class AuditedWriteService {
   private readonly logger = new Logger('AdminApi');
 
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly outbox: OutboxWriter,
-    private readonly worker: CarrierWorker,
-  ) {}
+  constructor(private readonly unitOfWork: UnitOfWork) {}
 
+  /** Runs `change` once per idempotency key, audited; `manager` is `tx.manager`, for changes that need only it. */
   async run(
     request: WriteRequest,
-    change: (manager: EntityManager, now: Date) => Promise<WriteOutcome>,
+    change: (manager: EntityManager, now: Date, tx: Transaction) => Promise<WriteOutcome>,
   ): Promise<AdminResponse> {
     const { caller, idempotencyKey: key } = request;
     const actor = caller.principal.id;
     const hash = requestHash(request.action, request.params, request.body);
-    let outcome: WriteOutcome | null = null;
-    const response = await this.dataSource.transaction(async (manager): Promise<AdminResponse> => {
+    const response = await this.unitOfWork.run(async (tx): Promise<AdminResponse> => {
+      const { manager } = tx;
       const now = new Date();
       if (key !== null) {
         await lockIdempotencyKey(manager, actor, key);
@@ -67,7 +65,7 @@ export class AuditedWriteService {
         }
         if (stored) return { status: stored.status, body: stored.body, replayed: true };
       }
-      outcome = await change(manager, now);
+      const outcome = await change(manager, now, tx);
       await writeAudit(
         manager,
         {
@@ -98,9 +96,6 @@ export class AuditedWriteService {
             });
       return { status: outcome.status, body, replayed: false };
     });
-    const done = outcome as WriteOutcome | null;
-    if (done?.eventsAppended) this.outbox.notifyCommitted();
-    if (done?.workDue) this.worker.wake();
     this.logger.log(
       `${request.action} ${request.target.type} ${request.target.id} by ${actor}: ${response.status}${response.replayed ? ' (replayed)' : ''}`,
       { requestId: caller.requestId, actor, idempotencyKey: key },

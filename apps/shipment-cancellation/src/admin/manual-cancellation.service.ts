@@ -1,15 +1,20 @@
 // Operator writes: cancel a shipment or a whole order through the event path's own pipeline (same service,
 // same per-order lock, same outbox), and send a failed cancellation back to the carrier worker.
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import type { CancelCommand } from '../pipeline/ingest/cancellation.service';
-import { lockOrders } from '../store/order-lock';
 import { reshipEligible } from '../domain/reship-rule';
+import { type CancelCommand, CancellationService } from '../pipeline/ingest/cancellation.service';
+import {
+  findCreatedCancellations,
+  findOrderOfCancellation,
+  lockCancellationToRetry,
+  reopenFailedCancellation,
+} from '../store/cancellations.store';
+import { lockOrders } from '../store/order-lock';
+import { countShipmentsOfOrder } from '../store/shipments.store';
+import type { Transaction } from '../store/unit-of-work';
 import type { WriteBody } from './admin.schemas';
 import { loadCancellations } from './admin-views';
 import { type AdminResponse, AuditedWriteService, type WriteOutcome } from './audited-write.service';
-import { CancellationService } from '../pipeline/ingest/cancellation.service';
-import { OutboxWriter } from '../store/outbox.writer';
 import { errorBody } from './http/admin-error';
 import type { Caller } from './http/admin-request';
 
@@ -28,7 +33,6 @@ export class ManualCancellationService {
   constructor(
     private readonly writes: AuditedWriteService,
     private readonly cancellations: CancellationService,
-    private readonly outbox: OutboxWriter,
   ) {}
 
   /** Cancels one shipment (`shipmentId`) or every active shipment of the order with the reship rule. */
@@ -43,12 +47,12 @@ export class ManualCancellationService {
         target:
           shipmentId === undefined ? { type: 'order', id: orderId } : { type: 'shipment', id: shipmentId },
       },
-      (manager, now) => this.cancelInTransaction(manager, now, call, orderId, shipmentId),
+      (_manager, now, tx) => this.cancelInTransaction(tx, now, call, orderId, shipmentId),
     );
   }
 
   private async cancelInTransaction(
-    manager: EntityManager,
+    tx: Transaction,
     now: Date,
     call: WriteCall,
     orderId: string,
@@ -57,12 +61,8 @@ export class ManualCancellationService {
     const { requestId } = call.caller;
     // The order's lock first, held by the pipeline below too: "is this order known" must not change between the
     // check and the cancel. Cancelling an order we never saw would only record a no-op.
-    await lockOrders(manager, [orderId]);
-    const [known]: Array<{ n: number }> = await manager.query(
-      `SELECT count(*)::int AS n FROM shipment WHERE order_id = $1`,
-      [orderId],
-    );
-    if (!known?.n) {
+    await lockOrders(tx.manager, [orderId]);
+    if ((await countShipmentsOfOrder(tx.manager, orderId)) === 0) {
       return notFound(requestId, 'order_not_found', `no shipments are known for order '${orderId}'`);
     }
     const command: CancelCommand = {
@@ -76,14 +76,15 @@ export class ManualCancellationService {
       correlationId: requestId,
       traceParent: call.caller.traceParent ?? null,
     };
-    const { results, events } = await this.cancellations.request(manager, [command], now);
-    const appended = (await this.outbox.append(manager, events)).length;
+    // New cancellations wake the carrier worker and events reach the relay once this commits.
+    const { results, events } = await this.cancellations.request(tx, [command], now);
+    await tx.append(events);
     const [result] = results;
     switch (result?.kind) {
       case 'accepted': {
-        const created = await manager.query(
-          `SELECT id, shipment_id AS "shipmentId", state FROM shipment_cancellation WHERE id = ANY($1::uuid[]) ORDER BY created_at, id`,
-          [result.cancellations.map((c) => c.id)],
+        const created = await findCreatedCancellations(
+          tx.manager,
+          result.cancellations.map((c) => c.id),
         );
         const body = {
           cancellationRequestId: result.requestId,
@@ -100,7 +101,7 @@ export class ManualCancellationService {
           cancellations: created,
           links: { order: orderLink(orderId) },
         };
-        return { status: 202, body, eventsAppended: appended, workDue: result.cancellations.length > 0 };
+        return { status: 202, body };
       }
       case 'duplicate':
         return conflict(
@@ -111,14 +112,12 @@ export class ManualCancellationService {
             cancellationRequestId: result.requestId,
             link: orderLink(orderId),
           },
-          appended,
         );
       case 'shipment_not_found':
         return notFound(
           requestId,
           'shipment_not_found',
           `order '${orderId}' has no shipment '${shipmentId ?? ''}'`,
-          appended,
         );
       case 'shipment_not_active':
         return conflict(
@@ -129,7 +128,6 @@ export class ManualCancellationService {
             cancellationRequestId: result.requestId,
             link: orderLink(orderId),
           },
-          appended,
         );
       default:
         throw new Error('the cancellation pipeline returned no result');
@@ -146,21 +144,14 @@ export class ManualCancellationService {
         params: { cancellationId },
         target: { type: 'shipment_cancellation', id: cancellationId },
       },
-      async (manager, now) => {
+      async (manager, now, tx) => {
         const { requestId } = call.caller;
-        const [found]: Array<{ orderId: string }> = await manager.query(
-          `SELECT order_id AS "orderId" FROM shipment_cancellation WHERE id = $1`,
-          [cancellationId],
-        );
-        if (!found)
+        const orderId = await findOrderOfCancellation(manager, cancellationId);
+        if (orderId === null)
           return notFound(requestId, 'cancellation_not_found', `no cancellation '${cancellationId}'`);
         // The worker and the event path change this row only under the order's lock.
-        await lockOrders(manager, [found.orderId]);
-        const [current]: Array<{ state: string; shipmentId: string; requestId: string }> =
-          await manager.query(
-            `SELECT state, shipment_id AS "shipmentId", request_id AS "requestId" FROM shipment_cancellation WHERE id = $1 FOR UPDATE`,
-            [cancellationId],
-          );
+        await lockOrders(manager, [orderId]);
+        const current = await lockCancellationToRetry(manager, cancellationId);
         if (current?.state !== 'failed') {
           return conflict(
             requestId,
@@ -172,33 +163,17 @@ export class ManualCancellationService {
             },
           );
         }
-        await manager.query(
-          `UPDATE shipment_cancellation
-              SET state = 'pending', next_attempt_at = now(), failure_reason = NULL, requires_manual_action = false,
-                  -- A fresh attempt budget (attempts keeps counting for the history); possibly_sent stays,
-                  -- so "already cancelled" after an earlier attempt of ours still reconciles as voided.
-                  attempts_before_retry = attempts,
-                  completed_at = NULL, lease_until = NULL, updated_at = $2
-            WHERE id = $1`,
-          [cancellationId, now],
-        );
-        await manager.query(`UPDATE shipment SET status = 'cancelling', updated_at = $2 WHERE id = $1`, [
-          current.shipmentId,
-          now,
-        ]);
-        await manager.query(
-          `UPDATE cancellation_request SET status = 'in_progress', completed_at = NULL WHERE id = $1`,
-          [current.requestId],
-        );
+        await reopenFailedCancellation(manager, current, now);
+        tx.workDue();
         const [view] = await loadCancellations(manager, 'sc.id = $1', [cancellationId]);
-        return { status: 202, body: view, eventsAppended: 0, workDue: true };
+        return { status: 202, body: view };
       },
     );
   }
 }
 
-function notFound(requestId: string, code: string, message: string, eventsAppended = 0): WriteOutcome {
-  return { status: 404, body: errorBody(404, code, message, requestId), eventsAppended, workDue: false };
+function notFound(requestId: string, code: string, message: string): WriteOutcome {
+  return { status: 404, body: errorBody(404, code, message, requestId) };
 }
 
 function conflict(
@@ -206,12 +181,6 @@ function conflict(
   code: string,
   message: string,
   details: Record<string, string | null>,
-  eventsAppended = 0,
 ): WriteOutcome {
-  return {
-    status: 409,
-    body: errorBody(409, code, message, requestId, { conflict: details }),
-    eventsAppended,
-    workDue: false,
-  };
+  return { status: 409, body: errorBody(409, code, message, requestId, { conflict: details }) };
 }

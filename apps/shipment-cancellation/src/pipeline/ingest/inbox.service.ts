@@ -2,7 +2,7 @@
 // be applied, and apply the rest — all in one transaction, so a batch is either wholly durable (and its
 // offsets may be committed) or not at all (and Kafka redelivers it).
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   type AnyEvent,
   type DecodeResult,
@@ -16,12 +16,17 @@ import {
 import { APP_CONFIG } from '../../platform/config/config.module';
 import type { AppConfig } from '../../platform/config/config';
 import { MetricsService } from '../../platform/metrics/metrics.service';
-import { OutboxWriter, type PendingEvent } from '../../store/outbox.writer';
+import type { PendingEvent } from '../../store/outbox.writer';
 import { DeadLetterStore } from '../../store/dead-letter.store';
 import { type InboundMessage, outputKeyOf, positionId } from '../../platform/kafka/inbound-message';
 import { describeRefusal, isRefusedInput } from '../../platform/kafka/refused-input';
-import { preparedQuery } from '../../store/query-rows';
-import { lockOrdersSql } from '../../store/order-lock';
+import {
+  type InboxEntry,
+  markDuplicateOrders,
+  recordDeadLettered,
+  recordMessages,
+} from '../../store/inbox.store';
+import { type Transaction, UnitOfWork } from '../../store/unit-of-work';
 
 export type InboxResult = 'processed' | 'duplicate_order';
 
@@ -32,7 +37,7 @@ export interface Accepted<E> {
 
 /** Applies the accepted messages inside the ingest transaction, which already holds their orders' locks. */
 export type Applier<E> = (
-  manager: EntityManager,
+  tx: Transaction,
   accepted: Accepted<E>[],
   now: Date,
 ) => Promise<{ results: InboxResult[]; events: PendingEvent[] }>;
@@ -42,8 +47,7 @@ export class InboxService {
   private readonly logger = new Logger('Inbox');
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly outbox: OutboxWriter,
+    private readonly unitOfWork: UnitOfWork,
     private readonly deadLetters: DeadLetterStore,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -72,7 +76,6 @@ export class InboxService {
       recorded = await this.recordDeadLetter(message, id, event, reason, now, true);
     }
     if (!recorded) return;
-    this.outbox.notifyCommitted();
     this.metrics.inputs.inc({ type: event?.type ?? 'unknown', result: 'dead_lettered' });
     this.logger.warn(
       `dead-lettered ${positionId(message)}${event ? ` (${event.type} ${id})` : ''}: ${reason.message}`,
@@ -88,27 +91,10 @@ export class InboxService {
     now: Date,
     bare: boolean,
   ): Promise<boolean> {
-    const orderId = (event?.data as { orderId?: unknown } | undefined)?.orderId;
-    return this.dataSource.transaction(async (manager) => {
-      const rows = await preparedQuery<{ id: string }>(
-        manager,
-        `INSERT INTO inbox_message (message_id, event_type, topic, partition, "offset", order_id, result, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'dead_lettered', $7)
-         ON CONFLICT (message_id) DO NOTHING RETURNING message_id AS id`,
-        [
-          id,
-          event?.type ?? null,
-          message.topic,
-          message.partition,
-          message.offset,
-          typeof orderId === 'string' && storableId(orderId) ? orderId : null,
-          now,
-        ],
-      );
-      if (rows.length === 0) return false;
-      await this.outbox.append(manager, [
-        await this.deadLetterEvent(manager, message, reason, now, event, bare),
-      ]);
+    return this.unitOfWork.run(async (tx) => {
+      const entry = inboxEntry(id, message, event, storableOrderId(event));
+      if (!(await recordDeadLettered(tx.manager, entry, now))) return false;
+      await tx.append([await this.deadLetterEvent(tx.manager, message, reason, now, event, bare)]);
       return true;
     });
   }
@@ -122,13 +108,12 @@ export class InboxService {
     event: AnyEvent | null,
     bare = false,
   ): Promise<PendingEvent> {
-    const orderId = (event?.data as { orderId?: unknown } | undefined)?.orderId;
     const deadLetterId = await this.deadLetters.record(manager, {
       consumerGroup: this.config.kafka.groupId,
       message,
       reason,
       eventType: event?.type ?? null,
-      orderId: typeof orderId === 'string' && storableId(orderId) ? orderId : null,
+      orderId: storableOrderId(event),
       at: now,
     });
     return {
@@ -158,15 +143,19 @@ export class InboxService {
     }
     if (candidates.length === 0) return;
 
-    let appended = 0;
-    await this.dataSource.transaction(async (manager) => {
+    await this.unitOfWork.run(async (tx) => {
       // Recording the messages is the duplicate check: the ids already recorded are not inserted again. The same
       // statement then takes the locks of the new messages' orders, which the applier relies on.
-      const fresh = new Set(
-        (await preparedQuery<{ id: string }>(manager, RECORD_MESSAGES, recordColumns(candidates, now))).map(
-          (r) => r.id,
-        ),
-      );
+      const entries = candidates.map(({ id, message, result }) => {
+        const event = result.ok ? (result.event as AnyEvent) : null;
+        return inboxEntry(
+          id,
+          message,
+          event,
+          (event?.data as { orderId?: string } | undefined)?.orderId ?? null,
+        );
+      });
+      const fresh = new Set(await recordMessages(tx.manager, entries, now));
       const accepted: Accepted<E>[] = [];
       const events: PendingEvent[] = [];
       for (const { id, message, result } of candidates) {
@@ -178,11 +167,11 @@ export class InboxService {
           accepted.push({ message, event: result.event as E });
           continue;
         }
-        events.push(await this.deadLetterEvent(manager, message, result, now, null));
+        events.push(await this.deadLetterEvent(tx.manager, message, result, now, null));
         this.metrics.inputs.inc({ type, result: 'dead_lettered' });
       }
 
-      const applied = await apply(manager, accepted, now);
+      const applied = await apply(tx, accepted, now);
       const duplicates: string[] = [];
       accepted.forEach(({ event }, i) => {
         const result = applied.results[i] ?? 'processed';
@@ -190,16 +179,9 @@ export class InboxService {
         this.metrics.inputs.inc({ type, result });
       });
       // Recorded as processed; the few that turned out to repeat an order say so.
-      if (duplicates.length > 0)
-        await preparedQuery(
-          manager,
-          `UPDATE inbox_message SET result = 'duplicate_order' WHERE message_id = ANY($1::text[])`,
-          [duplicates],
-        );
-      events.push(...applied.events);
-      appended = (await this.outbox.append(manager, events)).length;
+      await markDuplicateOrders(tx.manager, duplicates);
+      await tx.append([...events, ...applied.events]);
     });
-    if (appended > 0) this.outbox.notifyCommitted();
   }
 }
 
@@ -230,31 +212,26 @@ interface Candidate {
   result: DecodeResult;
 }
 
-/**
- * Inserts the messages not yet recorded and returns their ids, then locks the orders of those it inserted.
- * Rows go in sorted by id, so two transactions holding some of the same ids (a redelivery racing its original)
- * wait for one another instead of deadlocking; the one that waited then finds those ids recorded. Every row is
- * inserted before the first order lock is taken (the locks need the whole sorted set of orders).
- */
-export const RECORD_MESSAGES = `WITH recorded AS (
-    INSERT INTO inbox_message (message_id, event_type, topic, partition, "offset", order_id, result, received_at)
-    SELECT *, $8::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[])
-     ORDER BY 1
-    ON CONFLICT (message_id) DO NOTHING
-    RETURNING message_id, order_id
-  ), locks AS (${lockOrdersSql('(SELECT order_id FROM recorded WHERE order_id IS NOT NULL) AS t(o)')})
-  SELECT message_id AS id FROM recorded, locks`;
+/** The order id of an event, when it has one the inbox can store. */
+function storableOrderId(event: AnyEvent | null): string | null {
+  const orderId = (event?.data as { orderId?: unknown } | undefined)?.orderId;
+  return typeof orderId === 'string' && storableId(orderId) ? orderId : null;
+}
 
-function recordColumns(candidates: Candidate[], now: Date): unknown[] {
-  const events = candidates.map(({ result }) => (result.ok ? (result.event as AnyEvent) : null));
-  return [
-    candidates.map((c) => c.id),
-    events.map((e) => e?.type ?? null),
-    candidates.map((c) => c.message.topic),
-    candidates.map((c) => c.message.partition),
-    candidates.map((c) => c.message.offset),
-    events.map((e) => (e?.data as { orderId?: string } | undefined)?.orderId ?? null),
-    events.map((e) => (e ? 'processed' : 'dead_lettered')),
-    now,
-  ];
+/** How the inbox records a message: processed once decoded, dead-lettered when it could not be. */
+function inboxEntry(
+  id: string,
+  message: InboundMessage,
+  event: AnyEvent | null,
+  orderId: string | null,
+): InboxEntry {
+  return {
+    messageId: id,
+    eventType: event?.type ?? null,
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+    orderId,
+    result: event ? 'processed' : 'dead_lettered',
+  };
 }

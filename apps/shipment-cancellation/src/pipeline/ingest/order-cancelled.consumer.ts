@@ -1,16 +1,14 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { type CloudEvent, type EventOf, EventTypes } from '@oms/events';
-import { InboxService } from './inbox.service';
-import type { InboundMessage } from '../../platform/kafka/inbound-message';
 import { HandlerErrorsToTransport } from '../../platform/kafka/handler-errors.filter';
+import type { InboundMessage } from '../../platform/kafka/inbound-message';
 import type { BatchContext } from '../../platform/kafka/kafka-batch.server';
 import { Patterns } from '../../platform/kafka/patterns';
-import { CancellationService } from './cancellation.service';
-import type { CancellationRow } from '../../domain/cancellation';
-import { CarrierWorker, type Reservation } from '../dispatch/carrier-worker.service';
 import { traceParentOf } from '../../platform/tracing/trace-context';
-import { SpanKind, endSpan, linkTo, startBatchSpan, tracingEnabled } from '../../platform/tracing/tracing';
+import { CancellationService } from './cancellation.service';
+import { InboxService } from './inbox.service';
+import { ingestBatch } from './ingest-batch';
 
 /** OrderCancelled → cancellation requests. Thin: the inbox and the service hold the rules. */
 @Controller()
@@ -19,63 +17,34 @@ export class CancellationConsumer {
   constructor(
     private readonly inbox: InboxService,
     private readonly cancellations: CancellationService,
-    private readonly worker: CarrierWorker,
   ) {}
 
   @EventPattern(Patterns.orderCancelled)
-  async onOrderCancelled(
-    @Payload() messages: InboundMessage[],
-    @Ctx() _context: BatchContext,
-  ): Promise<void> {
-    // The new cancellations are leased for this instance's free carrier slots in the transaction that
-    // creates them, so the carrier is called as soon as it has committed.
-    let reservation: Reservation | null = null;
-    let leased: CancellationRow[] = [];
-    // One span per batch (undefined with tracing off), linked to the trace of each message it took in.
-    const span = tracingEnabled()
-      ? startBatchSpan('ingest OrderCancelled', SpanKind.CONSUMER, [], {
-          'messaging.batch.message_count': messages.length,
-        })
-      : undefined;
-    try {
-      await this.inbox.ingest<EventOf<typeof EventTypes.orderCancelled>>(
-        messages,
-        EventTypes.orderCancelled,
-        async (manager, accepted, now) => {
-          if (span)
-            linkTo(
-              span,
-              accepted.map(({ event, message }) => traceParentOf(event, message)),
-            );
-          const outcome = await this.cancellations.request(
-            manager,
-            accepted.map(({ event, message }) => ({
-              orderId: event.data.orderId,
-              trigger: 'order_event' as const,
-              actor: event.data.requestedBy ?? event.source,
-              reason: event.data.reason ?? null,
-              causationId: event.id,
-              correlationId: correlationIdOf(event),
-              traceParent: traceParentOf(event, message),
-            })),
-            now,
-            (created) => (reservation = this.worker.reserve(created)),
-          );
-          leased = outcome.leased;
-          return {
-            results: outcome.results.map((r) => (r.kind === 'duplicate' ? 'duplicate_order' : 'processed')),
-            events: outcome.events,
-          };
-        },
-      );
-    } catch (error) {
-      endSpan(span, error);
-      if (reservation) this.worker.release(reservation);
-      throw error;
-    }
-    endSpan(span);
-    // Committed: call the carrier for what was leased, and offer the rest to the worker.
-    if (reservation) this.worker.runLeased(reservation, leased);
+  onOrderCancelled(@Payload() messages: InboundMessage[], @Ctx() _context: BatchContext): Promise<void> {
+    return ingestBatch<EventOf<typeof EventTypes.orderCancelled>>(
+      this.inbox,
+      messages,
+      EventTypes.orderCancelled,
+      async (tx, accepted, now) => {
+        const commands = accepted.map(({ event, message }) => ({
+          orderId: event.data.orderId,
+          trigger: 'order_event' as const,
+          actor: event.data.requestedBy ?? event.source,
+          reason: event.data.reason ?? null,
+          causationId: event.id,
+          correlationId: correlationIdOf(event),
+          traceParent: traceParentOf(event, message),
+        }));
+        // The new cancellations are leased for this instance's free carrier slots in the transaction that
+        // creates them, so the carrier is called as soon as it has committed.
+        const { results, events } = await this.cancellations.request(tx, commands, now, { leaseNew: true });
+        return {
+          results: results.map((r) => (r.kind === 'duplicate' ? 'duplicate_order' : 'processed')),
+          events,
+        };
+      },
+      'ingest OrderCancelled',
+    );
   }
 }
 
