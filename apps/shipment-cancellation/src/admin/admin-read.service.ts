@@ -5,15 +5,18 @@ import { DataSource } from 'typeorm';
 import { reshipEligible, reshipRuleFor } from '../domain/reship-rule';
 import type { ReshipRule } from '../domain/cancellation';
 import type { ListQuery } from './admin.schemas';
+import { AdminReadsStore } from '../store/admin-reads.store';
 import {
   type CancellationView,
   type RequestView,
   type ShipmentView,
-  loadCancellations,
-  loadRequests,
-  loadShipments,
+  cancellationById,
+  cancellationView,
+  requestsOfOrder,
+  shipmentView,
 } from './admin-views';
 import { AdminError } from './http/admin-error';
+import { decodeCursor, encodeCursor } from './list-cursor';
 
 export type Verdict =
   'cancellable' | 'past_window' | 'being_cancelled' | 'already_cancelled' | 'cancel_failed';
@@ -39,41 +42,24 @@ export interface PreviewView {
   >;
 }
 
-// Cursors are opaque to clients; inside, the id of the last item of the page.
-const CURSOR_PREFIX = 'c1:';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function encodeCursor(id: string): string {
-  return Buffer.from(`${CURSOR_PREFIX}${id}`, 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): string | null {
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  const id = decoded.slice(CURSOR_PREFIX.length);
-  return decoded.startsWith(CURSOR_PREFIX) && UUID.test(id) ? id : null;
-}
-
 const notFound = (code: string, message: string): AdminError => new AdminError(404, code, message);
 
 @Injectable()
 export class AdminReadService {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly reads: AdminReadsStore;
+
+  constructor(dataSource: DataSource) {
+    this.reads = new AdminReadsStore(dataSource.manager);
+  }
 
   async preview(orderId: string, shipmentId: string | undefined, now = new Date()): Promise<PreviewView> {
-    const manager = this.dataSource.manager;
-    const all = await loadShipments(manager, orderId);
+    const all = (await this.reads.shipmentsOfOrder(orderId)).map(shipmentView);
     if (all.length === 0) throw notFound('order_not_found', `no shipments are known for order '${orderId}'`);
     const targets = shipmentId === undefined ? all : all.filter((s) => s.shipmentId === shipmentId);
     if (targets.length === 0)
       throw notFound('shipment_not_found', `order '${orderId}' has no shipment '${shipmentId ?? ''}'`);
-    const cancellations: Array<{ shipmentId: string; id: string; state: string }> = await manager.query(
-      `SELECT shipment_id AS "shipmentId", id, state FROM shipment_cancellation WHERE order_id = $1`,
-      [orderId],
-    );
-    const [orderRequest]: Array<{ id: string }> = await manager.query(
-      `SELECT id FROM cancellation_request WHERE order_id = $1 AND scope = 'order'`,
-      [orderId],
-    );
+    const cancellations = await this.reads.cancellationStatesOfOrder(orderId);
+    const orderRequestId = await this.reads.orderLevelRequestId(orderId);
     const byShipment = new Map(cancellations.map((c) => [c.shipmentId, c]));
     const shipments = targets.map((s) => {
       const cancellation = byShipment.get(s.shipmentId) ?? null;
@@ -90,26 +76,18 @@ export class AdminReadService {
     const wouldCancel = [...ids('cancellable'), ...ids('past_window')];
     const rule = reshipRuleFor(all.length);
     let conflict: PreviewView['conflict'] = null;
-    if (shipmentId === undefined && orderRequest) {
+    if (shipmentId === undefined && orderRequestId !== null) {
       conflict = {
         error: 'order_already_cancelled',
         message: `order '${orderId}' already has an order-level cancellation`,
-        cancellationRequestId: orderRequest.id,
+        cancellationRequestId: orderRequestId,
       };
     } else if (shipmentId !== undefined && wouldCancel.length === 0) {
-      const target = shipments[0];
       conflict = {
         error: 'shipment_not_cancellable',
         message: `shipment '${shipmentId}' is already cancelled or being cancelled`,
-        cancellationRequestId: null,
+        cancellationRequestId: byShipment.get(shipmentId)?.requestId ?? null,
       };
-      if (target?.cancellationId) {
-        const [row]: Array<{ requestId: string }> = await manager.query(
-          `SELECT request_id AS "requestId" FROM shipment_cancellation WHERE id = $1`,
-          [target.cancellationId],
-        );
-        conflict.cancellationRequestId = row?.requestId ?? null;
-      }
     }
     return {
       orderId,
@@ -134,11 +112,8 @@ export class AdminReadService {
   async orderCancellations(
     orderId: string,
   ): Promise<{ orderId: string; shipments: ShipmentView[]; requests: RequestView[] }> {
-    const manager = this.dataSource.manager;
-    const [shipments, requests] = [
-      await loadShipments(manager, orderId),
-      await loadRequests(manager, orderId),
-    ];
+    const shipments = (await this.reads.shipmentsOfOrder(orderId)).map(shipmentView);
+    const requests = await requestsOfOrder(this.reads, orderId);
     if (shipments.length === 0 && requests.length === 0) {
       throw notFound('order_not_found', `nothing is known about order '${orderId}'`);
     }
@@ -146,7 +121,7 @@ export class AdminReadService {
   }
 
   async cancellation(id: string): Promise<CancellationView> {
-    const [view] = await loadCancellations(this.dataSource.manager, 'sc.id = $1', [id]);
+    const view = await cancellationById(this.reads, id);
     if (!view) throw notFound('cancellation_not_found', `no cancellation '${id}'`);
     return view;
   }
@@ -155,28 +130,19 @@ export class AdminReadService {
   async list(
     query: ListQuery,
   ): Promise<{ state: string; items: CancellationView[]; nextCursor: string | null }> {
-    const manager = this.dataSource.manager;
     let after: string | null = null;
     if (query.cursor !== undefined) {
       after = decodeCursor(query.cursor);
-      const [exists]: unknown[] = after
-        ? await manager.query(`SELECT 1 FROM shipment_cancellation WHERE id = $1`, [after])
-        : [];
-      if (!exists) {
+      if (after === null || !(await this.reads.cancellationExists(after))) {
         throw AdminError.validation([
           { location: 'query', path: '/cursor', message: 'is not a cursor this API returned' },
         ]);
       }
     }
     // Keyset pagination on (created_at, id), which never change: no row is skipped or repeated between pages
-    // unless it changes state meanwhile. Served by shipment_cancellation_state_idx.
-    const rows = await loadCancellations(
-      manager,
-      `sc.state = $1 AND ($2::uuid IS NULL OR (sc.created_at, sc.id) > (SELECT created_at, id FROM shipment_cancellation WHERE id = $2))`,
-      [query.state, after, query.limit + 1],
-      { withAttempts: false, orderAndLimit: 'ORDER BY sc.created_at, sc.id LIMIT $3' },
-    );
-    const items = rows.slice(0, query.limit);
+    // unless it changes state meanwhile.
+    const rows = await this.reads.cancellationsInState(query.state, after, query.limit + 1);
+    const items = rows.slice(0, query.limit).map(cancellationView);
     const last = items[items.length - 1];
     return {
       state: query.state,

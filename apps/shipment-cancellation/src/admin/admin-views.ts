@@ -1,7 +1,13 @@
-// The JSON the admin API answers with, read straight from the tables. Times are ISO 8601 UTC, money is
+// The JSON the admin API answers with, made from the store's entities. Times are ISO 8601 UTC, money is
 // decimal strings, and every text is returned exactly as stored.
 import type { EntityManager } from 'typeorm';
 import { formatAmount } from '../domain/cancellation';
+import { AdminReadsStore, type CancellationWithRequest } from '../store/admin-reads.store';
+import type {
+  CancellationRequestEntity,
+  CarrierAttemptEntity,
+} from '../store/entities/cancellation.entities';
+import type { ShipmentEntity } from '../store/entities/shipment.entity';
 
 export interface ShipmentView {
   shipmentId: string;
@@ -79,149 +85,124 @@ export interface RequestView {
   cancellations: CancellationView[];
 }
 
-const iso = (value: Date | string | null): string | null =>
-  value === null ? null : new Date(value).toISOString();
-const isoNow = (value: Date | string): string => new Date(value).toISOString();
+const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
 
-type Row = Record<string, unknown>;
-const text = (row: Row, key: string): string => row[key] as string;
-const maybe = (row: Row, key: string): string | null => (row[key] as string | null) ?? null;
-
-export async function loadShipments(
-  manager: EntityManager,
-  orderId: string,
-  shipmentId?: string,
-): Promise<ShipmentView[]> {
-  const rows: Row[] = await manager.query(
-    `SELECT id, order_id, carrier, carrier_shipment_id, seller_account, business_id, marketplace_id, tracking_id,
-            label_cost_amount::text AS label_cost_amount, label_cost_currency, purchased_at, cancel_window_ends_at, status
-       FROM shipment WHERE order_id = $1 AND ($2::text IS NULL OR id = $2)
-      ORDER BY purchased_at, id`,
-    [orderId, shipmentId ?? null],
-  );
-  return rows.map((r) => ({
-    shipmentId: text(r, 'id'),
-    orderId: text(r, 'order_id'),
-    carrier: text(r, 'carrier'),
-    carrierShipmentId: text(r, 'carrier_shipment_id'),
-    sellerAccount: text(r, 'seller_account'),
-    businessId: maybe(r, 'business_id'),
-    marketplaceId: maybe(r, 'marketplace_id'),
-    trackingId: maybe(r, 'tracking_id'),
-    labelCost: {
-      amount: formatAmount(text(r, 'label_cost_amount')),
-      currency: text(r, 'label_cost_currency'),
-    },
-    purchasedAt: isoNow(r['purchased_at'] as Date),
-    cancelWindowEndsAt: iso(r['cancel_window_ends_at'] as Date | null),
-    status: text(r, 'status'),
-  }));
+export function shipmentView(s: ShipmentEntity): ShipmentView {
+  return {
+    shipmentId: s.id,
+    orderId: s.orderId,
+    carrier: s.carrier,
+    carrierShipmentId: s.carrierShipmentId,
+    sellerAccount: s.sellerAccount,
+    businessId: s.businessId,
+    marketplaceId: s.marketplaceId,
+    trackingId: s.trackingId,
+    labelCost: { amount: formatAmount(s.labelCostAmount), currency: s.labelCostCurrency },
+    purchasedAt: s.purchasedAt.toISOString(),
+    cancelWindowEndsAt: iso(s.cancelWindowEndsAt),
+    status: s.status,
+  };
 }
 
-const CANCELLATION_COLUMNS = `
-  sc.id, sc.request_id, sc.order_id, sc.shipment_id, sc.carrier, sc.carrier_shipment_id, sc.seller_account, sc.state,
-  sc.outcome, sc.failure_reason, sc.requires_manual_action, sc.refund_status, sc.reship_eligible, sc.attempts,
-  sc.next_attempt_at, sc.carrier_request_id, sc.http_status, sc.error_code, sc.error_message, sc.error_details,
-  sc.created_at, sc.updated_at, sc.completed_at, r.trigger, r.actor, r.reason`;
+export function cancellationView(c: CancellationWithRequest): CancellationView {
+  return {
+    id: c.id,
+    cancellationRequestId: c.requestId,
+    orderId: c.orderId,
+    shipmentId: c.shipmentId,
+    carrier: c.carrier,
+    carrierShipmentId: c.carrierShipmentId,
+    sellerAccount: c.sellerAccount,
+    state: c.state,
+    outcome: c.outcome,
+    failureReason: c.failureReason,
+    requiresManualAction: c.requiresManualAction,
+    refundStatus: c.refundStatus,
+    reshipEligible: c.reshipEligible,
+    attemptCount: c.attempts,
+    nextAttemptAt: iso(c.nextAttemptAt),
+    lastCarrierAnswer: {
+      carrierRequestId: c.carrierRequestId,
+      httpStatus: c.httpStatus,
+      errorCode: c.errorCode,
+      errorMessage: c.errorMessage,
+      errorDetails: c.errorDetails,
+    },
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+    completedAt: iso(c.completedAt),
+    request: { trigger: c.request.trigger, actor: c.request.actor, reason: c.request.reason },
+  };
+}
 
-/**
- * Cancellations matching a condition on `sc` (shipment_cancellation) and `r` (its request), with every
- * carrier attempt when `withAttempts`. `where` is SQL written in this folder, never built from input.
- */
-export async function loadCancellations(
-  manager: EntityManager,
-  where: string,
-  params: unknown[],
-  options: { withAttempts: boolean; orderAndLimit?: string } = { withAttempts: true },
+function attemptView(a: CarrierAttemptEntity): AttemptView {
+  return {
+    attempt: a.attempt,
+    operation: a.operation,
+    outcome: a.outcome,
+    httpStatus: a.httpStatus,
+    carrierRequestId: a.carrierRequestId,
+    errorCode: a.errorCode,
+    errorMessage: a.errorMessage,
+    tries: a.tries,
+    elapsedMs: a.elapsedMs,
+    finishedAt: a.finishedAt.toISOString(),
+  };
+}
+
+function requestView(r: CancellationRequestEntity, cancellations: CancellationView[]): RequestView {
+  return {
+    id: r.id,
+    orderId: r.orderId,
+    scope: r.scope,
+    trigger: r.trigger,
+    actor: r.actor,
+    reason: r.reason,
+    rule: r.rule,
+    shipmentCount: r.shipmentCount,
+    status: r.status,
+    manualReshipEventId: r.manualReshipEventId,
+    causationId: r.causationId,
+    correlationId: r.correlationId,
+    createdAt: r.createdAt.toISOString(),
+    completedAt: iso(r.completedAt),
+    cancellations: cancellations.filter((c) => c.cancellationRequestId === r.id),
+  };
+}
+
+/** The views of these cancellations, each with every carrier attempt made for it. */
+export async function withAttempts(
+  reads: AdminReadsStore,
+  cancellations: CancellationWithRequest[],
 ): Promise<CancellationView[]> {
-  const rows: Row[] = await manager.query(
-    `SELECT ${CANCELLATION_COLUMNS}
-       FROM shipment_cancellation sc JOIN cancellation_request r ON r.id = sc.request_id
-      WHERE ${where}
-      ${options.orderAndLimit ?? 'ORDER BY sc.created_at, sc.id'}`,
-    params,
-  );
-  const views = rows.map(cancellationView);
-  if (!options.withAttempts || views.length === 0) return views;
-  const attempts: Row[] = await manager.query(
-    `SELECT shipment_cancellation_id, attempt, operation, outcome, http_status, carrier_request_id, error_code,
-            error_message, tries, elapsed_ms, finished_at
-       FROM carrier_attempt WHERE shipment_cancellation_id = ANY($1::uuid[]) ORDER BY id`,
-    [views.map((v) => v.id)],
-  );
-  const byId = new Map(views.map((v) => [v.id, v]));
-  for (const view of views) view.attempts = [];
-  for (const a of attempts) {
-    byId.get(text(a, 'shipment_cancellation_id'))?.attempts?.push({
-      attempt: a['attempt'] as number,
-      operation: text(a, 'operation'),
-      outcome: text(a, 'outcome'),
-      httpStatus: (a['http_status'] as number | null) ?? null,
-      carrierRequestId: maybe(a, 'carrier_request_id'),
-      errorCode: maybe(a, 'error_code'),
-      errorMessage: maybe(a, 'error_message'),
-      tries: a['tries'] as number,
-      elapsedMs: a['elapsed_ms'] as number,
-      finishedAt: isoNow(a['finished_at'] as Date),
-    });
+  const views = cancellations.map(cancellationView);
+  if (views.length === 0) return views;
+  const attempts = await reads.attemptsOf(views.map((v) => v.id));
+  for (const view of views) {
+    view.attempts = attempts.filter((a) => a.shipmentCancellationId === view.id).map(attemptView);
   }
   return views;
 }
 
-function cancellationView(r: Row): CancellationView {
-  return {
-    id: text(r, 'id'),
-    cancellationRequestId: text(r, 'request_id'),
-    orderId: text(r, 'order_id'),
-    shipmentId: text(r, 'shipment_id'),
-    carrier: text(r, 'carrier'),
-    carrierShipmentId: text(r, 'carrier_shipment_id'),
-    sellerAccount: text(r, 'seller_account'),
-    state: text(r, 'state'),
-    outcome: maybe(r, 'outcome'),
-    failureReason: maybe(r, 'failure_reason'),
-    requiresManualAction: r['requires_manual_action'] as boolean,
-    refundStatus: text(r, 'refund_status'),
-    reshipEligible: r['reship_eligible'] as boolean,
-    attemptCount: r['attempts'] as number,
-    nextAttemptAt: iso(r['next_attempt_at'] as Date | null),
-    lastCarrierAnswer: {
-      carrierRequestId: maybe(r, 'carrier_request_id'),
-      httpStatus: (r['http_status'] as number | null) ?? null,
-      errorCode: maybe(r, 'error_code'),
-      errorMessage: maybe(r, 'error_message'),
-      errorDetails: maybe(r, 'error_details'),
-    },
-    createdAt: isoNow(r['created_at'] as Date),
-    updatedAt: isoNow(r['updated_at'] as Date),
-    completedAt: iso(r['completed_at'] as Date | null),
-    request: { trigger: text(r, 'trigger'), actor: text(r, 'actor'), reason: maybe(r, 'reason') },
-  };
+/** One cancellation with its attempts, or null. */
+export async function cancellationById(reads: AdminReadsStore, id: string): Promise<CancellationView | null> {
+  const found = await reads.cancellation(id);
+  return found ? ((await withAttempts(reads, [found]))[0] ?? null) : null;
 }
 
-export async function loadRequests(manager: EntityManager, orderId: string): Promise<RequestView[]> {
-  const rows: Row[] = await manager.query(
-    `SELECT id, order_id, scope, trigger, actor, reason, rule, shipment_count, status, manual_reship_event_id,
-            causation_id, correlation_id, created_at, completed_at
-       FROM cancellation_request WHERE order_id = $1 ORDER BY created_at, id`,
-    [orderId],
-  );
-  const cancellations = await loadCancellations(manager, 'sc.order_id = $1', [orderId]);
-  return rows.map((r) => ({
-    id: text(r, 'id'),
-    orderId: text(r, 'order_id'),
-    scope: text(r, 'scope'),
-    trigger: text(r, 'trigger'),
-    actor: text(r, 'actor'),
-    reason: maybe(r, 'reason'),
-    rule: text(r, 'rule'),
-    shipmentCount: r['shipment_count'] as number,
-    status: text(r, 'status'),
-    manualReshipEventId: maybe(r, 'manual_reship_event_id'),
-    causationId: text(r, 'causation_id'),
-    correlationId: text(r, 'correlation_id'),
-    createdAt: isoNow(r['created_at'] as Date),
-    completedAt: iso(r['completed_at'] as Date | null),
-    cancellations: cancellations.filter((c) => c.cancellationRequestId === r['id']),
-  }));
+/** The order's requests, each with its cancellations and their attempts. */
+export async function requestsOfOrder(reads: AdminReadsStore, orderId: string): Promise<RequestView[]> {
+  const requests = await reads.requestsOfOrder(orderId);
+  const cancellations = await withAttempts(reads, await reads.cancellationsOfOrder(orderId));
+  return requests.map((r) => requestView(r, cancellations));
+}
+
+/** For manual-cancellation.service's retry answer until it moves onto its unit of work: use cancellationById. */
+export async function loadCancellations(
+  manager: EntityManager,
+  _where: 'sc.id = $1',
+  [id]: [string],
+): Promise<CancellationView[]> {
+  const view = await cancellationById(new AdminReadsStore(manager), id);
+  return view ? [view] : [];
 }

@@ -1,5 +1,8 @@
+// The audit log's one statement: a row per admin write, in the write's own transaction; never updated or deleted.
 import type { EntityManager } from 'typeorm';
 import type { AdminApiKey } from '../platform/config/config';
+import { AuditLogEntity } from './entities/audit-log.entity';
+import type { Json } from './entities/json';
 
 export type AdminAction =
   'cancel_shipment' | 'cancel_order' | 'retry_cancellation' | 'redrive_dead_letter' | 'redrive_dead_letters';
@@ -7,13 +10,13 @@ export type AdminAction =
 /** What a write acted on; `dead_letters` is a bulk redrive, its id the filter. */
 export type AuditTargetType = 'order' | 'shipment' | 'shipment_cancellation' | 'dead_letter' | 'dead_letters';
 
-/** One admin write as the audit log keeps it: who, why, on what, what was asked and what came of it. */
 /** The caller as audited: the key's id (the actor) and its role. */
 export interface AuditPrincipal {
   id: string;
   role: AdminApiKey['role'];
 }
 
+/** One admin write as the audit log keeps it: who, why, on what, what was asked and what came of it. */
 export interface AuditEntry {
   principal: AuditPrincipal;
   action: AdminAction;
@@ -29,23 +32,19 @@ export interface AuditEntry {
 
 /** Written in the transaction of the change itself: the change and its audit row commit together or not at all. */
 export async function writeAudit(manager: EntityManager, entry: AuditEntry, now: Date): Promise<void> {
-  await manager.query(
-    `INSERT INTO audit_log (occurred_at, actor, role, action, reason, request_id, idempotency_key, target_type, target_id,
-                            request, response_status, result)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12::jsonb)`,
-    [
-      now,
-      entry.principal.id,
-      entry.principal.role,
-      entry.action,
-      entry.reason,
-      entry.requestId,
-      entry.idempotencyKey,
-      entry.targetType,
-      entry.targetId,
-      JSON.stringify(entry.request),
-      entry.responseStatus,
-      JSON.stringify(entry.result),
-    ],
-  );
+  await manager.insert(AuditLogEntity, {
+    occurredAt: now,
+    actor: entry.principal.id,
+    role: entry.principal.role,
+    action: entry.action,
+    reason: entry.reason,
+    requestId: entry.requestId,
+    idempotencyKey: entry.idempotencyKey,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    // Bodies are JSON by construction: they are what the API answers with.
+    request: { ...entry.request, body: entry.request.body as Json },
+    responseStatus: entry.responseStatus,
+    result: entry.result as Json,
+  });
 }

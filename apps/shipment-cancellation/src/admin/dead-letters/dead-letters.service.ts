@@ -6,7 +6,7 @@ import { DeadLetterRedrive, type Redriven } from './dead-letter-redrive.service'
 import { RedrivePublishError } from './dead-letter.publisher';
 import { type DeadLetterFilter, DeadLetterStore } from '../../store/dead-letter.store';
 import { bytesView } from '../../store/dead-letter-bytes';
-import { decodeCursor, encodeCursor } from '../admin-read.service';
+import { decodeCursor, encodeCursor } from '../list-cursor';
 import { type AdminResponse, AuditedWriteService, type WriteOutcome } from '../audited-write.service';
 import { type DeadLetterView, deadLetterView } from './dead-letter-views';
 import type {

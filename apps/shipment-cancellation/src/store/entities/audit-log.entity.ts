@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { AdminAction, AuditEntry } from '../audit-log.writer';
+import type { Json } from './json';
 import type { AdminApiKey } from '../../platform/config/config';
 
 /** One admin write: who, why, on what, what was asked and what came of it. Never updated or deleted. */
@@ -15,7 +16,7 @@ export class AuditLogEntity {
   @Column('text', { name: 'idempotency_key', nullable: true }) idempotencyKey!: string | null;
   @Column('text', { name: 'target_type' }) targetType!: AuditEntry['targetType'];
   @Column('text', { name: 'target_id' }) targetId!: string;
-  @Column('jsonb') request!: AuditEntry['request'];
+  @Column('jsonb') request!: Omit<AuditEntry['request'], 'body'> & { body: Json };
   @Column('int', { name: 'response_status' }) responseStatus!: number;
-  @Column('jsonb') result!: unknown;
+  @Column('jsonb') result!: Json;
 }

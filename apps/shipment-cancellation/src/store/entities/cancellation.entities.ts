@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { CancelTrigger, CarrierApi, FailureReason } from '@oms/events';
 import type { CancellationState, RefundStatus, ReshipRule } from '../../domain/cancellation';
 
@@ -30,6 +30,10 @@ export class CancellationRequestEntity {
 export class ShipmentCancellationEntity {
   @PrimaryColumn('uuid') id!: string;
   @Column('uuid', { name: 'request_id' }) requestId!: string;
+  /** The request it belongs to, on the same request_id column: loaded only where a read joins it. */
+  @ManyToOne(() => CancellationRequestEntity)
+  @JoinColumn({ name: 'request_id' })
+  request?: CancellationRequestEntity;
   @Column('text', { name: 'order_id' }) orderId!: string;
   @Column('text', { name: 'shipment_id' }) shipmentId!: string;
   @Column('text') carrier!: CarrierApi;

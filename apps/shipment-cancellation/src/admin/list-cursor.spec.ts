@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from './admin-read.service';
+import { decodeCursor, encodeCursor } from './list-cursor';
 
 describe('list cursors', () => {
   const id = '0978fb05-44b2-4fa4-973f-8541ee8bc3d6';
