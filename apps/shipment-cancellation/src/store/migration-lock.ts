@@ -1,9 +1,9 @@
-// Every migration run, at service start and `npm run migrate`, holds one Postgres session advisory lock for
-// its whole length: two replicas starting together (or a replica and the pre-deploy command) run one after
-// the other, and the second finds nothing pending. The key lives with the others in advisory-locks.ts.
+// Every migration run (service start, `npm run migrate`) holds one session advisory lock for its whole length:
+// two replicas starting together migrate one after the other, and the second finds nothing pending.
 import type { DataSource, Migration } from 'typeorm';
 import { MIGRATION_LOCK_ID } from './advisory-locks';
 import { createDataSource } from './data-source';
+import { lockSession, tryLockSession, unlockSession } from './session-locks';
 
 export interface MigrationLockOptions {
   /** Called once when another migrator holds the lock and this run starts waiting for it. */
@@ -21,18 +21,14 @@ export async function withMigrationLock<T>(
 ): Promise<T> {
   const runner = dataSource.createQueryRunner();
   try {
-    const [attempt]: Array<{ held: boolean }> = await runner.query(
-      `SELECT pg_try_advisory_lock($1) AS held`,
-      [MIGRATION_LOCK_ID],
-    );
-    if (!attempt?.held) {
+    if (!(await tryLockSession(runner, MIGRATION_LOCK_ID))) {
       options.onWait?.();
-      await runner.query(`SELECT pg_advisory_lock($1)`, [MIGRATION_LOCK_ID]);
+      await lockSession(runner, MIGRATION_LOCK_ID);
     }
     try {
       return await work();
     } finally {
-      await runner.query(`SELECT pg_advisory_unlock($1)`, [MIGRATION_LOCK_ID]);
+      await unlockSession(runner, MIGRATION_LOCK_ID);
     }
   } finally {
     // Releasing the session also ends the lock should the unlock above have failed.

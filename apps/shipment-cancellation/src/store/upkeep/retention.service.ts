@@ -1,11 +1,5 @@
-// Deletes the bookkeeping rows nobody needs once they are old: published outbox events, recorded inbox
-// messages and stored idempotent answers. Every cancellation adds an inbox row and one or two outbox rows, so
-// without this the tables grow with every order forever. The business records (shipments, requests,
-// cancellations, carrier attempts) and the audit log are kept.
-//
-// What a deleted row used to guard stays guarded: an input redelivered after its inbox row is gone meets the
-// order's one order-level request (or the shipment's primary key) and changes nothing, so the inbox retention
-// need only outlast the input topics' retention to spare that work.
+// Deletes bookkeeping rows once they are old (published outbox events, inbox messages, idempotent answers):
+// they grow with every order. Business records and the audit log are kept.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { APP_CONFIG } from '../../platform/config/config.module';
@@ -13,6 +7,7 @@ import type { AppConfig } from '../../platform/config/config';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { PeriodicPass } from '../../platform/scheduling/periodic-pass';
 import { RETENTION_LOCK_ID } from '../advisory-locks';
+import { tryLockSession, unlockSession } from '../session-locks';
 
 /** Rows per DELETE: each is a short transaction of its own, so no lock is held for long. */
 const BATCH = 5_000;
@@ -53,6 +48,8 @@ const RULES: Rule[] = [
     age: (r) => `${r.outboxDays} days`,
   },
   {
+    // An input redelivered after its inbox row is gone meets its order's request and changes nothing: the
+    // retention need only outlast the input topics' to spare that work.
     table: 'inbox_message',
     sql: oldestFirst('inbox_message', 'received_at'),
     age: (r) => `${r.inboxDays} days`,
@@ -64,6 +61,7 @@ const RULES: Rule[] = [
   },
 ];
 
+/** Deletes what is past its retention, on one instance at a time (a session lock elects it). */
 @Injectable()
 export class TableRetention {
   private readonly logger = new Logger('TableRetention');
@@ -97,10 +95,7 @@ export class TableRetention {
     // Its own session: the lock is a session lock, and each DELETE commits on its own.
     const runner: QueryRunner = this.dataSource.createQueryRunner();
     try {
-      const [lock]: Array<{ held: boolean }> = await runner.query(`SELECT pg_try_advisory_lock($1) AS held`, [
-        RETENTION_LOCK_ID,
-      ]);
-      if (!lock?.held) return deleted;
+      if (!(await tryLockSession(runner, RETENTION_LOCK_ID))) return deleted;
       try {
         const until = performance.now() + PASS_BUDGET_MS;
         for (const rule of RULES) {
@@ -123,7 +118,7 @@ export class TableRetention {
           }
         }
       } finally {
-        await runner.query(`SELECT pg_advisory_unlock($1)`, [RETENTION_LOCK_ID]);
+        await unlockSession(runner, RETENTION_LOCK_ID);
       }
     } finally {
       await runner.release();

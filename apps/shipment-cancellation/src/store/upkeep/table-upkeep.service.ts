@@ -1,9 +1,5 @@
-// Keeps the planner's picture of our hot tables true. Every cancellation inserts and rewrites rows in a few
-// queue-like tables; until Postgres has statistics for them it guesses ~200 rows per order id and turns
-// index lookups into sequential scans, and without vacuum the dead row versions pile up under every index
-// scan. Autovacuum wakes once a minute at best, and some servers run with it off. So one instance (a
-// session advisory lock elects it) analyzes a table while it is young and growing, and vacuums it when the
-// server's autovacuum is off and dead rows have piled up.
+// Keeps the hot tables' planner statistics fresh (ANALYZE while they are young and growing), and vacuums them
+// when the server's autovacuum is off.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { APP_CONFIG } from '../../platform/config/config.module';
@@ -11,6 +7,7 @@ import type { AppConfig } from '../../platform/config/config';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { PeriodicPass } from '../../platform/scheduling/periodic-pass';
 import { UPKEEP_LOCK_ID } from '../advisory-locks';
+import { tryLockSession, unlockSession } from '../session-locks';
 
 /** autovacuum_vacuum_cost_delay's default. */
 const VACUUM_COST_DELAY = '2ms';
@@ -35,9 +32,8 @@ export interface TableActivity {
 }
 
 /**
- * What a table needs now. Statistics matter most while a table is young (no statistics at all, or it has
- * doubled since): the per-order-id estimates that pick index scans barely move after that. Dead rows are
- * vacuumed once they reach a fifth of the table, autovacuum's own default.
+ * What a table needs now: ANALYZE while it is young (no statistics yet, or doubled since), VACUUM when the
+ * server does not and dead rows reached a fifth of it (autovacuum's own default).
  */
 export function upkeepFor(
   activity: TableActivity,
@@ -48,6 +44,7 @@ export function upkeepFor(
   return { analyze: analyze && !vacuum, vacuum };
 }
 
+/** Analyzes or vacuums the hot tables that need it, on one instance at a time (a session lock elects it). */
 @Injectable()
 export class TableUpkeep {
   private readonly logger = new Logger('TableUpkeep');
@@ -87,16 +84,12 @@ export class TableUpkeep {
     // Its own connection: VACUUM cannot run in a transaction, and the session lock must stay on one session.
     if (!this.runner) {
       this.runner = this.dataSource.createQueryRunner();
-      // Paced like autovacuum (a manual VACUUM or ANALYZE runs unthrottled by default): it sleeps 2 ms each
-      // time it has done 200 cost units of page work, so its reads and writes do not starve the commits of
-      // the hot path. Only VACUUM and ANALYZE read this setting, and only this session runs them.
+      // Paced like autovacuum (a manual VACUUM runs unthrottled), so its page work does not starve the hot
+      // path's commits. Only VACUUM and ANALYZE read this setting.
       await this.runner.query(`SET vacuum_cost_delay = '${VACUUM_COST_DELAY}'`);
     }
     const runner = this.runner;
-    const [lock]: Array<{ held: boolean }> = await runner.query(`SELECT pg_try_advisory_lock($1) AS held`, [
-      UPKEEP_LOCK_ID,
-    ]);
-    if (!lock?.held) return;
+    if (!(await tryLockSession(runner, UPKEEP_LOCK_ID))) return;
     try {
       if (this.autovacuumOn === null) {
         const [setting]: Array<{ on: boolean }> = await runner.query(
@@ -131,7 +124,7 @@ export class TableUpkeep {
         });
       }
     } finally {
-      await runner.query(`SELECT pg_advisory_unlock($1)`, [UPKEEP_LOCK_ID]);
+      await unlockSession(runner, UPKEEP_LOCK_ID);
     }
   }
 }
