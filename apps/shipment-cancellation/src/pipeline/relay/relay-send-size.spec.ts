@@ -1,6 +1,6 @@
-import { RELAY_SEND_BYTES, fitToSend } from './outbox-relay.service';
+import { RELAY_SEND_BYTES, fitToSend } from './outbox-sender';
 
-const row = (kb: number) => ({ key: 'order-1', payload: 'x'.repeat(kb * 1024), traceParent: null });
+const row = (kb: number) => ({ messageKey: 'order-1', payload: 'x'.repeat(kb * 1024), traceParent: null });
 
 describe('fitToSend', () => {
   it('sends every row of an ordinary batch', () => {
