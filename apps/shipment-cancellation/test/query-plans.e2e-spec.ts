@@ -6,10 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import type { CloudEvent } from '@oms/events';
 import { createDataSource } from '../src/store/data-source';
 import { CLAIM_BY_IDS } from '../src/store/claims.store';
-import { APPLY_RESULTS } from '../src/pipeline/apply/outcome-applier.service';
-import { AWAITING_MANUAL_RESHIP } from '../src/pipeline/apply/cancellation-progress';
+import { APPLY_OUTCOMES, applyOutcomesParams } from '../src/store/outcomes.store';
+import { AWAITING_MANUAL_RESHIP } from '../src/store/progress.store';
+import { AWAITING_CARRIER } from '../src/domain/cancellation';
 import { recreateDatabase } from './support/database';
 
 const STATE_INDEXES = [
@@ -95,54 +97,51 @@ describe('statements keyed by id or order', () => {
   });
 
   it('results are applied to the cancellations through their primary key', async () => {
-    const n = picked.length;
-    const nulls = Array.from({ length: n }, () => null);
     const now = new Date();
-    const values = [
-      picked.map((p) => p.id),
-      picked.map(() => 1),
-      picked.map(() => 'voided'),
-      picked.map(() => 'voided'),
-      nulls,
-      picked.map(() => false),
-      nulls,
-      nulls,
-      picked.map(() => now),
-      picked.map(() => false),
-      nulls,
-      picked.map(() => 200),
-      nulls,
-      nulls,
-      nulls,
-      picked.map(() => 'cancelled'),
+    const answer = { carrierRequestId: null, httpStatus: 200, errorCode: null, errorMessage: null };
+    const values = applyOutcomesParams({
+      updates: picked.map((p) => ({
+        id: p.id,
+        attempts: 1,
+        state: 'voided',
+        outcome: 'voided',
+        failureReason: null,
+        requiresManualAction: false,
+        refundStatus: null,
+        nextAttemptAt: null,
+        completedAt: now,
+        possiblySent: false,
+        ...answer,
+        errorDetails: null,
+        shipmentStatus: 'cancelled',
+      })),
+      attempts: picked.map((p) => ({
+        shipmentCancellationId: p.id,
+        attempt: 1,
+        operation: 'cancel',
+        outcome: 'voided',
+        ...answer,
+        tries: 1,
+        elapsedMs: 3,
+        finishedAt: now,
+      })),
+      events: picked.map((p) => ({
+        ownerId: p.id,
+        topic: 'oms.shipment.cancelled.v1',
+        key: p.order_id,
+        event: { id: randomUUID(), type: 'ShipmentCancelled' } as unknown as CloudEvent<unknown>,
+      })),
+      orderIds: picked.map((p) => p.order_id),
       now,
-      picked.map((p) => p.id),
-      picked.map(() => 1),
-      picked.map(() => 'cancel'),
-      picked.map(() => 'voided'),
-      picked.map(() => 200),
-      nulls,
-      nulls,
-      nulls,
-      picked.map(() => 1),
-      picked.map(() => 3),
-      picked.map(() => now),
-      picked.map((p) => p.id),
-      picked.map(() => randomUUID()),
-      picked.map(() => 'oms.shipment.cancelled.v1'),
-      picked.map((p) => p.order_id),
-      picked.map(() => 'ShipmentCancelled'),
-      JSON.stringify(picked.map(() => ({}))),
-      [...new Set(picked.map((p) => p.order_id))],
-    ];
+    });
     expect(values).toHaveLength(35);
-    await expectKeyedBy(APPLY_RESULTS, values, 'shipment_cancellation_pkey');
+    await expectKeyedBy(APPLY_OUTCOMES, values, 'shipment_cancellation_pkey');
   });
 
   it("an order's unsettled shipments are looked up by order", async () => {
     await expectKeyedBy(
       AWAITING_MANUAL_RESHIP,
-      [[...new Set(picked.map((p) => p.order_id))], ['pending', 'in_flight', 'unknown']],
+      [[...new Set(picked.map((p) => p.order_id))], AWAITING_CARRIER],
       'shipment_cancellation_order_idx',
     );
   });

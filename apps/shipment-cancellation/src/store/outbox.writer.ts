@@ -12,6 +12,9 @@ import {
 import { APP_CONFIG } from '../platform/config/config.module';
 import type { AppConfig } from '../platform/config/config';
 import { preparedQuery } from './query-rows';
+import { type PreparedEvent, insertOutboxRows, outboxRowParams } from './outbox.fragment';
+
+export type { PreparedEvent };
 
 export interface PendingEvent<K extends EventType = EventType> {
   type: K;
@@ -30,25 +33,8 @@ export interface TraceExtension {
   tracestate?: string;
 }
 
-export interface PreparedEvent {
-  topic: string;
-  key: string;
-  event: CloudEvent<unknown>;
-}
-
-/**
- * The outbox_event columns as parameters: event_id, topic, message_key and event_type as arrays, the
- * payloads as one JSON array (one string to send, rather than an array literal of escaped documents).
- */
-export function outboxColumns(prepared: PreparedEvent[]): [string[], string[], string[], string[], string] {
-  return [
-    prepared.map((p) => p.event.id),
-    prepared.map((p) => p.topic),
-    prepared.map((p) => p.key),
-    prepared.map((p) => p.event.type),
-    JSON.stringify(prepared.map((p) => p.event)),
-  ];
-}
+/** The outbox's one insert (outbox.fragment), as a statement of its own. */
+const APPEND = insertOutboxRows(1);
 
 /** Writes output events into the outbox inside the caller's transaction; the relay publishes them. */
 @Injectable()
@@ -72,16 +58,7 @@ export class OutboxWriter {
   async append(manager: EntityManager, events: PendingEvent[]): Promise<CloudEvent<unknown>[]> {
     if (events.length === 0) return [];
     const prepared = this.prepare(events);
-    await preparedQuery(
-      manager,
-      `INSERT INTO outbox_event (event_id, topic, message_key, event_type, payload)
-       SELECT t.event_id, t.topic, t.message_key, t.event_type, p.payload
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
-                WITH ORDINALITY AS t(event_id, topic, message_key, event_type, n)
-         JOIN jsonb_array_elements($5::jsonb) WITH ORDINALITY AS p(payload, n) USING (n)
-        ORDER BY n`,
-      outboxColumns(prepared),
-    );
+    await preparedQuery(manager, APPEND, outboxRowParams(prepared));
     return prepared.map((p) => p.event);
   }
 
