@@ -1,21 +1,14 @@
 // Response schemas of the dead-letter routes (OpenAPI 3.0 components); they describe dead-letter-views.ts.
-import {
-  type Schema,
-  bool,
-  int,
-  nullableStr,
-  nullableTime,
-  object,
-  ref,
-  str,
-  time,
-} from './admin-openapi.schema-parts';
+import { type Schema, bool, int, nullable, object, ref, str, time } from './admin-openapi.schema-parts';
 
 const base64 = (what: string): Schema => ({ type: 'string', format: 'byte', description: what });
 const bytes = object(
   {
     base64: base64('The exact bytes.'),
-    utf8: { ...nullableStr, description: 'The bytes as text, when valid UTF-8 without control characters.' },
+    utf8: {
+      ...nullable(str),
+      description: 'The bytes as text, when valid UTF-8 without control characters.',
+    },
   },
   'Bytes: always base64, and as text where that is safe.',
 );
@@ -48,11 +41,11 @@ const deadLetter = {
     items: object({
       name: str,
       nameBase64: {
-        ...nullableStr,
+        ...nullable(str),
         description: 'The name as bytes, when it has characters JSON text cannot keep.',
       },
       base64: { ...base64('The value.'), nullable: true },
-      utf8: nullableStr,
+      utf8: nullable(str),
     }),
   },
   error: object({
@@ -60,12 +53,12 @@ const deadLetter = {
     message: str,
     issues: { type: 'array', items: object({ path: str, message: str }) },
   }),
-  eventType: nullableStr,
-  orderId: nullableStr,
+  eventType: nullable(str),
+  orderId: nullable(str),
   deadLetteredAt: time,
   redriveCount: int,
-  lastRedrivenAt: nullableTime,
-  lastRedrivenBy: { ...nullableStr, description: 'The API key id of the last redrive.' },
+  lastRedrivenAt: nullable(time),
+  lastRedrivenBy: { ...nullable(str), description: 'The API key id of the last redrive.' },
 };
 
 const redriven = object({ deadLetterId: { type: 'string', format: 'uuid' }, ...position });
@@ -74,7 +67,10 @@ export const deadLetterSchemas: Record<string, Schema> = {
   DeadLetter: object(deadLetter, 'An input that could never be processed, kept with its original bytes.'),
   DeadLetterPage: object({
     items: { type: 'array', items: ref('DeadLetter') },
-    nextCursor: { ...nullableStr, description: 'Pass as `cursor` for the next page; null on the last page.' },
+    nextCursor: {
+      ...nullable(str),
+      description: 'Pass as `cursor` for the next page; null on the last page.',
+    },
   }),
   DeadLetterRedrive: object({
     deadLetterId: { type: 'string', format: 'uuid' },
@@ -94,8 +90,8 @@ export const deadLetterSchemas: Record<string, Schema> = {
       description: 'Where the message landed; null when nothing was sent.',
     },
     redriveCount: int,
-    lastRedrivenAt: nullableTime,
-    lastRedrivenBy: nullableStr,
+    lastRedrivenAt: nullable(time),
+    lastRedrivenBy: nullable(str),
   }),
   DeadLetterBulkRedrive: object({
     dryRun: bool,

@@ -3,11 +3,11 @@
 export type Schema = Record<string, unknown>;
 export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 export const str: Schema = { type: 'string' };
-export const nullableStr: Schema = { type: 'string', nullable: true };
 export const time: Schema = { type: 'string', format: 'date-time' };
-export const nullableTime: Schema = { type: 'string', format: 'date-time', nullable: true };
 export const int: Schema = { type: 'integer' };
 export const bool: Schema = { type: 'boolean' };
+/** The schema, or null. */
+export const nullable = (schema: Schema): Schema => ({ ...schema, nullable: true });
 
 /** An object whose every property is required. */
 export function object(properties: Record<string, Schema>, description?: string): Schema {

@@ -2,17 +2,7 @@
 // services' answers; the e2e tests check real answers against the committed document.
 import { CANCELLATION_STATES } from './admin.schemas';
 import { deadLetterSchemas } from './admin-openapi.dead-letter-schemas';
-import {
-  type Schema,
-  bool,
-  int,
-  nullableStr,
-  nullableTime,
-  object,
-  ref,
-  str,
-  time,
-} from './admin-openapi.schema-parts';
+import { type Schema, bool, int, nullable, object, ref, str, time } from './admin-openapi.schema-parts';
 
 const ids: Schema = { type: 'array', items: str };
 const rule: Schema = { type: 'string', enum: ['no_shipments', 'single_shipment', 'multiple_shipments'] };
@@ -23,15 +13,15 @@ const shipment = {
   carrier: { type: 'string', enum: ['amazon-shipping-v2', 'amazon-mfn-mws', 'amazon-mfn-v0'] },
   carrierShipmentId: str,
   sellerAccount: str,
-  businessId: nullableStr,
-  marketplaceId: nullableStr,
-  trackingId: nullableStr,
+  businessId: nullable(str),
+  marketplaceId: nullable(str),
+  trackingId: nullable(str),
   labelCost: object({
     amount: { type: 'string', example: '8.45' },
     currency: { type: 'string', example: 'USD' },
   }),
   purchasedAt: time,
-  cancelWindowEndsAt: nullableTime,
+  cancelWindowEndsAt: nullable(time),
   status: { type: 'string', enum: ['active', 'cancelling', 'cancelled', 'cancel_failed'] },
 };
 
@@ -52,29 +42,29 @@ const cancellation = {
   sellerAccount: str,
   state: { type: 'string', enum: [...CANCELLATION_STATES] },
   outcome: { type: 'string', nullable: true, enum: ['voided', 'refund_pending', 'already_cancelled', null] },
-  failureReason: nullableStr,
+  failureReason: nullable(str),
   requiresManualAction: bool,
   refundStatus: { type: 'string', enum: ['none', 'pending', 'applied', 'rejected'] },
   reshipEligible: bool,
   attemptCount: int,
   nextAttemptAt: {
-    ...nullableTime,
+    ...nullable(time),
     description: 'When the worker tries next (pending, unknown, refund_pending).',
   },
   lastCarrierAnswer: object({
-    carrierRequestId: nullableStr,
+    carrierRequestId: nullable(str),
     httpStatus: { type: 'integer', nullable: true },
-    errorCode: nullableStr,
-    errorMessage: nullableStr,
-    errorDetails: nullableStr,
+    errorCode: nullable(str),
+    errorMessage: nullable(str),
+    errorDetails: nullable(str),
   }),
   createdAt: time,
   updatedAt: time,
-  completedAt: nullableTime,
+  completedAt: nullable(time),
   request: object({
     trigger: { type: 'string', enum: ['order_event', 'admin'] },
     actor: str,
-    reason: nullableStr,
+    reason: nullable(str),
   }),
 };
 
@@ -105,9 +95,9 @@ export const adminResponseSchemas: Record<string, Schema> = {
     operation: { type: 'string', enum: ['cancel', 'status'] },
     outcome: str,
     httpStatus: { type: 'integer', nullable: true },
-    carrierRequestId: nullableStr,
-    errorCode: nullableStr,
-    errorMessage: nullableStr,
+    carrierRequestId: nullable(str),
+    errorCode: nullable(str),
+    errorMessage: nullable(str),
     tries: int,
     elapsedMs: int,
     finishedAt: time,
@@ -130,15 +120,15 @@ export const adminResponseSchemas: Record<string, Schema> = {
     scope: { type: 'string', enum: ['order', 'shipment'] },
     trigger: { type: 'string', enum: ['order_event', 'admin'] },
     actor: str,
-    reason: nullableStr,
+    reason: nullable(str),
     rule,
     shipmentCount: int,
     status: { type: 'string', enum: ['in_progress', 'completed'] },
-    manualReshipEventId: nullableStr,
+    manualReshipEventId: nullable(str),
     causationId: str,
     correlationId: str,
     createdAt: time,
-    completedAt: nullableTime,
+    completedAt: nullable(time),
     cancellations: { type: 'array', items: ref('Cancellation') },
   }),
   OrderCancellations: object({
@@ -153,14 +143,17 @@ export const adminResponseSchemas: Record<string, Schema> = {
       items: ref('Cancellation'),
       description: 'Without `attempts`; read one cancellation for them.',
     },
-    nextCursor: { ...nullableStr, description: 'Pass as `cursor` for the next page; null on the last page.' },
+    nextCursor: {
+      ...nullable(str),
+      description: 'Pass as `cursor` for the next page; null on the last page.',
+    },
   }),
   CancelAccepted: object(
     {
       cancellationRequestId: { type: 'string', format: 'uuid' },
       orderId: str,
       scope: { type: 'string', enum: ['order', 'shipment'] },
-      shipmentId: nullableStr,
+      shipmentId: nullable(str),
       trigger: { type: 'string', enum: ['admin'] },
       actor: { type: 'string', description: 'The API key id.' },
       reason: str,
@@ -181,7 +174,7 @@ export const adminResponseSchemas: Record<string, Schema> = {
     {
       orderId: str,
       scope: { type: 'string', enum: ['order', 'shipment'] },
-      shipmentId: nullableStr,
+      shipmentId: nullable(str),
       rule,
       shipmentCount: {
         type: 'integer',
@@ -196,7 +189,7 @@ export const adminResponseSchemas: Record<string, Schema> = {
       conflict: {
         type: 'object',
         nullable: true,
-        properties: { error: str, message: str, cancellationRequestId: nullableStr },
+        properties: { error: str, message: str, cancellationRequestId: nullable(str) },
         description: 'What a cancel would answer 409 with.',
       },
       wouldCancel: { ...ids, description: 'Shipments a cancel would send to the carrier now.' },
@@ -215,8 +208,8 @@ export const adminResponseSchemas: Record<string, Schema> = {
                 type: 'string',
                 enum: ['cancellable', 'past_window', 'being_cancelled', 'already_cancelled', 'cancel_failed'],
               },
-              cancellationId: nullableStr,
-              cancellationState: nullableStr,
+              cancellationId: nullable(str),
+              cancellationState: nullable(str),
             }),
           ],
         },

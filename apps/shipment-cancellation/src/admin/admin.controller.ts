@@ -1,19 +1,6 @@
 // The admin REST API, /admin/v1. Thin: validate, then one service call. Reads need the viewer role,
 // writes the operator role; every write says why, may carry an Idempotency-Key, and is audited.
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
+import { Body, Get, Param, Post, Query } from '@nestjs/common';
 import { AdminReadService, type PreviewView } from './admin-read.service';
 import {
   type CancellationParams,
@@ -27,19 +14,13 @@ import {
   shipmentParamsSchema,
   writeBodySchema,
 } from './admin.schemas';
-import { AdminRead, AdminWrite, ApiAdmin } from './admin-openapi.decorators';
+import { AdminApi, OperatorWrite, ViewerRead, type WriteExchange, WriteExchangeOf } from './admin-routes';
 import type { CancellationView, RequestView, ShipmentView } from './admin-views';
-import { ApiKeyGuard, RequiresRole } from './auth/api-key.guard';
-import { AdminExceptionFilter } from './http/admin-exception.filter';
-import { type AdminRequest, type Caller, CallerOf, IdempotencyKey } from './http/admin-request';
-import { pathOf, reply } from './http/admin-response';
+import { type Caller, CallerOf, IdempotencyKey } from './http/admin-request';
 import { SchemaPipe } from './http/schema.pipe';
 import { ManualCancellationService } from './manual-cancellation.service';
 
-@ApiAdmin()
-@Controller('admin/v1')
-@UseGuards(ApiKeyGuard)
-@UseFilters(AdminExceptionFilter)
+@AdminApi('admin/v1')
 export class AdminController {
   constructor(
     private readonly reads: AdminReadService,
@@ -47,15 +28,13 @@ export class AdminController {
   ) {}
 
   @Get('orders/:orderId/cancel-preview')
-  @RequiresRole('viewer')
-  @AdminRead('previewOrderCancel', 'Preview cancelling a whole order', 'CancelPreview', ['orderId'])
+  @ViewerRead('previewOrderCancel', 'Preview cancelling a whole order', 'CancelPreview', ['orderId'])
   previewOrder(@Param(new SchemaPipe(orderParamsSchema, 'path')) p: OrderParams): Promise<PreviewView> {
     return this.reads.preview(p.orderId, undefined);
   }
 
   @Get('orders/:orderId/shipments/:shipmentId/cancel-preview')
-  @RequiresRole('viewer')
-  @AdminRead('previewShipmentCancel', 'Preview cancelling one shipment', 'CancelPreview', [
+  @ViewerRead('previewShipmentCancel', 'Preview cancelling one shipment', 'CancelPreview', [
     'orderId',
     'shipmentId',
   ])
@@ -66,9 +45,7 @@ export class AdminController {
   }
 
   @Post('orders/:orderId/cancel')
-  @HttpCode(202)
-  @RequiresRole('operator')
-  @AdminWrite(
+  @OperatorWrite(
     'cancelOrder',
     'Cancel every active shipment of an order (reship rule applies)',
     'CancelAccepted',
@@ -79,17 +56,14 @@ export class AdminController {
     @Body(new SchemaPipe(writeBodySchema, 'body')) body: WriteBody,
     @IdempotencyKey() idempotencyKey: string | null,
     @CallerOf() caller: Caller,
-    @Req() req: AdminRequest,
-    @Res({ passthrough: true }) res: ServerResponse,
+    @WriteExchangeOf() exchange: WriteExchange,
   ): Promise<unknown> {
-    const call = { caller, idempotencyKey, path: pathOf(req), body };
-    return this.cancels.cancel(call, p.orderId).then((answer) => reply(res, answer));
+    const call = { caller, idempotencyKey, path: exchange.path, body };
+    return this.cancels.cancel(call, p.orderId).then(exchange.reply);
   }
 
   @Post('orders/:orderId/shipments/:shipmentId/cancel')
-  @HttpCode(202)
-  @RequiresRole('operator')
-  @AdminWrite('cancelShipment', 'Cancel one shipment of an order', 'CancelAccepted', [
+  @OperatorWrite('cancelShipment', 'Cancel one shipment of an order', 'CancelAccepted', [
     'orderId',
     'shipmentId',
   ])
@@ -98,16 +72,14 @@ export class AdminController {
     @Body(new SchemaPipe(writeBodySchema, 'body')) body: WriteBody,
     @IdempotencyKey() idempotencyKey: string | null,
     @CallerOf() caller: Caller,
-    @Req() req: AdminRequest,
-    @Res({ passthrough: true }) res: ServerResponse,
+    @WriteExchangeOf() exchange: WriteExchange,
   ): Promise<unknown> {
-    const call = { caller, idempotencyKey, path: pathOf(req), body };
-    return this.cancels.cancel(call, p.orderId, p.shipmentId).then((answer) => reply(res, answer));
+    const call = { caller, idempotencyKey, path: exchange.path, body };
+    return this.cancels.cancel(call, p.orderId, p.shipmentId).then(exchange.reply);
   }
 
   @Get('orders/:orderId/cancellations')
-  @RequiresRole('viewer')
-  @AdminRead(
+  @ViewerRead(
     'getOrderCancellations',
     "An order's shipments, cancellation requests and every carrier attempt",
     'OrderCancellations',
@@ -120,8 +92,7 @@ export class AdminController {
   }
 
   @Get('cancellations')
-  @RequiresRole('viewer')
-  @AdminRead(
+  @ViewerRead(
     'listCancellations',
     'Cancellations in one state, oldest first, a page at a time',
     'CancellationPage',
@@ -133,8 +104,7 @@ export class AdminController {
   }
 
   @Get('cancellations/:cancellationId')
-  @RequiresRole('viewer')
-  @AdminRead('getCancellation', 'One shipment cancellation with every carrier attempt', 'Cancellation', [
+  @ViewerRead('getCancellation', 'One shipment cancellation with every carrier attempt', 'Cancellation', [
     'cancellationId',
   ])
   cancellation(
@@ -144,9 +114,7 @@ export class AdminController {
   }
 
   @Post('cancellations/:cancellationId/retry')
-  @HttpCode(202)
-  @RequiresRole('operator')
-  @AdminWrite(
+  @OperatorWrite(
     'retryCancellation',
     'Send a failed cancellation back to the carrier, due now',
     'Cancellation',
@@ -157,10 +125,9 @@ export class AdminController {
     @Body(new SchemaPipe(writeBodySchema, 'body')) body: WriteBody,
     @IdempotencyKey() idempotencyKey: string | null,
     @CallerOf() caller: Caller,
-    @Req() req: AdminRequest,
-    @Res({ passthrough: true }) res: ServerResponse,
+    @WriteExchangeOf() exchange: WriteExchange,
   ): Promise<unknown> {
-    const call = { caller, idempotencyKey, path: pathOf(req), body };
-    return this.cancels.retry(call, p.cancellationId).then((answer) => reply(res, answer));
+    const call = { caller, idempotencyKey, path: exchange.path, body };
+    return this.cancels.retry(call, p.cancellationId).then(exchange.reply);
   }
 }

@@ -1,21 +1,7 @@
 // The dead-letter routes, /admin/v1/dead-letters. Thin, as the rest of the admin API: validate, one service
 // call. Reads need the viewer role; a redrive is an operator's audited, idempotent write.
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
-import { AdminRead, AdminWrite, ApiAdmin } from '../admin-openapi.decorators';
-import { ApiKeyGuard, RequiresRole } from '../auth/api-key.guard';
+import { Body, Get, Param, Post, Query } from '@nestjs/common';
+import { AdminApi, OperatorWrite, ViewerRead, type WriteExchange, WriteExchangeOf } from '../admin-routes';
 import type { DeadLetterView } from './dead-letter-views';
 import {
   type BulkRedriveBody,
@@ -28,9 +14,7 @@ import {
   redriveBodySchema,
 } from './dead-letters.schemas';
 import { DeadLettersService } from './dead-letters.service';
-import { AdminExceptionFilter } from '../http/admin-exception.filter';
-import { type AdminRequest, type Caller, CallerOf, IdempotencyKey } from '../http/admin-request';
-import { pathOf, reply } from '../http/admin-response';
+import { type Caller, CallerOf, IdempotencyKey } from '../http/admin-request';
 import { SchemaPipe } from '../http/schema.pipe';
 
 const SENT =
@@ -40,16 +24,12 @@ const BULK =
   'What was sent (`redriven`, each with where it landed) or, with `dryRun`, only how many would be (`count`). ' +
   'Dead letters redriven before are skipped unless `force`; `more` says whether matching ones are left.';
 
-@ApiAdmin()
-@Controller('admin/v1/dead-letters')
-@UseGuards(ApiKeyGuard)
-@UseFilters(AdminExceptionFilter)
+@AdminApi('admin/v1/dead-letters')
 export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLettersService) {}
 
   @Get()
-  @RequiresRole('viewer')
-  @AdminRead(
+  @ViewerRead(
     'listDeadLetters',
     'Dead letters (inputs that could never be processed), oldest first, a page at a time',
     'DeadLetterPage',
@@ -63,9 +43,7 @@ export class DeadLettersController {
   }
 
   @Post('redrive')
-  @HttpCode(200)
-  @RequiresRole('operator')
-  @AdminWrite(
+  @OperatorWrite(
     'redriveDeadLetters',
     'Send the dead letters matching a filter back to their topics (at most `limit` per call)',
     'DeadLetterBulkRedrive',
@@ -81,24 +59,20 @@ export class DeadLettersController {
     @Body(new SchemaPipe(bulkRedriveBodySchema, 'body')) body: BulkRedriveBody,
     @IdempotencyKey() idempotencyKey: string | null,
     @CallerOf() caller: Caller,
-    @Req() req: AdminRequest,
-    @Res({ passthrough: true }) res: ServerResponse,
+    @WriteExchangeOf() exchange: WriteExchange,
   ): Promise<unknown> {
-    const call = { caller, idempotencyKey, path: pathOf(req), body };
-    return this.deadLetters.redriveMany(call).then((answer) => reply(res, answer));
+    const call = { caller, idempotencyKey, path: exchange.path, body };
+    return this.deadLetters.redriveMany(call).then(exchange.reply);
   }
 
   @Get(':deadLetterId')
-  @RequiresRole('viewer')
-  @AdminRead('getDeadLetter', 'One dead letter with its whole payload', 'DeadLetter', ['deadLetterId'])
+  @ViewerRead('getDeadLetter', 'One dead letter with its whole payload', 'DeadLetter', ['deadLetterId'])
   get(@Param(new SchemaPipe(deadLetterParamsSchema, 'path')) p: DeadLetterParams): Promise<DeadLetterView> {
     return this.deadLetters.get(p.deadLetterId);
   }
 
   @Post(':deadLetterId/redrive')
-  @HttpCode(200)
-  @RequiresRole('operator')
-  @AdminWrite(
+  @OperatorWrite(
     'redriveDeadLetter',
     'Send a dead letter back to its topic and partition: the original key, bytes and headers',
     'DeadLetterRedrive',
@@ -115,10 +89,9 @@ export class DeadLettersController {
     @Body(new SchemaPipe(redriveBodySchema, 'body')) body: RedriveBody,
     @IdempotencyKey() idempotencyKey: string | null,
     @CallerOf() caller: Caller,
-    @Req() req: AdminRequest,
-    @Res({ passthrough: true }) res: ServerResponse,
+    @WriteExchangeOf() exchange: WriteExchange,
   ): Promise<unknown> {
-    const call = { caller, idempotencyKey, path: pathOf(req), body };
-    return this.deadLetters.redriveOne(call, p.deadLetterId).then((answer) => reply(res, answer));
+    const call = { caller, idempotencyKey, path: exchange.path, body };
+    return this.deadLetters.redriveOne(call, p.deadLetterId).then(exchange.reply);
   }
 }
