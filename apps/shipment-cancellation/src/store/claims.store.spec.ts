@@ -34,7 +34,7 @@ describe('ClaimsStore', () => {
     expect(calls).toEqual([{ text: CLAIM_BY_IDS, values: [['a', 'b'], 30_000] }]);
   });
 
-  it('scans for due work skipping saturated accounts, with each account its room and the caps by API', async () => {
+  it('scans skipping saturated accounts, with each account its room and the caps by API', async () => {
     const { calls, dataSource } = recordingDatabase();
     const roomByAccount = new Map([
       ['amazon-mfn-v0|A', 0],

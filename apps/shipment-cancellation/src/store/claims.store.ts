@@ -33,7 +33,8 @@ export const CLAIM_BY_IDS = `UPDATE shipment_cancellation sc
 
 const CANDIDATE = SHIPMENT_CANCELLATION.names(['id', 'carrier', 'sellerAccount', 'nextAttemptAt']);
 
-// Due rows at most each account's room, from two ordered index scans (not one OR); only the picked rows are locked.
+// Due rows, at most each account's room of them, from two ordered index scans (not one OR); only the rows
+// finally picked are locked.
 const CLAIM_DUE = `WITH candidates AS (
          (SELECT ${CANDIDATE} FROM shipment_cancellation
            WHERE state IN ('pending', 'unknown', 'refund_pending') AND next_attempt_at <= now()
@@ -84,7 +85,7 @@ export class ClaimsStore {
     return preparedQuery<CancellationRow>(this.dataSource, CLAIM_BY_IDS, [ids, leaseMs]);
   }
 
-  /** Claims up to `limit` due cancellations (retries, follow-ups, expired leases) within each account's room. */
+  /** Claims up to `limit` due cancellations, within each account's room. */
   claimDue({ limit, roomByAccount, caps, leaseMs }: DueClaim): Promise<CancellationRow[]> {
     const keys = [...roomByAccount.keys()];
     const remaining = [...roomByAccount.values()];

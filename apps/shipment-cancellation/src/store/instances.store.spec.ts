@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { HEARTBEAT, InstancesStore } from './instances.store';
 
 describe('InstancesStore', () => {
-  it('heartbeats with the instance id and expiry, and returns the live count (at least this one)', async () => {
+  it('heartbeats with the instance id and expiry, and returns the live count (at least 1)', async () => {
     const calls: unknown[][] = [];
     let answer: unknown[] = [{ live: 3 }];
     const dataSource = {

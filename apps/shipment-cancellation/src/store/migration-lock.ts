@@ -1,5 +1,5 @@
-// Every migration run (service start, `npm run migrate`) holds one session advisory lock for its whole length:
-// two replicas starting together migrate one after the other, and the second finds nothing pending.
+// Every migration run (service start, `npm run migrate`) holds one session advisory lock throughout: two
+// replicas starting together migrate one after the other, and the second finds nothing pending.
 import type { DataSource, Migration } from 'typeorm';
 import { MIGRATION_LOCK_ID } from './advisory-locks';
 import { createDataSource } from './data-source';

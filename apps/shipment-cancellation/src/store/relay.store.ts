@@ -22,7 +22,8 @@ export const MARK_AND_SELECT = `WITH async AS (SELECT set_config('synchronous_co
   marked AS (UPDATE outbox_event SET published_at = now() FROM async WHERE id = ANY($2::bigint[]))
   SELECT ${OUTBOX_EVENT.select('o', ['id', 'topic', 'messageKey', 'eventType'])},
          o.payload::text AS payload, o.payload->>'traceparent' AS "traceParent"
-    FROM outbox_event o WHERE o.published_at IS NULL AND NOT (o.id = ANY($2::bigint[])) ORDER BY o.id LIMIT $1`;
+    FROM outbox_event o WHERE o.published_at IS NULL AND NOT (o.id = ANY($2::bigint[]))
+   ORDER BY o.id LIMIT $1`;
 
 /** The outbox as the relay reads and marks it, and the relay's leadership lock. */
 export class RelayStore {
@@ -32,8 +33,8 @@ export class RelayStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Marks the rows sent last published and selects up to `limit` unpublished rows, oldest first. The mark does
-   * not wait for its commit to be flushed: a Postgres crash that loses it only re-sends those rows, same ids.
+   * Marks the rows sent last published and selects up to `limit` unpublished rows, oldest first. The mark's
+   * commit is not flushed first: a Postgres crash that loses it only re-sends those rows, same ids.
    */
   markAndSelectNext(sent: readonly string[], limit: number): Promise<OutboxRow[]> {
     return preparedQuery<OutboxRow>(this.dataSource, MARK_AND_SELECT, [limit, sent]);

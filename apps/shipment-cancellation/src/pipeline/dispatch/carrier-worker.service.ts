@@ -1,5 +1,5 @@
-// Calls the carrier for due cancellations outside any Kafka consumer, so a slow carrier never holds a partition.
-// Work is claimed with a lease (another instance takes it over after a crash); results are applied in batches.
+// Calls the carrier for due cancellations outside any Kafka consumer, so a slow carrier holds no partition.
+// Work is claimed with a lease (another instance takes it over after a crash); results apply in batches.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CarrierCancelPort } from '@oms/carrier-cancel';

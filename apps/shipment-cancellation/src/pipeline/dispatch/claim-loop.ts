@@ -8,7 +8,7 @@ import { accountKey, type ClaimsStore } from '../../store/claims.store';
 import type { AccountSlots, OfferedItem } from './account-slots';
 import { OfferedWork } from './offered-work';
 
-/** With few slots free, wait this long for more calls to end before claiming (a claim per call is a query each). */
+/** With few slots free, wait this long for more calls to end: claiming per ended call costs a query each. */
 const CLAIM_COALESCE_MS = 5;
 
 /** Claims work into free slots and hands each claimed row, its slot taken, to `run`. */
@@ -55,8 +55,8 @@ export class ClaimLoop {
   }
 
   /**
-   * Cancellations this instance just created, claimed by id as slots free up. Only a hint: they are pending in
-   * Postgres too, and any claimer may take them instead.
+   * Cancellations this instance just created, claimed by id as slots free up. Only a hint: they are pending
+   * in Postgres too, and any claimer may take them instead.
    */
   offer(items: OfferedItem[]): void {
     this.offered.add(items);

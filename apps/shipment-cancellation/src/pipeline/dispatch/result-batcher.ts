@@ -1,18 +1,16 @@
-// Collects carrier results and applies them in batches: results of calls made together are applied in one
-// transaction, so a multi-shipment order's outcomes and its ManualReshipRequired land together, and there
-// are fewer commits for the relay to pick up.
+// Applies carrier results in batches: calls made together are applied in one transaction, so an order's
+// outcomes land together and the relay has fewer commits to pick up.
 import type { Logger } from '@nestjs/common';
 import type { CarrierResult } from '../../domain/carrier-result';
 
 /** The most results one apply transaction takes. */
 export const APPLY_BATCH = 500;
+/** Apply transactions at once: a result arriving while one commits need not wait for its WAL flush. */
 const APPLY_CONCURRENCY = 2;
-/**
- * How long a result may wait for the calls still out before it is applied without them. Calls started
- * together (one transaction's leases, one claim) answer within a millisecond or two of each other.
- */
+/** How long a result may wait for the calls still out (calls started together answer within ms). */
 export const APPLY_LINGER_MS = 4;
 
+/** Queues carrier results and applies them in batches, retrying a batch the database refused. */
 export class ResultBatcher {
   private readonly pending: CarrierResult[] = [];
   /** When the oldest result in `pending` arrived, and the timer that applies it once it has lingered enough. */
@@ -53,12 +51,8 @@ export class ResultBatcher {
   }
 
   /**
-   * Applies queued results in batches, APPLY_CONCURRENCY transactions at once (two: a result that arrives
-   * while one batch commits starts at once instead of waiting for that WAL flush; under load, results that
-   * arrive while both run make the next batch larger; each locks its orders in lock-key order, so they cannot
-   * deadlock); a database error puts the batch back and retries after a pause. While calls are still out, a
-   * result waits up to APPLY_LINGER_MS for them, so calls made together are applied together. Resolves when
-   * the batches under way are done.
+   * Applies queued results, up to APPLY_CONCURRENCY batches at once (each locks its orders in key order, so
+   * they cannot deadlock); while calls are out a result lingers for them. Resolves when the batches are done.
    */
   flush(): Promise<void> {
     while (this.applying.size < APPLY_CONCURRENCY && this.pending.length > 0) {

@@ -1,5 +1,5 @@
-// Publishes the outbox to Kafka, oldest first, then marks the rows published in the statement that selects the
-// next batch: a crash between the two re-sends the same rows with the same event ids (at least once).
+// Publishes the outbox to Kafka, oldest first, then marks the rows published in the statement that selects
+// the next batch: a crash between the two re-sends the same rows with the same event ids (at least once).
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../platform/config/config.module';
