@@ -41,8 +41,19 @@ function base(row: CancellationRow) {
   };
 }
 
-function labelRefund(row: CancellationRow, status: RefundStatus) {
-  return { amount: formatAmount(row.labelCostAmount), currency: row.labelCostCurrency, status };
+/** What both outcome events of a shipment say: the shipment, the carrier's answer and the label's refund. */
+function shipmentOutcome(row: CancellationRow, answer: CarrierAnswer, refundStatus: RefundStatus) {
+  return {
+    ...base(row),
+    shipmentId: row.shipmentId,
+    carrier: exchange(row, answer),
+    labelRefund: {
+      amount: formatAmount(row.labelCostAmount),
+      currency: row.labelCostCurrency,
+      status: refundStatus,
+    },
+    requestedAt: row.requestedAt.toISOString(),
+  };
 }
 
 export function shipmentCancelled(
@@ -54,14 +65,10 @@ export function shipmentCancelled(
   at: Date,
 ): ShipmentCancelled {
   return {
-    ...base(row),
-    shipmentId: row.shipmentId,
-    carrier: exchange(row, answer),
+    ...shipmentOutcome(row, answer, refundStatus),
     outcome,
     final,
     reshipEligible: row.reshipEligible,
-    labelRefund: labelRefund(row, refundStatus),
-    requestedAt: row.requestedAt.toISOString(),
     cancelledAt: at.toISOString(),
   };
 }
@@ -75,15 +82,11 @@ export function shipmentCancellationFailed(
   at: Date,
 ): ShipmentCancellationFailed {
   return {
-    ...base(row),
-    shipmentId: row.shipmentId,
-    carrier: exchange(row, answer),
+    ...shipmentOutcome(row, answer, refundStatus),
     reason,
     requiresManualAction,
     errorDetails: answer.errorDetails,
-    labelRefund: labelRefund(row, refundStatus),
     reshipEligible: false,
-    requestedAt: row.requestedAt.toISOString(),
     failedAt: at.toISOString(),
   };
 }
