@@ -15,7 +15,7 @@ import { OutboxEventEntity } from './entities/outbox-event.entity';
 import { ShipmentEntity } from './entities/shipment.entity';
 import { InitialSchema1795000000000 } from './migrations/1795000000000-initial-schema';
 import { ServiceInstance1795000100000 } from './migrations/1795000100000-service-instance';
-import { HotUpdateRoom1795000200000 } from './migrations/1795000200000-hot-update-room';
+import { ShipmentAndRequestFillfactor1795000200000 } from './migrations/1795000200000-shipment-and-request-fillfactor';
 import { DeadLetter1795000300000 } from './migrations/1795000300000-dead-letter';
 import { TraceParent1795000400000 } from './migrations/1795000400000-trace-parent';
 
@@ -36,7 +36,7 @@ export const entities = [
 export const migrations = [
   InitialSchema1795000000000,
   ServiceInstance1795000100000,
-  HotUpdateRoom1795000200000,
+  ShipmentAndRequestFillfactor1795000200000,
   DeadLetter1795000300000,
   TraceParent1795000400000,
 ];
