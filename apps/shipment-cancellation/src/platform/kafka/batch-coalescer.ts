@@ -8,12 +8,9 @@ interface Waiting {
 }
 
 /**
- * At most `concurrency` handler calls at a time per topic; batches that arrive while all are busy are merged
- * into the next call, up to `limit` messages. A call starts on the turn of the event loop after its first
- * batch arrived, so the batches of one fetch (each partition's, submitted in the same turn) go together. A
- * merged call that fails is retried batch by batch, so one batch's failure is its own. Calls may overlap, so
- * a partition's next batch must not be submitted before its previous one has settled (the transport waits
- * for each batch of a partition before the next).
+ * At most `concurrency` handler calls at once; batches that arrive meanwhile merge into the next call (up to
+ * `limit` messages), and a merged call that fails is retried batch by batch. A partition's next batch may be
+ * submitted only once its previous one has settled.
  */
 export class BatchCoalescer {
   private readonly waiting: Waiting[] = [];

@@ -4,10 +4,8 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 
 /**
- * Broker conditions that clear up by themselves and that kafkajs retries: a partition leader or a group
- * coordinator being elected, moving or loading (every start on fresh topics or a fresh group meets some), a group
- * rebalancing. kafkajs logs them at `error`; we log them at `warn`, so that an `error` line means something to do.
- * Keyed by the kafkajs error type, with the message kafkajs gives it (log entries mostly carry only the message).
+ * Broker conditions that clear up by themselves and kafkajs retries (elections, coordinator moves,
+ * rebalances): logged at `warn`, not kafkajs' `error`. Keyed by kafkajs error type, with kafkajs' message.
  */
 export const TRANSIENT_KAFKA_CONDITIONS: Readonly<Record<string, string>> = {
   LEADER_NOT_AVAILABLE: 'There is no leader for this topic-partition',

@@ -1,4 +1,4 @@
-// Measures, once per interval, each owned partition's lag (committed offset to end) and stall, and reports it.
+// Measures each owned partition's lag (committed offset to end) and stall once per interval, and reports it.
 import type { Logger } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import type { PartitionState, PartitionWatch } from './partition-watch';

@@ -1,13 +1,5 @@
-// Lets the consumer fetch a partition's next batch while the current one is still in its transaction.
-// kafkajs fetches again only when every batch of the last fetch has been handed back, so a handler that holds
-// its batch until the transaction commits makes every new message wait for that commit plus a fetch round
-// trip. Instead each partition gets a lane: its batches run one after another in offset order, and the
-// fetch loop is held back only while the partition's previous batch is unfinished (at most one waits behind
-// the one in work).
-//
-// A job that fails or declines ends its lane for the group generation: nothing after it runs, so no later
-// offset is marked past messages that are not durable. kafkajs reads positions again from the committed
-// offsets after every (re)join, so the next generation starts a fresh lane, once the old one has settled.
+// Lets kafkajs fetch a partition's next batch while the current one is still in its transaction: a
+// partition's batches run in offset order in its lane; a job that fails or declines ends the lane.
 
 /** One step of a lane: resolves true to go on, false to stop the lane quietly; a rejection stops it too. */
 export type LaneJob = () => Promise<boolean>;
