@@ -36,7 +36,7 @@ export interface RedriveMark {
 
 @Injectable()
 export class DeadLetterStore {
-  /** Records the message inside the caller's transaction; a second record of the same position is a no-op. Returns the dead letter's id (the existing one on a repeat). */
+  /** Records the message in the caller's transaction; returns its id (the earlier record's on a repeat). */
   async record(manager: EntityManager, input: DeadLetterInput): Promise<string> {
     const [id] = await recordDeadLetters(manager, [input]);
     return id as string;
