@@ -48,8 +48,17 @@ describe('UnitOfWork', () => {
 
   it('does not tell the relay when nothing was appended', async () => {
     const { unit, calls } = setup();
-    await unit.run((tx) => tx.append([]));
+    await unit.run(async (tx) => {
+      await tx.append([]);
+      tx.eventsAppended(0);
+    });
     expect(calls).toEqual([]);
+  });
+
+  it('tells the relay of events a statement of the caller inserted', async () => {
+    const { unit, calls } = setup();
+    await unit.run(async (tx) => tx.eventsAppended(2));
+    expect(calls).toEqual(['notify']);
   });
 
   it('runs a lease after the commit with the rows it leased', async () => {

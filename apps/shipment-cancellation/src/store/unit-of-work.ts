@@ -50,11 +50,15 @@ export class Transaction {
   /** Inserts events into the outbox; the relay is told once the transaction commits. */
   async append(events: PendingEvent[]): Promise<CloudEvent<unknown>[]> {
     const appended = await this.outbox.append(this.manager, events);
-    if (appended.length > 0 && !this.relayNotified) {
-      this.relayNotified = true;
-      this.afterCommit(() => this.outbox.notifyCommitted());
-    }
+    this.eventsAppended(appended.length);
     return appended;
+  }
+
+  /** Events inserted into the outbox by a statement of the caller's own (OutboxWriter.prepare): same notice. */
+  eventsAppended(count: number): void {
+    if (count === 0 || this.relayNotified) return;
+    this.relayNotified = true;
+    this.afterCommit(() => this.outbox.notifyCommitted());
   }
 
   /** Carrier work became due (pending cancellations): the worker scans for it once committed. */
