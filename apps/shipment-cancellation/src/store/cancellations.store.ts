@@ -137,9 +137,8 @@ export async function insertCancellations(
   const { requests = [], cancellations } = created;
   if (cancellations.length === 0 && requests.length === 0) return;
   await preparedQuery(manager, INSERT_CANCELLATIONS, [
-    // Only the listed fields are read (Table.arrays is typed for whole rows).
-    ...SHIPMENT_CANCELLATION.arrays(cancellations as ShipmentCancellationColumns[], CANCELLATION_KEYS),
-    ...CANCELLATION_REQUEST.arrays(requests as CancellationRequestColumns[], REQUEST_KEYS),
+    ...SHIPMENT_CANCELLATION.arrays(cancellations, CANCELLATION_KEYS),
+    ...CANCELLATION_REQUEST.arrays(requests, REQUEST_KEYS),
     now,
     [...grant.leased.keys()],
     grant.leaseMs,

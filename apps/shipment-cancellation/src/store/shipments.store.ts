@@ -98,7 +98,7 @@ export async function reopenRecountedCancels(
         SET shipment_count = t.shipment_count, rule = t.rule, status = 'in_progress', completed_at = NULL
        FROM ${CANCELLATION_REQUEST.unnest(RECOUNT_KEYS, 1)}
       WHERE r.id = t.id`,
-    CANCELLATION_REQUEST.arrays(cancels as CancellationRequestColumns[], RECOUNT_KEYS),
+    CANCELLATION_REQUEST.arrays(cancels, RECOUNT_KEYS),
   );
 }
 

@@ -44,7 +44,7 @@ export class Table<T extends object> {
   }
 
   /** The parameters of `unnest()`: one array per field, in the order of `keys`. */
-  arrays(rows: readonly Pick<T, keyof T & string>[], keys: readonly (keyof T & string)[]): unknown[][] {
+  arrays<K extends keyof T & string>(rows: readonly Pick<T, K>[], keys: readonly K[]): unknown[][] {
     return keys.map((key) => rows.map((row) => row[key]));
   }
 
