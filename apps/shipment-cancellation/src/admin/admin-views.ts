@@ -1,6 +1,5 @@
 // The JSON the admin API answers with, made from the store's entities. Times are ISO 8601 UTC, money is
 // decimal strings, and every text is returned exactly as stored.
-import type { EntityManager } from 'typeorm';
 import { formatAmount } from '../domain/cancellation';
 import { AdminReadsStore, type CancellationWithRequest } from '../store/admin-reads.store';
 import type {
@@ -195,14 +194,4 @@ export async function requestsOfOrder(reads: AdminReadsStore, orderId: string): 
   const requests = await reads.requestsOfOrder(orderId);
   const cancellations = await withAttempts(reads, await reads.cancellationsOfOrder(orderId));
   return requests.map((r) => requestView(r, cancellations));
-}
-
-/** For manual-cancellation.service's retry answer until it moves onto its unit of work: use cancellationById. */
-export async function loadCancellations(
-  manager: EntityManager,
-  _where: 'sc.id = $1',
-  [id]: [string],
-): Promise<CancellationView[]> {
-  const view = await cancellationById(new AdminReadsStore(manager), id);
-  return view ? [view] : [];
 }

@@ -13,7 +13,8 @@ import { lockOrders } from '../store/order-lock';
 import { countShipmentsOfOrder } from '../store/shipments.store';
 import type { Transaction } from '../store/unit-of-work';
 import type { WriteBody } from './admin.schemas';
-import { loadCancellations } from './admin-views';
+import { cancellationById } from './admin-views';
+import { AdminReadsStore } from '../store/admin-reads.store';
 import { type AdminResponse, AuditedWriteService, type WriteOutcome } from './audited-write.service';
 import { errorBody } from './http/admin-error';
 import type { Caller } from './http/admin-request';
@@ -165,8 +166,7 @@ export class ManualCancellationService {
         }
         await reopenFailedCancellation(manager, current, now);
         tx.workDue();
-        const [view] = await loadCancellations(manager, 'sc.id = $1', [cancellationId]);
-        return { status: 202, body: view };
+        return { status: 202, body: await cancellationById(new AdminReadsStore(manager), cancellationId) };
       },
     );
   }
