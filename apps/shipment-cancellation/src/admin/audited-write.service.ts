@@ -5,7 +5,8 @@ import type { EntityManager } from 'typeorm';
 import { type AdminAction, type AuditTargetType, writeAudit } from '../store/audit-log.writer';
 import type { Caller } from './http/admin-request';
 import { AdminError } from './http/admin-error';
-import { findStoredResponse, lockIdempotencyKey, requestHash, storeResponse } from './idempotency.store';
+import { findStoredResponse, lockIdempotencyKey, storeResponse } from '../store/idempotency.store';
+import { requestHash } from './request-hash';
 import { type Transaction, UnitOfWork } from '../store/unit-of-work';
 import type { WriteBody } from './admin.schemas';
 
@@ -24,10 +25,6 @@ export interface WriteRequest {
 export interface WriteOutcome {
   status: number;
   body: unknown;
-  /** @deprecated Not read: the unit of work knows what was appended. Kept until dead-letters.service drops it. */
-  eventsAppended?: number;
-  /** @deprecated Not read: say `tx.workDue()`. Kept until dead-letters.service drops it. */
-  workDue?: boolean;
 }
 
 export interface AdminResponse {

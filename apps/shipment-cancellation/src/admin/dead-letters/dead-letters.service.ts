@@ -17,7 +17,7 @@ import type {
 } from './dead-letters.schemas';
 import { AdminError, errorBody } from '../http/admin-error';
 import type { Caller } from '../http/admin-request';
-import { canonicalJson } from '../idempotency.store';
+import { canonicalJson } from '../request-hash';
 
 export interface RedriveCall<B> {
   caller: Caller;
@@ -69,7 +69,7 @@ export function filterOf(fields: DeadLetterFilterFields): DeadLetterFilter {
   };
 }
 
-const ok = (body: unknown): WriteOutcome => ({ status: 200, body, eventsAppended: 0, workDue: false });
+const ok = (body: unknown): WriteOutcome => ({ status: 200, body });
 
 @Injectable()
 export class DeadLettersService {
@@ -125,7 +125,7 @@ export class DeadLettersService {
             `no dead letter '${id}'`,
             call.caller.requestId,
           );
-          return { status: 404, body, eventsAppended: 0, workDue: false };
+          return { status: 404, body };
         }
         const { row } = result;
         const state = result.kind === 'published' ? result.mark : row;

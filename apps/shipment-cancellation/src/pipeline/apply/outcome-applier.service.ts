@@ -102,9 +102,9 @@ export class OutcomeApplier {
       ...new Set(applied.filter((a) => a.rule === 'multiple_shipments').map((a) => a.orderId)),
     ];
     const events = await this.progress.update(tx.manager, orderIds, now, severalShipments);
-    appended += (await this.outbox.append(tx.manager, events)).length;
-    // The statement's events bypass tx.append: one notice after the commit covers both kinds.
-    if (appended > 0) tx.afterCommit(() => this.outbox.notifyCommitted());
+    await tx.append(events);
+    // The apply statement wrote its events itself: the relay hears of them too.
+    tx.eventsAppended(appended);
   }
 
   /** Logs the applied outcome and counts it by carrier and transition. */

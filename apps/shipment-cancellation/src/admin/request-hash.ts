@@ -1,15 +1,6 @@
-// Idempotency-Key for admin writes: the first response to (actor, key) is stored in the transaction that made
-// the change, and returned again for a repeat of the same request; the same key on another request is
-// refused. Keys are per actor, so two operators cannot collide.
+// What makes two admin requests the same one, for Idempotency-Key: a repeat of the same request gets the first
+// answer again (store/idempotency.store.ts keeps it); the same key on another request is refused.
 import { createHash } from 'node:crypto';
-
-// The records themselves are kept by the store; re-exported for the audited write that uses them.
-export {
-  type StoredResponse,
-  findStoredResponse,
-  lockIdempotencyKey,
-  storeResponse,
-} from '../store/idempotency.store';
 
 /** Sorted keys at every level, so `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same request. */
 export function canonicalJson(value: unknown): string {

@@ -1,4 +1,4 @@
-import { canonicalJson, requestHash } from './idempotency.store';
+import { canonicalJson, requestHash } from './request-hash';
 
 describe('idempotency request identity', () => {
   it('writes JSON with sorted keys at every level', () => {
