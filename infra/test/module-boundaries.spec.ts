@@ -12,8 +12,8 @@ const probes = {
     "import * as app from '../../../apps/shipment-cancellation/src/main';\nexport const a = app;\n",
   ],
   libImportsLib: [
-    'libs/events/src/probe.ts',
-    "import type { CarrierApi } from '@oms/carrier-cancel';\nexport type A = CarrierApi;\n",
+    'libs/carrier-cancel/src/probe.ts',
+    "import { Topics } from '@oms/events';\nexport const t = Topics;\n",
   ],
   appImportsApp: [
     'apps/shipment-cancellation/src/probe.ts',
