@@ -73,7 +73,7 @@ describe('migration lock', () => {
 
     const [first, second] = await Promise.all(runs);
     const [one, other] = sources as [DataSource, DataSource];
-    const names = migrations.map((m) => m.name);
+    const names = migrations.map((m) => new m().name as string);
     // Exactly one of them applied everything, in order; the other applied nothing.
     expect([first, second].sort((a, b) => b.length - a.length)).toEqual([names, []]);
     expect(finished).toHaveLength(2);
