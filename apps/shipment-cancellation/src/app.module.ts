@@ -1,7 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminModule } from './admin/admin.module';
-import { CancellationConsumer } from './pipeline/ingest/order-cancelled.consumer';
 import { CancellationModule } from './pipeline/pipeline.module';
 import { CarrierModule } from './platform/carrier/carrier.module';
 import type { AppConfig } from './platform/config/config';
@@ -18,7 +17,7 @@ import { KafkaClients } from './platform/kafka/kafka-clients';
 import { MetricsController } from './platform/metrics/metrics.controller';
 import { MetricsModule } from './platform/metrics/metrics.module';
 import { OutboxRelay } from './pipeline/relay/outbox-relay.service';
-import { ShipmentsConsumer } from './pipeline/ingest/shipment-purchased.consumer';
+import { InputConsumers } from './pipeline/ingest/input.consumers';
 import { ShipmentsService } from './pipeline/ingest/shipments.service';
 
 /** The one kafkajs client of the process, for every module (the dead-letter redrive sends with it too). */
@@ -42,7 +41,7 @@ export class AppModule {
         DeadLettersModule,
         AdminModule,
       ],
-      controllers: [HealthController, MetricsController, CancellationConsumer, ShipmentsConsumer],
+      controllers: [HealthController, MetricsController, InputConsumers],
       providers: [
         InstanceRegistry,
         ReadinessRegistry,

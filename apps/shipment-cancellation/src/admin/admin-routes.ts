@@ -14,7 +14,7 @@ import { AdminRead, AdminWrite, ApiAdmin, type WriteDoc } from './admin-openapi.
 import type { AdminResponse } from './audited-write.service';
 import { ApiKeyGuard, RequiresRole } from './auth/api-key.guard';
 import { AdminExceptionFilter } from './http/admin-exception.filter';
-import type { AdminRequest } from './http/admin-request';
+import { type AdminRequest, type Caller, callerOf, idempotencyKeyOf } from './http/admin-request';
 import { pathOf, reply } from './http/admin-response';
 
 /** An admin controller at `path`: behind the API key guard, its errors in the admin error shape. */
@@ -47,8 +47,10 @@ export function OperatorWrite(
   );
 }
 
-/** A write's request path (part of what makes a repeat "the same") and how its answer is sent. */
+/** What an audited write needs of its request (who, the idempotency key, the path) and how it answers. */
 export interface WriteExchange {
+  caller: Caller;
+  idempotencyKey: string | null;
   path: string;
   /** Sets the answer's status (and replay header) on the response; returns its body. */
   reply: (answer: AdminResponse) => unknown;
@@ -57,7 +59,13 @@ export interface WriteExchange {
 export const WriteExchangeOf = createParamDecorator(
   (_data: unknown, ctx: ExecutionContext): WriteExchange => {
     const http = ctx.switchToHttp();
+    const req = http.getRequest<AdminRequest>();
     const res = http.getResponse<ServerResponse>();
-    return { path: pathOf(http.getRequest<AdminRequest>()), reply: (answer) => reply(res, answer) };
+    return {
+      caller: callerOf(req),
+      idempotencyKey: idempotencyKeyOf(req),
+      path: pathOf(req),
+      reply: (answer) => reply(res, answer),
+    };
   },
 );

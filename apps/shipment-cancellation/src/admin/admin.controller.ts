@@ -16,9 +16,12 @@ import {
 } from './admin.schemas';
 import { AdminApi, OperatorWrite, ViewerRead, type WriteExchange, WriteExchangeOf } from './admin-routes';
 import type { CancellationView, RequestView, ShipmentView } from './admin-views';
-import { type Caller, CallerOf, IdempotencyKey } from './http/admin-request';
 import { SchemaPipe } from './http/schema.pipe';
 import { ManualCancellationService } from './manual-cancellation.service';
+
+const CANCEL_ORDER = 'Cancel every active shipment of an order (reship rule applies)';
+const CANCEL_SHIPMENT = 'Cancel one shipment of an order';
+const RETRY = 'Send a failed cancellation back to the carrier, due now';
 
 @AdminApi('admin/v1')
 export class AdminController {
@@ -45,37 +48,23 @@ export class AdminController {
   }
 
   @Post('orders/:orderId/cancel')
-  @OperatorWrite(
-    'cancelOrder',
-    'Cancel every active shipment of an order (reship rule applies)',
-    'CancelAccepted',
-    ['orderId'],
-  )
+  @OperatorWrite('cancelOrder', CANCEL_ORDER, 'CancelAccepted', ['orderId'])
   cancelOrder(
     @Param(new SchemaPipe(orderParamsSchema, 'path')) p: OrderParams,
     @Body(new SchemaPipe(writeBodySchema, 'body')) body: WriteBody,
-    @IdempotencyKey() idempotencyKey: string | null,
-    @CallerOf() caller: Caller,
     @WriteExchangeOf() exchange: WriteExchange,
   ): Promise<unknown> {
-    const call = { caller, idempotencyKey, path: exchange.path, body };
-    return this.cancels.cancel(call, p.orderId).then(exchange.reply);
+    return this.cancels.cancel({ ...exchange, body }, p.orderId).then(exchange.reply);
   }
 
   @Post('orders/:orderId/shipments/:shipmentId/cancel')
-  @OperatorWrite('cancelShipment', 'Cancel one shipment of an order', 'CancelAccepted', [
-    'orderId',
-    'shipmentId',
-  ])
+  @OperatorWrite('cancelShipment', CANCEL_SHIPMENT, 'CancelAccepted', ['orderId', 'shipmentId'])
   cancelShipment(
     @Param(new SchemaPipe(shipmentParamsSchema, 'path')) p: ShipmentParams,
     @Body(new SchemaPipe(writeBodySchema, 'body')) body: WriteBody,
-    @IdempotencyKey() idempotencyKey: string | null,
-    @CallerOf() caller: Caller,
     @WriteExchangeOf() exchange: WriteExchange,
   ): Promise<unknown> {
-    const call = { caller, idempotencyKey, path: exchange.path, body };
-    return this.cancels.cancel(call, p.orderId, p.shipmentId).then(exchange.reply);
+    return this.cancels.cancel({ ...exchange, body }, p.orderId, p.shipmentId).then(exchange.reply);
   }
 
   @Get('orders/:orderId/cancellations')
@@ -114,20 +103,12 @@ export class AdminController {
   }
 
   @Post('cancellations/:cancellationId/retry')
-  @OperatorWrite(
-    'retryCancellation',
-    'Send a failed cancellation back to the carrier, due now',
-    'Cancellation',
-    ['cancellationId'],
-  )
+  @OperatorWrite('retryCancellation', RETRY, 'Cancellation', ['cancellationId'])
   retry(
     @Param(new SchemaPipe(cancellationParamsSchema, 'path')) p: CancellationParams,
     @Body(new SchemaPipe(writeBodySchema, 'body')) body: WriteBody,
-    @IdempotencyKey() idempotencyKey: string | null,
-    @CallerOf() caller: Caller,
     @WriteExchangeOf() exchange: WriteExchange,
   ): Promise<unknown> {
-    const call = { caller, idempotencyKey, path: exchange.path, body };
-    return this.cancels.retry(call, p.cancellationId).then(exchange.reply);
+    return this.cancels.retry({ ...exchange, body }, p.cancellationId).then(exchange.reply);
   }
 }

@@ -56,12 +56,23 @@ function shipmentOutcome(row: CancellationRow, answer: CarrierAnswer, refundStat
   };
 }
 
+/** What a shipment's cancellation ended in, as the outcome policy decided it. */
+export interface CancelledVerdict {
+  outcome: CancelledOutcome;
+  final: boolean;
+  refundStatus: RefundStatus;
+}
+
+export interface FailedVerdict {
+  reason: FailureReason;
+  requiresManualAction: boolean;
+  refundStatus: RefundStatus;
+}
+
 export function shipmentCancelled(
   row: CancellationRow,
   answer: CarrierAnswer,
-  outcome: CancelledOutcome,
-  final: boolean,
-  refundStatus: RefundStatus,
+  { outcome, final, refundStatus }: CancelledVerdict,
   at: Date,
 ): ShipmentCancelled {
   return {
@@ -76,9 +87,7 @@ export function shipmentCancelled(
 export function shipmentCancellationFailed(
   row: CancellationRow,
   answer: CarrierAnswer,
-  reason: FailureReason,
-  requiresManualAction: boolean,
-  refundStatus: RefundStatus,
+  { reason, requiresManualAction, refundStatus }: FailedVerdict,
   at: Date,
 ): ShipmentCancellationFailed {
   return {

@@ -14,7 +14,6 @@ import {
   redriveBodySchema,
 } from './dead-letters.schemas';
 import { DeadLettersService } from './dead-letters.service';
-import { type Caller, CallerOf, IdempotencyKey } from '../http/admin-request';
 import { SchemaPipe } from '../http/schema.pipe';
 
 const SENT =
@@ -57,11 +56,9 @@ export class DeadLettersController {
   )
   redriveMany(
     @Body(new SchemaPipe(bulkRedriveBodySchema, 'body')) body: BulkRedriveBody,
-    @IdempotencyKey() idempotencyKey: string | null,
-    @CallerOf() caller: Caller,
     @WriteExchangeOf() exchange: WriteExchange,
   ): Promise<unknown> {
-    const call = { caller, idempotencyKey, path: exchange.path, body };
+    const call = { ...exchange, body };
     return this.deadLetters.redriveMany(call).then(exchange.reply);
   }
 
@@ -87,11 +84,9 @@ export class DeadLettersController {
   redrive(
     @Param(new SchemaPipe(deadLetterParamsSchema, 'path')) p: DeadLetterParams,
     @Body(new SchemaPipe(redriveBodySchema, 'body')) body: RedriveBody,
-    @IdempotencyKey() idempotencyKey: string | null,
-    @CallerOf() caller: Caller,
     @WriteExchangeOf() exchange: WriteExchange,
   ): Promise<unknown> {
-    const call = { caller, idempotencyKey, path: exchange.path, body };
+    const call = { ...exchange, body };
     return this.deadLetters.redriveOne(call, p.deadLetterId).then(exchange.reply);
   }
 }

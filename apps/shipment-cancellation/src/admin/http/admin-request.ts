@@ -1,4 +1,3 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../auth/api-key';
 import { AdminError } from './admin-error';
@@ -31,22 +30,23 @@ export interface Caller {
   traceParent?: string | null;
 }
 
-export const CallerOf = createParamDecorator((_data: unknown, ctx: ExecutionContext): Caller => {
-  const context = adminContextOf(ctx.switchToHttp().getRequest<AdminRequest>());
+/** Who is calling: the request id and the principal the key guard found. */
+export function callerOf(req: AdminRequest): Caller {
+  const context = adminContextOf(req);
   if (!context.principal) throw new Error('no principal: is the route behind ApiKeyGuard?');
   return {
     requestId: context.requestId,
     principal: context.principal,
     traceParent: context.traceParent ?? null,
   };
-});
+}
 
 // Printable ASCII, 1 to 255 characters: what clients put in the header (UUIDs, ticket ids), nothing more.
 const IDEMPOTENCY_KEY = /^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/;
 
 /** The optional `Idempotency-Key` header, validated (422 with the header as the field). */
-export const IdempotencyKey = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | null => {
-  const raw = ctx.switchToHttp().getRequest<AdminRequest>().headers['idempotency-key'];
+export function idempotencyKeyOf(req: AdminRequest): string | null {
+  const raw = req.headers['idempotency-key'];
   if (raw === undefined) return null;
   if (typeof raw !== 'string' || !IDEMPOTENCY_KEY.test(raw)) {
     throw AdminError.validation([
@@ -58,4 +58,4 @@ export const IdempotencyKey = createParamDecorator((_data: unknown, ctx: Executi
     ]);
   }
   return raw;
-});
+}

@@ -151,18 +151,11 @@ function eventFor(
 ): PendingEvent | null {
   const key = result.row.orderId;
   if (t.kind === 'cancelled') {
-    const data = shipmentCancelled(result.row, answer, t.outcome, t.final, t.refundStatus, now);
+    const data = shipmentCancelled(result.row, answer, t, now);
     return { type: EventTypes.shipmentCancelled, data, key, traceParent };
   }
   if (t.kind === 'failed') {
-    const data = shipmentCancellationFailed(
-      result.row,
-      answer,
-      t.reason,
-      t.requiresManualAction,
-      t.refundStatus,
-      now,
-    );
+    const data = shipmentCancellationFailed(result.row, answer, t, now);
     return { type: EventTypes.shipmentCancellationFailed, data, key, traceParent };
   }
   return null;

@@ -9,16 +9,19 @@ import { traceParentOf } from '../../platform/tracing/trace-context';
 import { CancellationService } from './cancellation.service';
 import { InboxService } from './inbox.service';
 import { ingestBatch } from './ingest-batch';
+import { ShipmentsService } from './shipments.service';
 
-/** OrderCancelled → cancellation requests. Thin: the inbox and the service hold the rules. */
+/** The two inputs, each a thin handler: the inbox, the cancellation service and the projection hold the rules. */
 @Controller()
 @UseFilters(HandlerErrorsToTransport)
-export class CancellationConsumer {
+export class InputConsumers {
   constructor(
     private readonly inbox: InboxService,
     private readonly cancellations: CancellationService,
+    private readonly shipments: ShipmentsService,
   ) {}
 
+  /** OrderCancelled → cancellation requests, their new cancellations leased for this instance's free slots. */
   @EventPattern(Patterns.orderCancelled)
   onOrderCancelled(@Payload() messages: InboundMessage[], @Ctx() _context: BatchContext): Promise<void> {
     return ingestBatch<EventOf<typeof EventTypes.orderCancelled>>(
@@ -35,8 +38,7 @@ export class CancellationConsumer {
           correlationId: correlationIdOf(event),
           traceParent: traceParentOf(event, message),
         }));
-        // The new cancellations are leased for this instance's free carrier slots in the transaction that
-        // creates them, so the carrier is called as soon as it has committed.
+        // Leased in the transaction that creates them, the carrier is called as soon as it has committed.
         const { results, events } = await this.cancellations.request(tx, commands, now, { leaseNew: true });
         return {
           results: results.map((r) => (r.kind === 'duplicate' ? 'duplicate_order' : 'processed')),
@@ -44,6 +46,17 @@ export class CancellationConsumer {
         };
       },
       'ingest OrderCancelled',
+    );
+  }
+
+  /** ShipmentPurchased → the shipment projection (and a cancel, when the order is already cancelled). */
+  @EventPattern(Patterns.shipmentPurchased)
+  onShipmentPurchased(@Payload() messages: InboundMessage[], @Ctx() _context: BatchContext): Promise<void> {
+    return ingestBatch<EventOf<typeof EventTypes.shipmentPurchased>>(
+      this.inbox,
+      messages,
+      EventTypes.shipmentPurchased,
+      (tx, accepted, now) => this.shipments.project(tx, accepted, now),
     );
   }
 }
