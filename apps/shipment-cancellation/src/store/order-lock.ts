@@ -3,11 +3,8 @@ import { preparedQuery } from './query-rows';
 import { ORDER_LOCK_SEED } from './advisory-locks';
 
 /**
- * SQL that takes, for the rest of the transaction, the locks of the order ids that `source` yields (a FROM
- * item with one text column `o`), and yields one row (`locked`, how many locks). Every writer of an order's
- * cancellation state (the event consumers, the carrier worker, the admin API) takes the order's lock, so they
- * never race. All of them take their locks in this one order, by lock key, so two transactions locking several
- * orders cannot deadlock. It can be a CTE of a larger statement, which then pays no round trip for its locks.
+ * Takes the transaction-scoped locks of the order ids `source` yields (a FROM item with a text column `o`), sorted
+ * by key so that writers locking several orders never deadlock; usable as a CTE, costing no round trip.
  */
 export function lockOrdersSql(source: string): string {
   return `SELECT count(pg_advisory_xact_lock(k))::int AS locked

@@ -1,10 +1,5 @@
-// One access-log line per admin and health request, and the request's id on every line logged while it is
-// handled. Mounted ahead of everything else on those paths. An admin request's id is the one the admin
-// middleware gives it (its x-request-id header and error bodies); the line and the log context adopt it.
-//
-// The line holds the method, the path without its query string (a query value may hold anything, a secret
-// included), the status, the duration, the request id and, once the API key guard has recognised the caller,
-// the key's id. Never a header, so never the key itself.
+// One access-log line per admin and health request (method, path without its query, status, duration, request
+// id, caller key id: never a header, so never a key), and the request's id on every line logged meanwhile.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
