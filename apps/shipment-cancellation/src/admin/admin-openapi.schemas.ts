@@ -1,5 +1,6 @@
 // Response schemas of the admin API (OpenAPI 3.0 components). They describe admin-views.ts and the
 // services' answers; the e2e tests check real answers against the committed document.
+import { RESOLUTION_OUTCOMES } from '../domain/resolution';
 import { CANCELLATION_STATES } from './admin.schemas';
 import { deadLetterSchemas } from './admin-openapi.dead-letter-schemas';
 import { type Schema, bool, int, nullable, object, ref, str, time } from './admin-openapi.schema-parts';
@@ -112,8 +113,30 @@ export const adminResponseSchemas: Record<string, Schema> = {
         items: ref('Attempt'),
         description: 'Every carrier exchange, oldest first.',
       },
+      resolution: {
+        ...object(
+          {
+            outcome: { type: 'string', enum: [...RESOLUTION_OUTCOMES] },
+            by: { type: 'string', description: 'The API key id of the operator.' },
+            reason: str,
+            at: time,
+          },
+          'The latest resolution by an operator (one cancellation read, and the resolve answer); null if none.',
+        ),
+        nullable: true,
+      },
     },
   },
+  BulkRetry: object({
+    dryRun: bool,
+    limit: int,
+    matched: { type: 'integer', description: 'Failed cancellations matching the filter.' },
+    count: { type: 'integer', description: 'Retried (or, on a dry run, how many a call would retry).' },
+    retried: {
+      ...ids,
+      description: 'The cancellations sent back to the worker, due now; none on a dry run.',
+    },
+  }),
   CancellationRequest: object({
     id: { type: 'string', format: 'uuid' },
     orderId: str,

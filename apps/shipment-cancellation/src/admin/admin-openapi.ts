@@ -8,7 +8,8 @@ export const OPENAPI_REGENERATE_COMMAND =
   'SWC_NODE_PROJECT=apps/shipment-cancellation/tsconfig.json node -r @swc-node/register apps/shipment-cancellation/scripts/admin-openapi.ts';
 
 const DESCRIPTION = [
-  'Manual cancels for operators: preview, cancel a shipment or a whole order, inspect, retry a failed one;',
+  'Manual cancels for operators: preview, cancel a shipment or a whole order, inspect, retry a failed one (or',
+  'every failed one matching a filter), resolve one the carrier left open with what Seller Central shows;',
   'list dead letters (inputs that could never be processed) and redrive them after a fix.',
   '',
   'Authenticate with `Authorization: Bearer <key>`; keys come from `npm run admin:keygen` and are configured',

@@ -13,8 +13,10 @@ import {
   cancellationById,
   cancellationView,
   requestsOfOrder,
+  resolutionView,
   shipmentView,
 } from './admin-views';
+import { findLatestResolution } from '../store/resolutions.store';
 import { AdminError } from './http/admin-error';
 import { decodeCursor, encodeCursor } from './list-cursor';
 
@@ -48,7 +50,7 @@ const notFound = (code: string, message: string): AdminError => new AdminError(4
 export class AdminReadService {
   private readonly reads: AdminReadsStore;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.reads = new AdminReadsStore(dataSource.manager);
   }
 
@@ -123,7 +125,7 @@ export class AdminReadService {
   async cancellation(id: string): Promise<CancellationView> {
     const view = await cancellationById(this.reads, id);
     if (!view) throw notFound('cancellation_not_found', `no cancellation '${id}'`);
-    return view;
+    return { ...view, resolution: resolutionView(await findLatestResolution(this.dataSource.manager, id)) };
   }
 
   /** One page of cancellations in a state, oldest first; `nextCursor` is null on the last page. */

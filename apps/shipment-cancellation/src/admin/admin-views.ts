@@ -7,6 +7,7 @@ import type {
   CarrierAttemptEntity,
 } from '../store/entities/cancellation.entities';
 import type { ShipmentEntity } from '../store/entities/shipment.entity';
+import type { ResolutionRecord } from '../store/resolutions.store';
 
 export interface ShipmentView {
   shipmentId: string;
@@ -64,6 +65,15 @@ export interface CancellationView {
   completedAt: string | null;
   request: { trigger: string; actor: string; reason: string | null };
   attempts?: AttemptView[];
+  /** One cancellation's read only: its latest resolution by an operator. */
+  resolution?: ResolutionView | null;
+}
+
+export interface ResolutionView {
+  outcome: string;
+  by: string;
+  reason: string;
+  at: string;
 }
 
 export interface RequestView {
@@ -187,6 +197,12 @@ export async function withAttempts(
 export async function cancellationById(reads: AdminReadsStore, id: string): Promise<CancellationView | null> {
   const found = await reads.cancellation(id);
   return found ? ((await withAttempts(reads, [found]))[0] ?? null) : null;
+}
+
+export function resolutionView(record: ResolutionRecord | null): ResolutionView | null {
+  return (
+    record && { outcome: record.outcome, by: record.by, reason: record.reason, at: record.at.toISOString() }
+  );
 }
 
 /** The order's requests, each with its cancellations and their attempts. */

@@ -7,6 +7,9 @@ import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DeadLettersService } from './dead-letters/dead-letters.service';
 import { ManualCancellationService } from './manual-cancellation.service';
+import { BulkRetryService } from './bulk-retry.service';
+import { CancellationResolutionService } from './cancellation-resolution.service';
+import { ResolutionController } from './resolution.controller';
 
 // The guard (ApiKeyGuard) is not a provider: @UseGuards makes the one instance, which holds the rate limits.
 /**
@@ -15,7 +18,14 @@ import { ManualCancellationService } from './manual-cancellation.service';
  */
 @Module({
   imports: [CancellationModule, DeadLettersModule],
-  controllers: [AdminController, DeadLettersController],
-  providers: [AdminReadService, AuditedWriteService, ManualCancellationService, DeadLettersService],
+  controllers: [AdminController, ResolutionController, DeadLettersController],
+  providers: [
+    AdminReadService,
+    AuditedWriteService,
+    ManualCancellationService,
+    CancellationResolutionService,
+    BulkRetryService,
+    DeadLettersService,
+  ],
 })
 export class AdminModule {}

@@ -1,6 +1,7 @@
 // The request schemas: validated at runtime (ajv) and published as they are in the OpenAPI document, so
 // the two cannot disagree. Written in the JSON Schema subset OpenAPI 3.0 understands.
 import type { CancellationState } from '../domain/cancellation';
+import { RESOLUTION_OUTCOMES, type ResolutionOutcome } from '../domain/resolution';
 
 export type JsonSchemaObject = Record<string, unknown>;
 
@@ -27,20 +28,20 @@ export interface WriteBody {
   reason: string;
 }
 
+const reasonSchema: JsonSchemaObject = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 2000,
+  pattern: '\\S',
+  description: 'Why this is done; stored verbatim in the audit log and on the cancellation request.',
+  example: 'customer called support: order placed twice (ticket 4711)',
+};
+
 export const writeBodySchema: JsonSchemaObject = {
   type: 'object',
   additionalProperties: false,
   required: ['reason'],
-  properties: {
-    reason: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 2000,
-      pattern: '\\S',
-      description: 'Why this is done; stored verbatim in the audit log and on the cancellation request.',
-      example: 'customer called support: order placed twice (ticket 4711)',
-    },
-  },
+  properties: { reason: reasonSchema },
 };
 
 export interface OrderParams {
@@ -92,5 +93,68 @@ export const listQuerySchema: JsonSchemaObject = {
       maxLength: 200,
       description: 'Opaque: the `nextCursor` of the previous page.',
     },
+  },
+};
+
+/** An operator's resolution of a cancellation the carrier could not settle. */
+export interface ResolveBody extends WriteBody {
+  outcome: ResolutionOutcome;
+}
+export const resolveBodySchema: JsonSchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['outcome', 'reason'],
+  properties: {
+    outcome: {
+      type: 'string',
+      enum: [...RESOLUTION_OUTCOMES],
+      description:
+        '`cancelled_elsewhere`: the label was voided in Seller Central (failed or unknown → voided); ' +
+        '`refund_received`: the refund came (refund_pending → voided); `not_cancellable`: the label stays ' +
+        '(failed, unknown or refund_pending → failed, no one needs to act).',
+    },
+    reason: reasonSchema,
+  },
+};
+
+export const BULK_RETRY_MAX = 1_000;
+
+// Filters are stored in the audit log (jsonb) and compared with text columns: no control characters.
+const printable = (what: string): JsonSchemaObject => ({
+  ...id(what),
+  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+});
+
+/** Which failed cancellations to send back to the carrier; every field given narrows. */
+export interface BulkRetryBody extends WriteBody {
+  sellerAccount?: string;
+  failureReason?: string;
+  failedFrom?: string;
+  failedTo?: string;
+  limit: number;
+  dryRun: boolean;
+}
+export const bulkRetryBodySchema: JsonSchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  properties: {
+    sellerAccount: printable('Only cancellations of this seller account.'),
+    failureReason: printable('Only cancellations that failed for this reason, e.g. window_expired.'),
+    failedFrom: {
+      type: 'string',
+      format: 'date-time',
+      description: 'Only those failed at or after (RFC 3339).',
+    },
+    failedTo: { type: 'string', format: 'date-time', description: 'Only those failed before (RFC 3339).' },
+    limit: {
+      type: 'integer',
+      minimum: 1,
+      maximum: BULK_RETRY_MAX,
+      default: BULK_RETRY_MAX,
+      description: 'The most to retry in one call, the longest failed first.',
+    },
+    dryRun: { type: 'boolean', default: false, description: 'Only count the matching cancellations.' },
+    reason: reasonSchema,
   },
 };

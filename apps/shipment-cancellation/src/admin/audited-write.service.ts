@@ -10,15 +10,19 @@ import { requestHash } from './request-hash';
 import { type Transaction, UnitOfWork } from '../store/unit-of-work';
 import type { WriteBody } from './admin.schemas';
 
+/** The audited actions, with the resolve and bulk retry's (the audit writer's union should list them too). */
+export type WriteAction = AdminAction | 'resolve_cancellation' | 'retry_cancellations';
+export type WriteTargetType = AuditTargetType | 'shipment_cancellations';
+
 export interface WriteRequest {
   caller: Caller;
   idempotencyKey: string | null;
-  action: AdminAction;
+  action: WriteAction;
   method: 'POST';
   path: string;
   params: Record<string, string>;
   body: WriteBody;
-  target: { type: AuditTargetType; id: string };
+  target: { type: WriteTargetType; id: string };
 }
 
 /** What a write answers. Events and carrier work go through the transaction (`tx.append`, `tx.workDue`). */
@@ -67,11 +71,11 @@ export class AuditedWriteService {
         manager,
         {
           principal: caller.principal,
-          action: request.action,
+          action: request.action as AdminAction,
           reason: request.body.reason,
           requestId: caller.requestId,
           idempotencyKey: key,
-          targetType: request.target.type,
+          targetType: request.target.type as AuditTargetType,
           targetId: request.target.id,
           request: { method: request.method, path: request.path, params: request.params, body: request.body },
           responseStatus: outcome.status,
