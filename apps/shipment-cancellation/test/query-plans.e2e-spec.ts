@@ -113,6 +113,8 @@ describe('statements keyed by id or order', () => {
         possiblySent: false,
         ...answer,
         errorDetails: null,
+        eventSequence: 1,
+        lastFinalEventId: null,
         shipmentStatus: 'cancelled',
       })),
       attempts: picked.map((p) => ({

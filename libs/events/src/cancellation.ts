@@ -1,4 +1,15 @@
-import { described, identifier, oneOfStrings, schemaVersion1, uuid, type Shape } from './json-schema';
+import {
+  described,
+  identifier,
+  nullableString,
+  oneOfStrings,
+  optional,
+  schemaVersion1,
+  uuid,
+  type JsonSchema,
+  type Shape,
+} from './json-schema';
+import { labelCostSchema, refundSchema, type Money, type Refund } from './money';
 
 /** What started a cancellation: an OrderCancelled event or an operator. */
 export type CancelTrigger = 'order_event' | 'admin';
@@ -59,4 +70,44 @@ export const outputBaseShape: Shape<OutputBase> = {
     identifier,
   ),
   correlationId: identifier,
+};
+
+/** Orders the events of one cancellation: 1 for its first event, +1 for each later one. */
+export const sequenceSchema: JsonSchema = described(
+  'Per cancellation: 1 for its first event, +1 for every later event about it. The highest is the newest.',
+  { type: 'integer', minimum: 1 },
+);
+
+/** Why the cancellation was asked for: the OrderCancelled's reason or the operator's (null when none was given). */
+export const cancelReasonSchema: JsonSchema = described(
+  "The OrderCancelled's reason or the operator's reason; null when none was given.",
+  nullableString,
+);
+
+/** What ShipmentCancelled and ShipmentCancellationFailed carry besides their own fields (added in 1.1). */
+export interface ShipmentOutcomeFields {
+  sellerAccount: string;
+  /** null when the shipment has none. */
+  marketplaceId: string | null;
+  businessId: string | null;
+  cancelReason: string | null;
+  /** The label's cost in its currency's own precision (JPY "500", USD "8.45"). */
+  labelCost: Money;
+  refund: Refund;
+  sequence: number;
+  /** The id of this cancellation's earlier final event that this one overturns (after an operator's retry). */
+  supersedes?: string;
+}
+
+export const shipmentOutcomeShape: Shape<ShipmentOutcomeFields> = {
+  sellerAccount: described('The seller account the shipment was bought under.', identifier),
+  marketplaceId: described('The marketplace of the shipment; null when it has none.', nullableString),
+  businessId: described('The business of the shipment; null when it has none.', nullableString),
+  cancelReason: cancelReasonSchema,
+  labelCost: labelCostSchema,
+  refund: refundSchema,
+  sequence: sequenceSchema,
+  supersedes: optional(
+    described("The id of this cancellation's earlier final event that this one overturns.", uuid),
+  ),
 };

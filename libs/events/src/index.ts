@@ -33,9 +33,16 @@ export {
 } from './consumer';
 export type { DecodeErrorKind, ValidationIssue } from './validation';
 export type { JsonSchema } from './json-schema';
-export type { Money, LabelRefund, LabelRefundStatus } from './money';
+export { amountInCurrency, CURRENCY_DECIMALS } from './money';
+export type { Money, LabelRefund, LabelRefundStatus, Refund, RefundSource, RefundStatus } from './money';
 export type { CarrierApi, CarrierExchange } from './carrier';
-export type { CancelTrigger, CancelledOutcome, FailureReason, OutputBase } from './cancellation';
+export type {
+  CancelTrigger,
+  CancelledOutcome,
+  FailureReason,
+  OutputBase,
+  ShipmentOutcomeFields,
+} from './cancellation';
 export type { OrderCancelled } from './order-cancelled.event';
 export type { ShipmentPurchased } from './shipment-purchased.event';
 export type { ShipmentCancelled } from './shipment-cancelled.event';

@@ -1,5 +1,7 @@
 import {
+  cancelReasonSchema,
   cancelledOutcomes,
+  sequenceSchema,
   failureReasons,
   outputBaseShape,
   type CancelledOutcome,
@@ -31,9 +33,16 @@ export interface ReshipShipment {
   failureReason?: FailureReason;
 }
 
-/** Output: the order had several shipments, so it cannot be reshipped automatically (Merchant Fulfillment rule). */
+/**
+ * Output: the order had several shipments, so it is not reshipped automatically. The rule comes from Merchant
+ * Fulfillment (no new label for an order it cancelled) and is applied to every carrier API alike.
+ */
 export interface ManualReshipRequired extends OutputBase {
   reason: 'multiple_shipments';
+  /** Why the order was cancelled: the OrderCancelled's or the operator's reason, or null. */
+  cancelReason: string | null;
+  /** Always 1: a request has one such event. */
+  sequence: number;
   shipmentCount: number;
   shipments: ReshipShipment[];
   message: string;
@@ -55,6 +64,8 @@ export const ManualReshipRequiredSchema: JsonSchema = objectSchema<ManualReshipR
   {
     ...outputBaseShape,
     reason: { type: 'string', const: 'multiple_shipments' },
+    cancelReason: cancelReasonSchema,
+    sequence: sequenceSchema,
     shipmentCount: described('Shipments created for the order, cancelled ones included.', {
       type: 'integer',
       minimum: 2,
@@ -70,8 +81,8 @@ export const ManualReshipRequiredSchema: JsonSchema = objectSchema<ManualReshipR
   {
     title: 'ManualReshipRequired',
     description:
-      'The order had several shipments: each was cancelled where possible, but a new shipment cannot be ' +
-      'bought through Merchant Fulfillment; a person must reship.',
+      'The order had several shipments: each was cancelled where possible, and a person must arrange the new ' +
+      'shipment (a Merchant Fulfillment rule, applied to every carrier API alike).',
     closed: true,
   },
 );

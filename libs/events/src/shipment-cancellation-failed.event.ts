@@ -1,4 +1,11 @@
-import { failureReasons, outputBaseShape, type FailureReason, type OutputBase } from './cancellation';
+import {
+  failureReasons,
+  outputBaseShape,
+  shipmentOutcomeShape,
+  type FailureReason,
+  type OutputBase,
+  type ShipmentOutcomeFields,
+} from './cancellation';
 import { carrierExchangeSchema, type CarrierExchange } from './carrier';
 import {
   boundedDateTime,
@@ -12,13 +19,14 @@ import {
 import { labelRefundSchema, type LabelRefund } from './money';
 
 /** Output: the carrier refused a cancellation for good (or we gave up); the shipment stays active. */
-export interface ShipmentCancellationFailed extends OutputBase {
+export interface ShipmentCancellationFailed extends OutputBase, ShipmentOutcomeFields {
   shipmentId: string;
   carrier: CarrierExchange;
   reason: FailureReason;
   /** True when a person must act (e.g. cancel in Seller Central, fix credentials). */
   requiresManualAction: boolean;
   errorDetails: string | null;
+  /** Deprecated: the label's cost (padded to two decimals) with the refund status; read labelCost and refund. */
   labelRefund: LabelRefund;
   reshipEligible: false;
   requestedAt: string;
@@ -33,7 +41,8 @@ export const ShipmentCancellationFailedSchema: JsonSchema = objectSchema<Shipmen
     reason: oneOfStrings(failureReasons),
     requiresManualAction: described('True when a person must act.', { type: 'boolean' }),
     errorDetails: nullableString,
-    labelRefund: labelRefundSchema,
+    labelRefund: described('Deprecated: read labelCost and refund.', labelRefundSchema),
+    ...shipmentOutcomeShape,
     reshipEligible: { type: 'boolean', const: false },
     requestedAt: boundedDateTime,
     failedAt: boundedDateTime,

@@ -26,24 +26,59 @@ describe('ShipmentCancelled', () => {
     expect(data.carrier.requestId).toEqual(expect.any(String));
   });
 
-  it.each([false, true])('accepts refund_pending with a pending refund and final %s (MFN)', (final) => {
+  it.each([
+    [false, 'pending'],
+    [true, 'unconfirmed'],
+  ])('accepts refund_pending with final %s and refund %s (MFN v0 / MWS bridge)', (final, status) => {
     const pending = withData({
       outcome: 'refund_pending',
       final,
       labelRefund: { ...example.data.labelRefund, status: 'pending' },
+      refund: { status, source: 'none' },
     });
     expect(issuesOf(pending)).toEqual([]);
   });
 
   it('rejects refund_pending with a refund that is not pending', () => {
-    expect(issuesOf(withData({ outcome: 'refund_pending', final: false }))).toEqual([
+    const refund = { status: 'pending', source: 'none' };
+    expect(issuesOf(withData({ outcome: 'refund_pending', final: false, refund }))).toEqual([
       { path: '/data/labelRefund/status', message: 'must be "pending" when outcome is refund_pending' },
     ]);
   });
 
+  it('rejects a final refund_pending whose refund is not unconfirmed', () => {
+    const labelRefund = { ...example.data.labelRefund, status: 'pending' };
+    const refund = { status: 'pending', source: 'none' };
+    const issues = issuesOf(withData({ outcome: 'refund_pending', final: true, labelRefund, refund }));
+    expect(issues).toEqual([expect.objectContaining({ path: '/data/refund/status' })]);
+  });
+
   it.each(['voided', 'already_cancelled'])('rejects %s with final false', (outcome) => {
-    expect(issuesOf(withData({ outcome, final: false }))).toEqual([
+    const refund = { status: 'pending', source: 'none' };
+    expect(issuesOf(withData({ outcome, final: false, refund }))).toEqual([
       { path: '/data/final', message: 'must be true when outcome is voided or already_cancelled' },
+    ]);
+  });
+
+  it('carries the refund amount only when the refund is applied', () => {
+    expect(issuesOf(withData({ refund: { status: 'applied', source: 'label_cost' } }))).toEqual([
+      expect.objectContaining({ path: '/data/refund/amount' }),
+      expect.objectContaining({ path: '/data/refund/currency' }),
+    ]);
+    const none = { status: 'none', amount: '8.45', currency: 'USD', source: 'label_cost' };
+    expect(issuesOf(withData({ outcome: 'already_cancelled', refund: none }))).not.toEqual([]);
+    expect(issuesOf(withData({ refund: { status: 'none', source: 'none' } }))).toEqual([]);
+  });
+
+  it('carries the sequence from 1, and supersedes only as an event id', () => {
+    expect(issuesOf(withData({ sequence: 0 }))).toEqual([
+      expect.objectContaining({ path: '/data/sequence' }),
+    ]);
+    expect(issuesOf(withData({ supersedes: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', sequence: 2 }))).toEqual(
+      [],
+    );
+    expect(issuesOf(withData({ supersedes: 'earlier' }))).toEqual([
+      expect.objectContaining({ path: '/data/supersedes' }),
     ]);
   });
 

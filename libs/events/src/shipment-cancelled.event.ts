@@ -1,4 +1,11 @@
-import { cancelledOutcomes, outputBaseShape, type CancelledOutcome, type OutputBase } from './cancellation';
+import {
+  cancelledOutcomes,
+  outputBaseShape,
+  shipmentOutcomeShape,
+  type CancelledOutcome,
+  type OutputBase,
+  type ShipmentOutcomeFields,
+} from './cancellation';
 import { carrierExchangeSchema, type CarrierExchange } from './carrier';
 import {
   boundedDateTime,
@@ -12,17 +19,19 @@ import {
 import { labelRefundSchema, type LabelRefund } from './money';
 
 /** Output: the carrier voided a shipment (or had already voided it). */
-export interface ShipmentCancelled extends OutputBase {
+export interface ShipmentCancelled extends OutputBase, ShipmentOutcomeFields {
   shipmentId: string;
   carrier: CarrierExchange;
   outcome: CancelledOutcome;
   /**
-   * False only for refund_pending (Merchant Fulfillment: the carrier is still deciding on the refund); then a
-   * later ShipmentCancelled (voided, refund applied) or ShipmentCancellationFailed (refund_rejected) follows.
+   * False only for refund_pending (MFN v0: the carrier is still deciding on the refund); then a later
+   * ShipmentCancelled (voided, refund applied) or ShipmentCancellationFailed (refund_rejected) follows. A final
+   * refund_pending (the MWS bridge) has refund.status unconfirmed: nothing follows.
    */
   final: boolean;
   /** True when the order had exactly one shipment: a new one may be bought. */
   reshipEligible: boolean;
+  /** Deprecated: the label's cost (padded to two decimals) with the refund status; read labelCost and refund. */
   labelRefund: LabelRefund;
   requestedAt: string;
   cancelledAt: string;
@@ -41,7 +50,8 @@ export const ShipmentCancelledSchema: JsonSchema = objectSchema<ShipmentCancelle
     reshipEligible: described('True when the order had exactly one shipment: a new one may be bought.', {
       type: 'boolean',
     }),
-    labelRefund: labelRefundSchema,
+    labelRefund: described('Deprecated: read labelCost and refund.', labelRefundSchema),
+    ...shipmentOutcomeShape,
     requestedAt: boundedDateTime,
     cancelledAt: boundedDateTime,
   },
@@ -56,6 +66,20 @@ export const ShipmentCancelledSchema: JsonSchema = objectSchema<ShipmentCancelle
       when('outcome', ['refund_pending'], {
         properties: { labelRefund: { type: 'object', properties: { status: { const: 'pending' } } } },
       }),
+      // A refund still followed up is pending; one nobody can follow up (final) is unconfirmed.
+      when('final', [false], {
+        properties: { refund: { type: 'object', properties: { status: { const: 'pending' } } } },
+      }),
+      {
+        if: {
+          type: 'object',
+          required: ['outcome', 'final'],
+          properties: { outcome: { const: 'refund_pending' }, final: { const: true } },
+        },
+        then: {
+          properties: { refund: { type: 'object', properties: { status: { const: 'unconfirmed' } } } },
+        },
+      },
     ],
   },
 );

@@ -98,6 +98,8 @@ export class NaiveCancellationController implements OnModuleInit, OnApplicationS
       const data: ManualReshipRequired = {
         ...this.base(event),
         reason: 'multiple_shipments',
+        cancelReason: event.data.reason ?? null,
+        sequence: 1,
         shipmentCount: shipments.length,
         shipments: summary,
         message: `Order ${event.data.orderId} had ${shipments.length} shipments: reship by hand.`,
@@ -123,6 +125,22 @@ export class NaiveCancellationController implements OnModuleInit, OnApplicationS
       actor: event.data.requestedBy ?? event.source,
       causationId: event.id,
       correlationId: event.id,
+    };
+  }
+
+  /** The order, money and sequence fields of both outcome events (the naive baseline sends one event each). */
+  private outcomeFields(event: OrderCancelledEvent, shipment: NaiveShipment, refunded: boolean) {
+    const labelCost = { amount: shipment.labelAmount, currency: shipment.labelCurrency };
+    return {
+      sellerAccount: shipment.sellerAccount,
+      marketplaceId: shipment.marketplaceId ?? null,
+      businessId: shipment.businessId ?? null,
+      cancelReason: event.data.reason ?? null,
+      labelCost,
+      refund: refunded
+        ? { status: 'applied' as const, ...labelCost, source: 'label_cost' as const }
+        : { status: 'none' as const, source: 'none' as const },
+      sequence: 1,
     };
   }
 
@@ -157,6 +175,10 @@ export class NaiveCancellationController implements OnModuleInit, OnApplicationS
         currency: shipment.labelCurrency,
         status: kind === 'voided' ? 'applied' : kind === 'refund_pending' ? 'pending' : 'none',
       },
+      ...this.outcomeFields(event, shipment, kind === 'voided'),
+      ...(kind === 'refund_pending'
+        ? { refund: { status: 'unconfirmed' as const, source: 'none' as const } }
+        : {}),
       requestedAt: event.time,
       cancelledAt: now,
     };
@@ -175,6 +197,7 @@ export class NaiveCancellationController implements OnModuleInit, OnApplicationS
       requiresManualAction: true,
       errorDetails: outcome.errorDetails ?? null,
       labelRefund: { amount: shipment.labelAmount, currency: shipment.labelCurrency, status: 'none' },
+      ...this.outcomeFields(event, shipment, false),
       reshipEligible: false,
       requestedAt: event.time,
       failedAt: new Date().toISOString(),

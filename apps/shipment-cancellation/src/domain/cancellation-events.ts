@@ -1,8 +1,10 @@
 // Builds the output events billing and refunds consume, from a cancellation and what the carrier said.
 import {
+  amountInCurrency,
   type CarrierExchange,
   type FailureReason,
   type ManualReshipRequired,
+  type Refund,
   type ShipmentCancellationFailed,
   type ShipmentCancelled,
   type CancelledOutcome,
@@ -41,8 +43,27 @@ function base(row: CancellationRow) {
   };
 }
 
-/** What both outcome events of a shipment say: the shipment, the carrier's answer and the label's refund. */
-function shipmentOutcome(row: CancellationRow, answer: CarrierAnswer, refundStatus: RefundStatus) {
+/**
+ * The refund as billing books it. The amount is the label's cost once the refund is applied (no carrier answer
+ * of ours states an amount, so `source: "carrier"` is never sent today); a refund_pending that nothing follows
+ * up (the MWS bridge cannot read a shipment back) is unconfirmed.
+ */
+function refundOf(row: CancellationRow, status: RefundStatus, final: boolean): Refund {
+  if (status === 'applied') {
+    const amount = amountInCurrency(row.labelCostAmount, row.labelCostCurrency);
+    return { status, amount, currency: row.labelCostCurrency, source: 'label_cost' };
+  }
+  return { status: status === 'pending' && final ? 'unconfirmed' : status, source: 'none' };
+}
+
+/** The verdict's fields that the outcome events share (the policy's Transition carries more: never spread it). */
+interface SharedVerdict {
+  refundStatus: RefundStatus;
+  final: boolean;
+}
+
+/** What both outcome events of a shipment say: the shipment, the carrier's answer, the money and the order. */
+function shipmentOutcome(row: CancellationRow, answer: CarrierAnswer, verdict: SharedVerdict) {
   return {
     ...base(row),
     shipmentId: row.shipmentId,
@@ -50,8 +71,19 @@ function shipmentOutcome(row: CancellationRow, answer: CarrierAnswer, refundStat
     labelRefund: {
       amount: formatAmount(row.labelCostAmount),
       currency: row.labelCostCurrency,
-      status: refundStatus,
+      status: verdict.refundStatus,
     },
+    sellerAccount: row.sellerAccount,
+    marketplaceId: row.marketplaceId,
+    businessId: row.businessId,
+    cancelReason: row.cancelReason ?? null,
+    labelCost: {
+      amount: amountInCurrency(row.labelCostAmount, row.labelCostCurrency),
+      currency: row.labelCostCurrency,
+    },
+    refund: refundOf(row, verdict.refundStatus, verdict.final),
+    sequence: (row.eventSequence ?? 0) + 1,
+    ...(row.lastFinalEventId ? { supersedes: row.lastFinalEventId } : {}),
     requestedAt: row.requestedAt.toISOString(),
   };
 }
@@ -69,6 +101,10 @@ export interface FailedVerdict {
   refundStatus: RefundStatus;
 }
 
+/**
+ * The event's `sequence` is the row's event count plus one and `supersedes` its last final event: the apply
+ * statement writes both back with the event (see store/outcomes.store.ts).
+ */
 export function shipmentCancelled(
   row: CancellationRow,
   answer: CarrierAnswer,
@@ -76,7 +112,7 @@ export function shipmentCancelled(
   at: Date,
 ): ShipmentCancelled {
   return {
-    ...shipmentOutcome(row, answer, refundStatus),
+    ...shipmentOutcome(row, answer, { refundStatus, final }),
     outcome,
     final,
     reshipEligible: row.reshipEligible,
@@ -91,7 +127,7 @@ export function shipmentCancellationFailed(
   at: Date,
 ): ShipmentCancellationFailed {
   return {
-    ...shipmentOutcome(row, answer, refundStatus),
+    ...shipmentOutcome(row, answer, { refundStatus, final: true }),
     reason,
     requiresManualAction,
     errorDetails: answer.errorDetails,
@@ -117,6 +153,8 @@ export function manualReshipRequired(
     actor: string;
     causationId: string;
     correlationId: string;
+    /** The request's reason (absent: none known). */
+    reason?: string | null;
   },
   shipments: ShipmentSummary[],
   shipmentCount: number,
@@ -131,6 +169,9 @@ export function manualReshipRequired(
     causationId: request.causationId,
     correlationId: request.correlationId,
     reason: 'multiple_shipments',
+    cancelReason: request.reason ?? null,
+    // A request owes one ManualReshipRequired, its only event.
+    sequence: 1,
     shipmentCount,
     shipments: shipments.map((s) => ({
       shipmentId: s.shipmentId,
@@ -139,9 +180,7 @@ export function manualReshipRequired(
       outcome: s.state === 'failed' ? 'failed' : (s.outcome ?? 'skipped_already_inactive'),
       ...(s.failureReason ? { failureReason: s.failureReason } : {}),
     })),
-    message:
-      `Order ${request.orderId} had ${shipmentCount} shipments: Merchant Fulfillment cannot create new ones ` +
-      'after cancelling; reship through Seller Central or the carrier directly.',
+    message: `Order ${request.orderId} had ${shipmentCount} shipments; a person must arrange the new shipment.`,
     requiredAt: at.toISOString(),
   };
 }

@@ -1,5 +1,6 @@
-// ManualReshipRequired: Merchant Fulfillment cannot buy new labels for an order it cancelled, so a request that
-// cancels a multi-shipment order owes one such event, once no cancellation of the order awaits the carrier.
+// ManualReshipRequired: Merchant Fulfillment cannot buy new labels for an order it cancelled (a rule applied to every
+// carrier API alike), so a request that cancels a multi-shipment order owes one such event, once no cancellation of
+// the order awaits the carrier.
 import { randomUUID } from 'node:crypto';
 import type { CancelTrigger, CancelledOutcome, FailureReason, ManualReshipRequired } from '@oms/events';
 import { AWAITING_CARRIER, type CancellationRow, type CancellationState } from './cancellation';
@@ -16,6 +17,8 @@ export interface RequestOwingManualReship {
   actor: string;
   causationId: string;
   correlationId: string;
+  /** The request's reason; absent where the store does not read it. */
+  reason?: string | null;
   /** The shipments the order had when the request was made. */
   shipmentCount: number;
   traceParent: string | null;

@@ -19,6 +19,8 @@ export const CANCELLATION_ROW_COLUMNS = [
     'possiblySent',
     'attempts',
     'attemptsBeforeRetry',
+    'eventSequence',
+    'lastFinalEventId',
   ]),
   SHIPMENT.select('s', [
     'businessId',
@@ -29,6 +31,7 @@ export const CANCELLATION_ROW_COLUMNS = [
     'labelCostCurrency',
   ]),
   CANCELLATION_REQUEST.select('r', ['trigger', 'actor', 'causationId', 'correlationId', 'traceParent']),
+  `r.reason AS "cancelReason"`,
   `r.created_at AS "requestedAt"`,
 ].join(', ');
 

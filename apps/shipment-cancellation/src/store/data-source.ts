@@ -18,6 +18,7 @@ import { ServiceInstance1795000100000 } from './migrations/1795000100000-service
 import { ShipmentAndRequestFillfactor1795000200000 } from './migrations/1795000200000-shipment-and-request-fillfactor';
 import { DeadLetter1795000300000 } from './migrations/1795000300000-dead-letter';
 import { TraceParent1795000400000 } from './migrations/1795000400000-trace-parent';
+import { EventSequence1795000500000 } from './migrations/1795000500000-event-sequence';
 
 // One entity per table, mirroring the migrated schema column for column (test/entities.e2e-spec.ts checks it).
 export const entities = [
@@ -39,6 +40,7 @@ export const migrations = [
   ShipmentAndRequestFillfactor1795000200000,
   DeadLetter1795000300000,
   TraceParent1795000400000,
+  EventSequence1795000500000,
 ];
 
 export function dataSourceOptions(url: string, extra: { poolSize?: number } = {}): DataSourceOptions {

@@ -33,6 +33,10 @@ export interface OutcomeUpdate {
   errorDetails: string | null;
   /** The shipment's new status; null leaves the shipment as it is. */
   shipmentStatus: string | null;
+  /** The sequence of the event this update earns; null (no event) keeps the count and the last final event. */
+  eventSequence: number | null;
+  /** With an event: its id if it is final, else null (the event superseded the last final one). */
+  lastFinalEventId: string | null;
 }
 
 /** One carrier call as carrier_attempt records it (its id is generated). */
@@ -74,6 +78,8 @@ const UPDATE = new Table<OutcomeUpdate>('shipment_cancellation', {
   errorMessage: sc.errorMessage,
   errorDetails: sc.errorDetails,
   shipmentStatus: col('shipment_status', SHIPMENT.columns.status.type),
+  eventSequence: sc.eventSequence,
+  lastFinalEventId: sc.lastFinalEventId,
 });
 const { id: _generated, ...attemptColumns } = CARRIER_ATTEMPT.columns;
 const ATTEMPT = new Table<CarrierAttemptRow>('carrier_attempt', attemptColumns);
@@ -107,7 +113,11 @@ export const APPLY_OUTCOMES = `WITH locks AS (${lockOrdersSql(`unnest($${P_ORDER
           operation = CASE WHEN u.state = 'refund_pending' THEN 'follow_up' ELSE sc.operation END,
           lease_until = NULL, carrier_request_id = COALESCE(u.carrier_request_id, sc.carrier_request_id),
           http_status = u.http_status, error_code = u.error_code, error_message = u.error_message,
-          error_details = u.error_details, updated_at = $${P_NOW}
+          error_details = u.error_details, updated_at = $${P_NOW},
+          -- The event written below carries this sequence and names the final event it supersedes.
+          event_sequence = COALESCE(u.event_sequence, sc.event_sequence),
+          last_final_event_id = CASE WHEN u.event_sequence IS NULL THEN sc.last_final_event_id
+                                     ELSE u.last_final_event_id END
      FROM u
     WHERE sc.id = u.id AND ${SC_STATE} = 'in_flight' AND sc.attempts = u.attempts
    RETURNING sc.id, sc.order_id, sc.shipment_id, sc.request_id, u.shipment_status

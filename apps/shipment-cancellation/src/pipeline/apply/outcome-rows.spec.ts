@@ -40,6 +40,9 @@ const row: CancellationRow = {
   causationId: 'cause',
   correlationId: 'corr',
   traceParent: null,
+  cancelReason: 'customer_request',
+  eventSequence: 0,
+  lastFinalEventId: null,
   requestedAt: now,
 };
 
@@ -82,7 +85,10 @@ describe('a carrier result as the rows the store writes', () => {
       errorMessage: null,
       errorDetails: null,
       shipmentStatus: 'cancelled',
+      eventSequence: 1,
+      lastFinalEventId: planned.event?.id,
     });
+    expect(planned.event?.id).toEqual(expect.any(String));
     expect(planned.attempt).toEqual({
       shipmentCancellationId: 'c1',
       attempt: 2,
@@ -97,6 +103,55 @@ describe('a carrier result as the rows the store writes', () => {
       finishedAt,
     });
     expect(planned.event).toMatchObject({ type: EventTypes.shipmentCancelled, key: 'o1', traceParent: 'tp' });
+    expect(planned.event?.data).toMatchObject({
+      sellerAccount: 'seller',
+      marketplaceId: null,
+      businessId: null,
+      cancelReason: 'customer_request',
+      labelCost: { amount: '4.50', currency: 'USD' },
+      refund: { status: 'applied', amount: '4.50', currency: 'USD', source: 'label_cost' },
+      sequence: 1,
+    });
+    expect(planned.event?.data).not.toHaveProperty('supersedes');
+  });
+
+  it("after an operator's retry of a failed one, the event supersedes the failure and counts on", () => {
+    const retried = cancel({ kind: 'voided' }, { eventSequence: 1, lastFinalEventId: 'failed-event' });
+    const planned = planOutcome(retried, policy, now, null);
+    expect(planned.event?.data).toMatchObject({ sequence: 2, supersedes: 'failed-event' });
+    expect(planned.update).toMatchObject({ eventSequence: 2, lastFinalEventId: planned.event?.id });
+  });
+
+  it('a non-final event counts on and clears the last final event; a retry earns no event and keeps both', () => {
+    const mfn = cancel({ kind: 'refund_pending' }, { carrier: 'amazon-mfn-v0', eventSequence: 1 });
+    const pending = planOutcome(mfn, policy, now, null);
+    expect(pending.event?.data).toMatchObject({
+      final: false,
+      refund: { status: 'pending', source: 'none' },
+    });
+    expect(pending.update).toMatchObject({ eventSequence: 2, lastFinalEventId: null });
+    const unknown = planOutcome(
+      cancel({ kind: 'unknown', cause: 'timeout' } as CancelOutcome),
+      policy,
+      now,
+      null,
+    );
+    expect(unknown.update).toMatchObject({ eventSequence: null, lastFinalEventId: null });
+  });
+
+  it('the MWS bridge: a final refund_pending whose refund is unconfirmed, in JPY without decimals', () => {
+    const mws = cancel(
+      { kind: 'refund_pending' },
+      { carrier: 'amazon-mfn-mws', labelCostAmount: '500.0000', labelCostCurrency: 'JPY' },
+    );
+    const planned = planOutcome(mws, policy, now, null);
+    expect(planned.event?.data).toMatchObject({
+      outcome: 'refund_pending',
+      final: true,
+      labelCost: { amount: '500', currency: 'JPY' },
+      refund: { status: 'unconfirmed', source: 'none' },
+    });
+    expect(planned.event?.data).not.toHaveProperty('refund.amount');
   });
 
   it('an unknown answer: retried later, marked possibly sent, no event and no shipment change', () => {

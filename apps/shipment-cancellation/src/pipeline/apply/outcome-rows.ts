@@ -1,5 +1,6 @@
 // One carrier result translated for the store: the domain's outcome policy picks the transition, and this
 // turns it into the cancellation's update, the attempt's record and the event the transition earns.
+import { randomUUID } from 'node:crypto';
 import { EventTypes } from '@oms/events';
 import {
   type CarrierAnswer,
@@ -30,14 +31,25 @@ export function planOutcome(
 ): PlannedOutcome {
   const transition = transitionFor(result, policy);
   const answer = answerOf(result);
+  const event = eventFor(result, transition, answer, now, traceParent);
   return {
     result,
     transition,
     answer,
-    update: updateFor(result, transition, answer, now),
+    update: { ...updateFor(result, transition, answer, now), ...eventBookkeeping(event) },
     attempt: attemptOf(result, answer),
-    event: eventFor(result, transition, answer, now, traceParent),
+    event,
   };
+}
+
+/** What the cancellation records of the event it earns: its sequence, and its id if it is final. */
+function eventBookkeeping(
+  event: PendingEvent | null,
+): Pick<OutcomeUpdate, 'eventSequence' | 'lastFinalEventId'> {
+  if (!event) return { eventSequence: null, lastFinalEventId: null };
+  const data = event.data as { sequence: number; final?: boolean };
+  const final = event.type === EventTypes.shipmentCancellationFailed || data.final === true;
+  return { eventSequence: data.sequence, lastFinalEventId: final ? (event.id ?? null) : null };
 }
 
 /** What the carrier said, as the cancellation records it and the events report it. */
@@ -74,7 +86,12 @@ function transitionFor(result: CarrierResult, policy: RetryPolicy): Transition {
   );
 }
 
-function updateFor(result: CarrierResult, t: Transition, answer: CarrierAnswer, now: Date): OutcomeUpdate {
+function updateFor(
+  result: CarrierResult,
+  t: Transition,
+  answer: CarrierAnswer,
+  now: Date,
+): Omit<OutcomeUpdate, 'eventSequence' | 'lastFinalEventId'> {
   const landedMaybe = result.operation === 'cancel' && result.outcome.kind === 'unknown';
   const base = {
     id: result.row.id,
@@ -149,14 +166,16 @@ function eventFor(
   now: Date,
   traceParent: string | null,
 ): PendingEvent | null {
+  // Its id is chosen here: a final event's id is recorded on the cancellation, for a later one to supersede.
   const key = result.row.orderId;
+  const id = randomUUID();
   if (t.kind === 'cancelled') {
     const data = shipmentCancelled(result.row, answer, t, now);
-    return { type: EventTypes.shipmentCancelled, data, key, traceParent };
+    return { type: EventTypes.shipmentCancelled, data, key, id, traceParent };
   }
   if (t.kind === 'failed') {
     const data = shipmentCancellationFailed(result.row, answer, t, now);
-    return { type: EventTypes.shipmentCancellationFailed, data, key, traceParent };
+    return { type: EventTypes.shipmentCancellationFailed, data, key, id, traceParent };
   }
   return null;
 }

@@ -91,6 +91,8 @@ export interface ShipmentCancellationColumns {
   possiblySent: boolean;
   attempts: number;
   attemptsBeforeRetry: number;
+  eventSequence: number;
+  lastFinalEventId: string | null;
   nextAttemptAt: Date | null;
   leaseUntil: Date | null;
   outcome: string | null;
@@ -121,6 +123,8 @@ export const SHIPMENT_CANCELLATION = new Table<ShipmentCancellationColumns>('shi
   possiblySent: col('possibly_sent', 'boolean'),
   attempts: col('attempts', 'int'),
   attemptsBeforeRetry: col('attempts_before_retry', 'int'),
+  eventSequence: col('event_sequence', 'int'),
+  lastFinalEventId: col('last_final_event_id', 'uuid'),
   nextAttemptAt: col('next_attempt_at', 'timestamptz'),
   leaseUntil: col('lease_until', 'timestamptz'),
   outcome: col('outcome', 'text'),
