@@ -21,18 +21,22 @@ export const CATEGORIES = [
   'outcome_contradicts_carrier',
   'wrong_reship_flag',
   'refund_disagrees_with_input',
+  'sequence_out_of_order',
+  'bad_supersedes',
 ] as const;
 
 export type Category = (typeof CATEGORIES)[number];
 
 /**
- * Checks beyond issue 7's list: what billing was told against the carrier's final state, the reship flag, and
- * the refund's money against the label cost the input gave.
+ * Checks beyond issue 7's list: what billing was told against the carrier's final state, the reship flag, the
+ * refund's money against the label cost the input gave, and (issue 20) each cancellation's event order.
  */
 export const STRICTER: ReadonlySet<Category> = new Set<Category>([
   'outcome_contradicts_carrier',
   'wrong_reship_flag',
   'refund_disagrees_with_input',
+  'sequence_out_of_order',
+  'bad_supersedes',
 ]);
 
 export interface Violation {
@@ -140,6 +144,7 @@ export function check(input: CheckInput): { violations: Violation[]; stats: Reco
   });
   const distinct = new Map<string, Output>();
   for (const o of outputs) distinct.set(o.id, o);
+  checkEventOrder(outputs, flag);
   stats['outputs.messages'] = outputs.length;
   stats['outputs.distinctEvents'] = distinct.size;
   stats['outputs.resentCopies'] = outputs.length - distinct.size;
@@ -358,6 +363,7 @@ function checkRefund(
 ): boolean {
   // A purchase without a label cost is schema-invalid, not one the service accepts: nothing to compare with.
   if (!costs) return false;
+  checkBookedRefund(out, costs, flag);
   const shipmentId = String(out.data['shipmentId']);
   const refund = out.data['labelRefund'] as Partial<Money> | undefined;
   if (!refund) {
@@ -371,6 +377,60 @@ function checkRefund(
       `${describe(out)} for ${shipmentId} refunds ${String(refund.amount)} ${String(refund.currency)}, the label cost ${costs.map((c) => `${c.amount} ${c.currency}`).join(' or ')}`,
     );
   return true;
+}
+
+// The refund as billing books it: an amount only once applied, and then the label's cost.
+function checkBookedRefund(out: Output, costs: Money[], flag: (c: Category, d: string) => void): void {
+  const refund = out.data['refund'] as (Partial<Money> & { status?: string }) | undefined;
+  if (!refund) return;
+  const shipmentId = String(out.data['shipmentId']);
+  const hasAmount = 'amount' in refund || 'currency' in refund;
+  if (hasAmount !== (refund.status === 'applied'))
+    flag(
+      'refund_disagrees_with_input',
+      `${describe(out)} for ${shipmentId} has refund.status ${String(refund.status)} ${hasAmount ? 'with' : 'without'} an amount`,
+    );
+  else if (
+    hasAmount &&
+    !costs.some((c) => c.currency === refund.currency && sameAmount(c.amount, refund.amount))
+  )
+    flag(
+      'refund_disagrees_with_input',
+      `${describe(out)} for ${shipmentId} books a refund of ${String(refund.amount)} ${String(refund.currency)}, not the label cost`,
+    );
+}
+
+/** Where each distinct event was first published: by record timestamp, then by the order it was read in. */
+function publicationOrder(outputs: Output[]): Output[] {
+  const first = new Map<string, { o: Output; at: number; index: number }>();
+  outputs.forEach((o, index) => {
+    if (!first.has(o.id)) first.set(o.id, { o, at: o.record.timestamp, index });
+  });
+  return [...first.values()].sort((a, b) => a.at - b.at || a.index - b.index).map((f) => f.o);
+}
+
+// Per cancellation, `sequence` rises in publication order, and a `supersedes` names an earlier event of it.
+function checkEventOrder(outputs: Output[], flag: (c: Category, d: string) => void): void {
+  const seen = new Map<string, Output[]>();
+  for (const o of publicationOrder(outputs)) {
+    const cancellationId = o.data['cancellationId'];
+    if (typeof cancellationId !== 'string') continue;
+    const earlier = seen.get(cancellationId) ?? [];
+    const sequence = o.data['sequence'];
+    const last = earlier.filter((e) => typeof e.data['sequence'] === 'number').pop();
+    if (typeof sequence === 'number' && last && (last.data['sequence'] as number) >= sequence)
+      flag(
+        'sequence_out_of_order',
+        `cancellation ${cancellationId}: ${o.id} (sequence ${sequence}) was published after ${last.id} (sequence ${String(last.data['sequence'])})`,
+      );
+    const supersedes = o.data['supersedes'];
+    if (supersedes !== undefined && !earlier.some((e) => e.id === supersedes))
+      flag(
+        'bad_supersedes',
+        `cancellation ${cancellationId}: ${o.id} supersedes ${String(supersedes)}, not an earlier event of it`,
+      );
+    seen.set(cancellationId, [...earlier, o]);
+  }
 }
 
 function sameAmount(a: unknown, b: unknown): boolean {

@@ -130,6 +130,7 @@ function history(): CheckInput {
     ],
     outputs: [
       shipmentOutput(CANCELLED, 'x11', {
+        sequence: 1,
         orderId: 'o1',
         shipmentId: 'o1-s1',
         causationId: 'e1',
@@ -140,6 +141,7 @@ function history(): CheckInput {
         labelRefund: refund('5.25', 'USD'),
       }),
       shipmentOutput(CANCELLED, 'x21', {
+        sequence: 1,
         orderId: 'o2',
         shipmentId: 'o2-s1',
         causationId: 'e2',
@@ -150,6 +152,7 @@ function history(): CheckInput {
         labelRefund: refund('5.50', 'USD'),
       }),
       shipmentOutput(CANCELLED, 'x22p', {
+        sequence: 1,
         orderId: 'o2',
         shipmentId: 'o2-s2',
         causationId: 'e2',
@@ -160,6 +163,7 @@ function history(): CheckInput {
         labelRefund: refund('12.00', 'EUR', 'pending'),
       }),
       shipmentOutput(CANCELLED, 'x22', {
+        sequence: 2,
         orderId: 'o2',
         shipmentId: 'o2-s2',
         causationId: 'e2',
@@ -171,6 +175,7 @@ function history(): CheckInput {
       }),
       output(topics.manualReshipRequired, RESHIP, 'm2', { orderId: 'o2', causationId: 'e2' }),
       shipmentOutput(FAILED, 'x41', {
+        sequence: 1,
         orderId: 'o4',
         shipmentId: 'o4-s1',
         causationId: 'e4',
@@ -180,6 +185,7 @@ function history(): CheckInput {
         labelRefund: refund('7.10', 'GBP', 'none'),
       }),
       shipmentOutput(CANCELLED, 'x51', {
+        sequence: 1,
         orderId: 'o5',
         shipmentId: 'o5-s1',
         causationId: 'e5',
@@ -300,6 +306,8 @@ const planted: Planted[] = [
         h,
         shipmentOutput(CANCELLED, 'x11b', {
           ...outputData(history(), 'x11'),
+          // A later event of the copied one's cancellation: only this rule's fault is planted.
+          sequence: 2,
           orderId: 'o1',
           shipmentId: 'o1-s1',
         }),
@@ -314,6 +322,8 @@ const planted: Planted[] = [
         h,
         shipmentOutput(CANCELLED, 'x22p2', {
           ...outputData(history(), 'x22p'),
+          // A later event of the copied one's cancellation: only this rule's fault is planted.
+          sequence: 3,
           orderId: 'o2',
           shipmentId: 'o2-s2',
         }),
@@ -387,6 +397,8 @@ const planted: Planted[] = [
         h,
         shipmentOutput(CANCELLED, 'xk1', {
           ...outputData(history(), 'x11'),
+          // A later event of the copied one's cancellation: only this rule's fault is planted.
+          sequence: 2,
           orderId: 'k1',
           shipmentId: 'k1-s1',
         }),
@@ -417,6 +429,8 @@ const planted: Planted[] = [
         h,
         shipmentOutput(CANCELLED, 'x19', {
           ...outputData(history(), 'x11'),
+          // A later event of the copied one's cancellation: only this rule's fault is planted.
+          sequence: 2,
           orderId: 'o1',
           shipmentId: 'o2-s1',
         }),
@@ -572,6 +586,48 @@ const planted: Planted[] = [
     plant: (h) => (outputData(h, 'x11')['labelRefund'] = { ...refund('5.25', 'USD'), amount: 5.25 }),
     detail: /^cancelled\(voided\) x11 for o1-s1 refunds 5\.25 USD, the label cost 5\.25 USD$/,
   },
+  {
+    category: 'refund_disagrees_with_input',
+    fault: 'a refund amount on a refund that is not applied',
+    plant: (h) =>
+      (outputData(h, 'x22p')['refund'] = {
+        status: 'pending',
+        amount: '12',
+        currency: 'EUR',
+        source: 'label_cost',
+      }),
+    detail: /^cancelled\(refund_pending\) x22p for o2-s2 has refund\.status pending with an amount$/,
+  },
+  {
+    category: 'refund_disagrees_with_input',
+    fault: 'an applied refund that books another amount than the label cost',
+    plant: (h) =>
+      (outputData(h, 'x11')['refund'] = {
+        status: 'applied',
+        amount: '5.2',
+        currency: 'USD',
+        source: 'label_cost',
+      }),
+    detail: /^cancelled\(voided\) x11 for o1-s1 books a refund of 5\.2 USD, not the label cost$/,
+  },
+  {
+    category: 'sequence_out_of_order',
+    fault: "a cancellation's later event with a lower sequence",
+    plant: (h) => (outputData(h, 'x22p')['sequence'] = 3),
+    detail: /^cancellation c22: x22 \(sequence 2\) was published after x22p \(sequence 3\)$/,
+  },
+  {
+    category: 'bad_supersedes',
+    fault: "a supersedes naming another cancellation's event",
+    plant: (h) => (outputData(h, 'x22')['supersedes'] = 'x11'),
+    detail: /^cancellation c22: x22 supersedes x11, not an earlier event of it$/,
+  },
+  {
+    category: 'bad_supersedes',
+    fault: 'a supersedes naming a later event',
+    plant: (h) => (outputData(h, 'x22p')['supersedes'] = 'x22'),
+    detail: /^cancellation c22: x22p supersedes x22, not an earlier event of it$/,
+  },
 ];
 
 describe('fault checker rules', () => {
@@ -580,6 +636,13 @@ describe('fault checker rules', () => {
     expect(violations).toEqual([]);
     expect(stats['refunds.checked']).toBe(6);
     expect(stats['shipments.expected']).toBe(5);
+  });
+
+  it('accepts a supersedes of an earlier event of the same cancellation, and a re-sent copy out of order', () => {
+    const input = history();
+    outputData(input, 'x22')['supersedes'] = 'x22p';
+    input.outputs.push(input.outputs[2] as TopicRecord);
+    expect(check(input).violations).toEqual([]);
   });
 
   it('counts re-sent copies of one event once', () => {
