@@ -71,7 +71,15 @@ describe('admin API: retry and list', () => {
     ]);
     await api.post(adminPath`/orders/${orderId}/cancel`, { body: { reason: 'late cancel' } });
     const failed = await kafka.waitForOrder(orderId, (o) => failedOf(o).length === 1);
-    expect(failedOf(failed)[0]).toMatchObject({ requiresManualAction: true, carrier: { httpStatus: 400 } });
+    expect(failedOf(failed)[0]).toMatchObject({
+      requiresManualAction: true,
+      carrier: { httpStatus: 400 },
+      cancelReason: 'late cancel',
+      refund: { status: 'none', source: 'none' },
+      sequence: 1,
+    });
+    const failedEventId = failed.find((c) => c.event.type === EventTypes.shipmentCancellationFailed)?.event
+      .id;
     const [row]: Array<{ id: string }> = await db.query(
       `SELECT id FROM shipment_cancellation WHERE order_id = $1`,
       [orderId],
@@ -110,7 +118,13 @@ describe('admin API: retry and list', () => {
       },
     ]);
 
-    await kafka.waitForOrder(orderId, (o) => cancelledOf(o).length === 1);
+    const retried = await kafka.waitForOrder(orderId, (o) => cancelledOf(o).length === 1);
+    // The retry's outcome is newer than the failure and says which final event it overturns.
+    expect(cancelledOf(retried)[0]).toMatchObject({
+      outcome: 'voided',
+      sequence: 2,
+      supersedes: failedEventId,
+    });
     const after = await waitFor('the cancellation to settle', async () => {
       const answer = await api.as(viewer).get<Body & { attempts: Body[] }>(adminPath`/cancellations/${id}`);
       return answer.body['state'] === 'voided' ? answer.body : undefined;

@@ -69,6 +69,17 @@ describe('shipment cancellation, end to end', () => {
       carrier: { api: 'amazon-shipping-v2', carrierShipmentId: shipment?.seeded.carrierShipmentId },
     });
     expect(cancelled?.carrier.requestId).toEqual(expect.any(String));
+    // What billing books from the event alone: the account, the reason and the refunded amount.
+    expect(cancelled).toMatchObject({
+      sellerAccount: shipment?.event.sellerAccount,
+      businessId: shipment?.event.businessId ?? null,
+      cancelReason: 'customer_request',
+      labelCost: { currency: shipment?.event.labelCost.currency },
+      refund: { status: 'applied', source: 'label_cost', currency: shipment?.event.labelCost.currency },
+      sequence: 1,
+    });
+    expect(Number(cancelled?.refund.amount)).toBe(Number(shipment?.event.labelCost.amount));
+    expect(cancelled).not.toHaveProperty('supersedes');
     expect(reshipOf(kafka.forOrder(orderId))).toEqual([]);
     expect((await sandbox.shipment(shipment?.seeded.carrierShipmentId as string)).status).toBe('Voided');
   });
@@ -91,7 +102,17 @@ describe('shipment cancellation, end to end', () => {
       new Set(shipments.map((s) => s.event.shipmentId)),
     );
     const [reship] = reshipOf(outputs);
-    expect(reship).toMatchObject({ orderId, reason: 'multiple_shipments', shipmentCount: 3 });
+    expect(reship).toMatchObject({
+      orderId,
+      reason: 'multiple_shipments',
+      shipmentCount: 3,
+      sequence: 1,
+      message: expect.stringContaining('a person must arrange the new shipment'),
+    });
+    // The MWS bridge cannot read the refund back: a final refund_pending whose refund is unconfirmed.
+    const mws = cancelledOf(outputs).find((c) => c.carrier.api === 'amazon-mfn-mws');
+    if (mws?.outcome === 'refund_pending')
+      expect(mws).toMatchObject({ final: true, refund: { status: 'unconfirmed', source: 'none' } });
     expect(reship?.shipments.map((s) => s.shipmentId).sort()).toEqual(
       shipments.map((s) => s.event.shipmentId).sort(),
     );
@@ -270,17 +291,23 @@ describe('shipment cancellation, end to end', () => {
       final: false,
       reshipEligible: true,
       labelRefund: { status: 'pending' },
+      refund: { status: 'pending', source: 'none' },
+      sequence: 1,
     });
     if (expected === 'voided') {
       expect(cancelledOf(outputs)[1]).toMatchObject({
         outcome: 'voided',
         final: true,
         labelRefund: { status: 'applied' },
+        refund: { status: 'applied', source: 'label_cost' },
+        sequence: 2,
       });
     } else {
       expect(failedOf(outputs)[0]).toMatchObject({
         reason: 'refund_rejected',
         labelRefund: { status: 'rejected' },
+        refund: { status: 'rejected', source: 'none' },
+        sequence: 2,
       });
     }
   });

@@ -34,7 +34,8 @@ export type Transition =
   | { kind: 'failed'; reason: FailureReason; requiresManualAction: boolean; refundStatus: RefundStatus }
   | { kind: 'retry'; state: 'pending' | 'unknown' | 'refund_pending'; delayMs: number };
 
-// Only MFN v0 can read a shipment's refund state back; the MWS bridge has no such operation.
+// Only MFN v0 can read a shipment's refund state back; the MWS bridge has no such operation (the seed documents
+// only CancelShipment), so its refund_pending is final and its event's refund is `unconfirmed`.
 const FOLLOW_UP_SUPPORTED: Record<CarrierApi, boolean> = {
   'amazon-shipping-v2': false,
   'amazon-mfn-mws': false,
@@ -63,7 +64,7 @@ export function afterCancel(outcome: CancelOutcome, ctx: AttemptContext, policy:
       }
       // After an attempt of ours that may have landed, "already cancelled" is that attempt's success. Shipping
       // v2 voids at once; Merchant Fulfillment only accepts a refund request, which MFN v0 follows up and the
-      // MWS bridge (no read-back) reports as pending.
+      // MWS bridge (no read-back) reports as a final refund_pending (its event says the refund is unconfirmed).
       if (ctx.carrier === 'amazon-shipping-v2') {
         return {
           kind: 'cancelled',

@@ -45,7 +45,7 @@ export class ShipmentCancellationEntity {
   @Column('boolean', { name: 'possibly_sent' }) possiblySent!: boolean;
   @Column('int') attempts!: number;
   @Column('int', { name: 'attempts_before_retry' }) attemptsBeforeRetry!: number;
-  @Column('int', { name: 'event_sequence', default: 0 }) eventSequence!: number;
+  @Column('int', { name: 'event_sequence' }) eventSequence!: number;
   @Column('uuid', { name: 'last_final_event_id', nullable: true }) lastFinalEventId!: string | null;
   @Column('timestamptz', { name: 'next_attempt_at', nullable: true }) nextAttemptAt!: Date | null;
   @Column('timestamptz', { name: 'lease_until', nullable: true }) leaseUntil!: Date | null;
