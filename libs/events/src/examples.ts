@@ -81,6 +81,24 @@ const shipmentCancelled = createEvent(
   { source: service, id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', time: '2025-03-14T09:26:54.050Z' },
 );
 
+/** The order and money fields of a Merchant Fulfillment shipment's first outcome event, with no refund amount. */
+function merchantFulfillment(
+  sellerAccount: string,
+  cancelReason: string,
+  cost: string,
+  status: 'pending' | 'none',
+) {
+  return {
+    sellerAccount,
+    marketplaceId: 'ATVPDKIKX0DER',
+    businessId: null,
+    cancelReason,
+    labelCost: { amount: cost, currency: 'USD' },
+    refund: { status, source: 'none' as const },
+    sequence: 1,
+  };
+}
+
 /** MFN: the label is void but the carrier has not decided on the refund yet; a final event follows. */
 export const refundPendingExample = createEvent(
   EventTypes.shipmentCancelled,
@@ -100,13 +118,7 @@ export const refundPendingExample = createEvent(
     final: false,
     reshipEligible: true,
     labelRefund: { amount: '5.10', currency: 'USD', status: 'pending' },
-    sellerAccount: 'seller-us-2',
-    marketplaceId: 'ATVPDKIKX0DER',
-    businessId: null,
-    cancelReason: 'customer_request',
-    labelCost: { amount: '5.10', currency: 'USD' },
-    refund: { status: 'pending', source: 'none' },
-    sequence: 1,
+    ...merchantFulfillment('seller-us-2', 'customer_request', '5.10', 'pending'),
     requestedAt: '2025-03-14T10:00:00Z',
     cancelledAt: '2025-03-14T10:00:01Z',
   },
@@ -173,13 +185,7 @@ const shipmentCancellationFailed = createEvent(
     requiresManualAction: true,
     errorDetails: 'The cancellation window for this shipment has expired.',
     labelRefund: { amount: '6.20', currency: 'USD', status: 'none' },
-    sellerAccount: 'seller-us-3',
-    marketplaceId: 'ATVPDKIKX0DER',
-    businessId: null,
-    cancelReason: 'out_of_stock',
-    labelCost: { amount: '6.20', currency: 'USD' },
-    refund: { status: 'none', source: 'none' },
-    sequence: 1,
+    ...merchantFulfillment('seller-us-3', 'out_of_stock', '6.20', 'none'),
     reshipEligible: false,
     requestedAt: '2025-03-14T11:15:00Z',
     failedAt: '2025-03-14T11:15:01.870Z',
