@@ -136,7 +136,8 @@ describe('statements keyed by id or order', () => {
       orderIds: picked.map((p) => p.order_id),
       now,
     });
-    expect(values).toHaveLength(35);
+    // One array per update column (the event's sequence and final id included), then the rest.
+    expect(values).toHaveLength(37);
     await expectKeyedBy(APPLY_OUTCOMES, values, 'shipment_cancellation_pkey');
   });
 
