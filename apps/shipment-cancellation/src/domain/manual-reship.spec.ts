@@ -68,4 +68,13 @@ describe('ManualReshipRequired', () => {
     expect(many?.data.shipmentCount).toBe(3);
     expect(many?.eventId).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it('carries the request reason and sequence 1, with a message that names no carrier API', () => {
+    const shipments = [shipment('o1', 1, { carrier: 'amazon-shipping-v2' }), shipment('o1', 2)];
+    const [owed] = manualReships([{ ...request('o1', 2), reason: 'fraud' }], shipments, at);
+    expect(owed?.data).toMatchObject({ cancelReason: 'fraud', sequence: 1 });
+    expect(owed?.data.message).toBe('Order o1 had 2 shipments; a person must arrange the new shipment.');
+    const [unknown] = manualReships([request('o1', 2)], shipments, at);
+    expect(unknown?.data.cancelReason).toBeNull();
+  });
 });
