@@ -55,7 +55,7 @@ describe('admin API: OpenAPI document', () => {
       );
     }
     const paths = Object.keys((served as { paths: Record<string, unknown> }).paths);
-    expect(paths).toHaveLength(12);
+    expect(paths).toHaveLength(14);
   });
 
   it('serves Swagger UI at /docs', async () => {

@@ -109,11 +109,16 @@ describe('admin API: resolve and bulk retry', () => {
     ]);
 
     const events = await kafka.waitForOrder(orderId, (o) => cancelledOf(o).length === 1);
+    const failure = events.find((c) => c.event.type === EventTypes.shipmentCancellationFailed);
+    // It overturns the failure: the next in the cancellation's sequence, naming the event it supersedes.
     expect(cancelledOf(events)[0]).toMatchObject({
       cancellationId: id,
       outcome: 'voided',
       final: true,
       labelRefund: { status: 'applied' },
+      refund: { status: 'applied', source: 'label_cost' },
+      sequence: 2,
+      supersedes: failure?.event.id,
     });
     expect(failedOf(events)).toHaveLength(1);
 
@@ -161,6 +166,8 @@ describe('admin API: resolve and bulk retry', () => {
       cancellationId: id,
       reason: 'not_cancellable',
       requiresManualAction: false,
+      sequence: 2,
+      supersedes: events.find((c) => c.event.type === EventTypes.shipmentCancellationFailed)?.event.id,
     });
     const wrong = await api.post<Body>(adminPath`/cancellations/${id}/resolve`, {
       body: { outcome: 'refund_received', reason: 'not a refund_pending one' },

@@ -1,5 +1,6 @@
 // An operator closes a cancellation the carrier left open (failed, unknown, refund_pending) with what they found
 // out in Seller Central: the cancellation settles, and one final event tells billing, with no carrier call.
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EventTypes } from '@oms/events';
 import {
@@ -75,6 +76,8 @@ export class CancellationResolutionService {
         body: errorBody(409, resolution.code, resolution.message, requestId, { conflict }),
       };
     }
+    // Its id is chosen here: the cancellation records its final event, for a later one to supersede.
+    const event = { ...finalEvent(row, resolution, now), id: randomUUID() };
     await settleResolvedCancellation(
       manager,
       {
@@ -85,11 +88,13 @@ export class CancellationResolutionService {
         requiresManualAction: false,
         refundStatus: resolution.verdict.refundStatus,
         shipmentStatus: resolution.shipmentStatus,
+        eventSequence: event.data.sequence,
+        lastFinalEventId: event.id,
       },
       now,
     );
     const traceParent = call.caller.traceParent ?? row.traceParent;
-    await tx.append([{ ...finalEvent(row, resolution, now), key: row.orderId, traceParent }]);
+    await tx.append([{ ...event, key: row.orderId, traceParent }]);
     // Settling may close the request, or owe the order its ManualReshipRequired.
     await tx.append(await this.progress.update(manager, [row.orderId], now));
     const view = await cancellationById(new AdminReadsStore(manager), id);
@@ -100,12 +105,14 @@ export class CancellationResolutionService {
   }
 }
 
-/** The one final event a resolution earns. */
+type ResolutionEventType = typeof EventTypes.shipmentCancelled | typeof EventTypes.shipmentCancellationFailed;
+
+/** The one final event a resolution earns; it carries the next sequence and supersedes the last final event. */
 function finalEvent(
   row: CancellationRow,
   resolution: Exclude<Resolution, { kind: 'refused' }>,
   now: Date,
-): Omit<PendingEvent, 'key'> {
+): Omit<PendingEvent<ResolutionEventType>, 'key'> {
   return resolution.kind === 'cancelled'
     ? { type: EventTypes.shipmentCancelled, data: shipmentCancelled(row, NOT_ASKED, resolution.verdict, now) }
     : {

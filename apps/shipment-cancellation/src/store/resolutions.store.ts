@@ -31,13 +31,17 @@ export interface ResolvedCancellation {
   requiresManualAction: boolean;
   refundStatus: string;
   shipmentStatus: string;
+  /** The sequence of the final event the resolution earns, and its id (the final event a later one supersedes). */
+  eventSequence: number;
+  lastFinalEventId: string;
 }
 
 // Settled: nothing left for the worker (no next attempt, no lease), completed now.
 const RESOLVE = `WITH resolved AS (
        UPDATE shipment_cancellation
           SET state = $2, outcome = COALESCE($3, outcome), failure_reason = $4, requires_manual_action = $5,
-              refund_status = $6, next_attempt_at = NULL, lease_until = NULL, completed_at = $8, updated_at = $8
+              refund_status = $6, next_attempt_at = NULL, lease_until = NULL, completed_at = $8, updated_at = $8,
+              event_sequence = $9, last_final_event_id = $10
         WHERE id = $1
        RETURNING shipment_id
      )
@@ -49,16 +53,18 @@ export async function settleResolvedCancellation(
   resolved: ResolvedCancellation,
   now: Date,
 ): Promise<void> {
-  const { id, state, outcome, failureReason, requiresManualAction, refundStatus, shipmentStatus } = resolved;
+  const r = resolved;
   await preparedQuery(manager, RESOLVE, [
-    id,
-    state,
-    outcome,
-    failureReason,
-    requiresManualAction,
-    refundStatus,
-    shipmentStatus,
+    r.id,
+    r.state,
+    r.outcome,
+    r.failureReason,
+    r.requiresManualAction,
+    r.refundStatus,
+    r.shipmentStatus,
     now,
+    r.eventSequence,
+    r.lastFinalEventId,
   ]);
 }
 
