@@ -11,18 +11,16 @@ import { type Transaction, UnitOfWork } from '../store/unit-of-work';
 import type { WriteBody } from './admin.schemas';
 
 /** The audited actions, with the resolve and bulk retry's (the audit writer's union should list them too). */
-export type WriteAction = AdminAction | 'resolve_cancellation' | 'retry_cancellations';
-export type WriteTargetType = AuditTargetType | 'shipment_cancellations';
 
 export interface WriteRequest {
   caller: Caller;
   idempotencyKey: string | null;
-  action: WriteAction;
+  action: AdminAction;
   method: 'POST';
   path: string;
   params: Record<string, string>;
   body: WriteBody;
-  target: { type: WriteTargetType; id: string };
+  target: { type: AuditTargetType; id: string };
 }
 
 /** What a write answers. Events and carrier work go through the transaction (`tx.append`, `tx.workDue`). */
@@ -71,11 +69,11 @@ export class AuditedWriteService {
         manager,
         {
           principal: caller.principal,
-          action: request.action as AdminAction,
+          action: request.action,
           reason: request.body.reason,
           requestId: caller.requestId,
           idempotencyKey: key,
-          targetType: request.target.type as AuditTargetType,
+          targetType: request.target.type,
           targetId: request.target.id,
           request: { method: request.method, path: request.path, params: request.params, body: request.body },
           responseStatus: outcome.status,

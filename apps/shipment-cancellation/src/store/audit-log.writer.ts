@@ -5,10 +5,17 @@ import { AuditLogEntity } from './entities/audit-log.entity';
 import type { Json } from './entities/json';
 
 export type AdminAction =
-  'cancel_shipment' | 'cancel_order' | 'retry_cancellation' | 'redrive_dead_letter' | 'redrive_dead_letters';
+  | 'cancel_shipment'
+  | 'cancel_order'
+  | 'retry_cancellation'
+  | 'retry_cancellations'
+  | 'resolve_cancellation'
+  | 'redrive_dead_letter'
+  | 'redrive_dead_letters';
 
-/** What a write acted on; `dead_letters` is a bulk redrive, its id the filter. */
-export type AuditTargetType = 'order' | 'shipment' | 'shipment_cancellation' | 'dead_letter' | 'dead_letters';
+/** What a write acted on; the plural ones are bulk actions, their id the filter. */
+export type AuditTargetType =
+  'order' | 'shipment' | 'shipment_cancellation' | 'shipment_cancellations' | 'dead_letter' | 'dead_letters';
 
 /** The caller as audited: the key's id (the actor) and its role. */
 export interface AuditPrincipal {
