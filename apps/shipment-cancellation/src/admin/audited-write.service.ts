@@ -10,8 +10,6 @@ import { requestHash } from './request-hash';
 import { type Transaction, UnitOfWork } from '../store/unit-of-work';
 import type { WriteBody } from './admin.schemas';
 
-/** The audited actions, with the resolve and bulk retry's (the audit writer's union should list them too). */
-
 export interface WriteRequest {
   caller: Caller;
   idempotencyKey: string | null;
