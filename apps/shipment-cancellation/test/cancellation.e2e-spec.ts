@@ -69,10 +69,10 @@ describe('shipment cancellation, end to end', () => {
       carrier: { api: 'amazon-shipping-v2', carrierShipmentId: shipment?.seeded.carrierShipmentId },
     });
     expect(cancelled?.carrier.requestId).toEqual(expect.any(String));
-    // What billing books from the event alone: the account and the refunded amount. (cancelReason is null on
-    // this fast path until ingest's in-flight row carries the command's reason.)
+    // What billing books from the event alone: the account, the reason and the refunded amount.
     expect(cancelled).toMatchObject({
       sellerAccount: shipment?.event.sellerAccount,
+      cancelReason: 'customer_request',
       businessId: shipment?.event.businessId ?? null,
       labelCost: { currency: shipment?.event.labelCost.currency },
       refund: { status: 'applied', source: 'label_cost', currency: shipment?.event.labelCost.currency },
@@ -105,6 +105,7 @@ describe('shipment cancellation, end to end', () => {
     expect(reship).toMatchObject({
       orderId,
       reason: 'multiple_shipments',
+      cancelReason: 'customer_request',
       shipmentCount: 3,
       sequence: 1,
       message: expect.stringContaining('a person must arrange the new shipment'),

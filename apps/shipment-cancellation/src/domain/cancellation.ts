@@ -44,14 +44,12 @@ export interface CancellationRow {
   correlationId: string;
   /** The request's W3C traceparent (from its input), or null. */
   traceParent: string | null;
-  // The three below are optional only for the row ingest builds for a cancellation it inserts in flight (no
-  // event yet: sequence 0, nothing to supersede); a claim always reads them.
   /** The OrderCancelled's or the operator's reason, or null. */
-  cancelReason?: string | null;
+  cancelReason: string | null;
   /** Events published about this cancellation so far: the next one carries this plus one. */
-  eventSequence?: number;
+  eventSequence: number;
   /** This cancellation's last final event, until a later event supersedes it. */
-  lastFinalEventId?: string | null;
+  lastFinalEventId: string | null;
   requestedAt: Date;
 }
 

@@ -22,6 +22,7 @@ export const AWAITING_MANUAL_RESHIP = `
     'correlationId',
     'shipmentCount',
     'traceParent',
+    'reason',
   ])}
     FROM cancellation_request r
    WHERE r.order_id = ANY($1) AND r.scope = 'order' AND r.rule = 'multiple_shipments'

@@ -68,6 +68,9 @@ function row(id: string, sellerAccount: string): CancellationRow {
     causationId: `e-${id}`,
     correlationId: `e-${id}`,
     traceParent: null,
+    cancelReason: null,
+    eventSequence: 0,
+    lastFinalEventId: null,
     requestedAt: new Date(0),
   };
 }

@@ -187,6 +187,9 @@ function leasedRow(
     causationId: command.causationId,
     correlationId: command.correlationId,
     traceParent: command.traceParent,
+    cancelReason: command.reason,
+    eventSequence: 0,
+    lastFinalEventId: null,
     requestedAt: now,
   };
 }
