@@ -39,4 +39,4 @@ export const CANCELLATION_ROW_COLUMNS = [
  * `sc.state` hidden from the planner, for statements that find rows by id or order and then test the state:
  * no index on the state is used (docs/architecture.md#postgres-notes says why).
  */
-export const SC_STATE = "(sc.state || '')";
+export const STATE_WITHOUT_INDEX = "(sc.state || '')";

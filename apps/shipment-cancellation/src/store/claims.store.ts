@@ -2,7 +2,7 @@
 // finishes comes back once its lease runs out.
 import type { DataSource } from 'typeorm';
 import type { CarrierApi } from '@oms/events';
-import { CANCELLATION_ROW_COLUMNS, SC_STATE, type CancellationRow } from './cancellation-columns';
+import { CANCELLATION_ROW_COLUMNS, STATE_WITHOUT_INDEX, type CancellationRow } from './cancellation-columns';
 import { preparedQuery } from './query-rows';
 import { SHIPMENT_CANCELLATION } from './tables/cancellation.tables';
 
@@ -27,7 +27,7 @@ export const CLAIM_BY_IDS = `UPDATE shipment_cancellation sc
       SET state = 'in_flight', operation = 'cancel', attempts = sc.attempts + 1,
           lease_until = now() + make_interval(secs => $2::double precision / 1000), updated_at = now()
      FROM shipment s, cancellation_request r
-    WHERE sc.id = ANY($1::uuid[]) AND ${SC_STATE} = 'pending' AND sc.next_attempt_at <= now()
+    WHERE sc.id = ANY($1::uuid[]) AND ${STATE_WITHOUT_INDEX} = 'pending' AND sc.next_attempt_at <= now()
       AND s.id = sc.shipment_id AND r.id = sc.request_id
    RETURNING ${CANCELLATION_ROW_COLUMNS}`;
 
@@ -59,8 +59,8 @@ const CLAIM_DUE = `WITH candidates AS (
          -- Conditions again: under FOR UPDATE they are rechecked on rows another claimer just changed.
          SELECT sc.id FROM shipment_cancellation sc
           WHERE sc.id IN (SELECT id FROM picked)
-            AND ((${SC_STATE} IN ('pending', 'unknown', 'refund_pending') AND sc.next_attempt_at <= now())
-                 OR (${SC_STATE} = 'in_flight' AND sc.lease_until < now()))
+            AND ((${STATE_WITHOUT_INDEX} IN ('pending', 'unknown', 'refund_pending') AND sc.next_attempt_at <= now())
+                 OR (${STATE_WITHOUT_INDEX} = 'in_flight' AND sc.lease_until < now()))
           FOR UPDATE SKIP LOCKED
        )
        UPDATE shipment_cancellation sc

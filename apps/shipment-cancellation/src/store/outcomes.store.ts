@@ -2,7 +2,7 @@
 // records every carrier attempt, moves the shipments and appends the applied cancellations' events.
 import type { EntityManager } from 'typeorm';
 import type { CancellationState, ReshipRule } from '../domain/cancellation';
-import { SC_STATE } from './cancellation-columns';
+import { STATE_WITHOUT_INDEX } from './cancellation-columns';
 import { lockOrdersSql } from './order-lock';
 import { type OutboxEntry, insertOutboxRows, outboxParamCount, outboxRowParams } from './outbox.fragment';
 import { preparedQuery } from './query-rows';
@@ -119,7 +119,7 @@ export const APPLY_OUTCOMES = `WITH locks AS (${lockOrdersSql(`unnest($${P_ORDER
           last_final_event_id = CASE WHEN u.event_sequence IS NULL THEN sc.last_final_event_id
                                      ELSE u.last_final_event_id END
      FROM u
-    WHERE sc.id = u.id AND ${SC_STATE} = 'in_flight' AND sc.attempts = u.attempts
+    WHERE sc.id = u.id AND ${STATE_WITHOUT_INDEX} = 'in_flight' AND sc.attempts = u.attempts
    RETURNING sc.id, sc.order_id, sc.shipment_id, sc.request_id, u.shipment_status
  ), shipments AS (
    UPDATE shipment s SET status = a.shipment_status, updated_at = $${P_NOW}

@@ -3,7 +3,7 @@
 import type { EntityManager } from 'typeorm';
 import type { CancellationState } from '../domain/cancellation';
 import type { OrderShipment, RequestOwingManualReship } from '../domain/manual-reship';
-import { SC_STATE } from './cancellation-columns';
+import { STATE_WITHOUT_INDEX } from './cancellation-columns';
 import { preparedQuery } from './query-rows';
 import { Table } from './table';
 import { CANCELLATION_REQUEST, SHIPMENT, SHIPMENT_CANCELLATION } from './tables/cancellation.tables';
@@ -28,7 +28,7 @@ export const AWAITING_MANUAL_RESHIP = `
    WHERE r.order_id = ANY($1) AND r.scope = 'order' AND r.rule = 'multiple_shipments'
      AND r.manual_reship_event_id IS NULL
      AND NOT EXISTS (SELECT 1 FROM shipment_cancellation sc
-                      WHERE sc.order_id = r.order_id AND ${SC_STATE} = ANY($2))`;
+                      WHERE sc.order_id = r.order_id AND ${STATE_WITHOUT_INDEX} = ANY($2))`;
 
 const ORDER_SHIPMENTS = `
   SELECT ${SHIPMENT.select('s', ['orderId'])}, s.id AS "shipmentId",
