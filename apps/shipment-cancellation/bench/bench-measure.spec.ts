@@ -69,7 +69,7 @@ const onLinux = process.platform === 'linux' ? it : it.skip;
 
 describe('cpuSnapshot', () => {
   onLinux('finds the system under test by pid and counts its CPU', () => {
-    const pids = { system: process.pid, sandbox: -1 };
+    const pids = { system: [process.pid], sandbox: -1 };
     const before = cpuSnapshot(pids);
     const until = Date.now() + 100;
     while (Date.now() < until); // burn some CPU
@@ -83,6 +83,6 @@ describe('cpuSnapshot', () => {
   });
 
   onLinux('returns null once the system under test is gone', () => {
-    expect(cpuSnapshot({ system: 2 ** 30, sandbox: -1 })).toBeNull();
+    expect(cpuSnapshot({ system: [2 ** 30], sandbox: -1 })).toBeNull();
   });
 });

@@ -169,7 +169,8 @@ export type CpuRole = (typeof CPU_ROLES)[number];
 
 /** The processes whose CPU is told apart; Postgres and the broker are recognised by name. */
 export interface CpuPids {
-  system: number;
+  /** The system's processes: one, or a fleet of instances. */
+  system: number[];
   sandbox: number;
 }
 
@@ -210,7 +211,7 @@ export function cpuSnapshot(pids: CpuPids): CpuSnapshot | null {
       const role = roleOf(pid, stat.startedAt, pids);
       if (role !== 'other') processes.set(pid, { role, ticks: stat.ticks });
     }
-    if (!processes.has(pids.system)) return null;
+    if (!pids.system.some((pid) => processes.has(pid))) return null;
     return { at: Date.now(), machineBusy: total - idle, machineTotal: total, processes };
   } catch {
     return null;
@@ -233,7 +234,7 @@ function processStat(pid: number): { ticks: number; startedAt: string } | null {
 const roles = new Map<string, CpuRole>();
 
 function roleOf(pid: number, startedAt: string, pids: CpuPids): CpuRole {
-  if (pid === pids.system) return 'system';
+  if (pids.system.includes(pid)) return 'system';
   if (pid === pids.sandbox) return 'sandbox';
   if (pid === process.pid) return 'load generator';
   const key = `${pid}:${startedAt}`;

@@ -84,6 +84,7 @@ export function printScenario(result: ScenarioResult): void {
     'failed',
     'peak RSS MB',
     'backlog CPU machine/system',
+    'CPU ms/order sys / pg',
   ];
   const rows = results.map((r) => {
     const failed = Object.values(r.failed).reduce((a, b) => a + b, 0);
@@ -102,6 +103,9 @@ export function printScenario(result: ScenarioResult): void {
       fmt(r.peakRssMb),
       r.drainCpu
         ? `${fmt(r.drainCpu.machineBusyPercent, 0)}% / ${fmt(r.drainCpu.cores.system, 2)} cores`
+        : '-',
+      r.drainCpu && r.ordersPerSecond > 0
+        ? `${fmt((r.drainCpu.cores.system * 1000) / r.ordersPerSecond, 2)} / ${fmt((r.drainCpu.cores.postgres * 1000) / r.ordersPerSecond, 2)}`
         : '-',
     ];
   });

@@ -21,7 +21,7 @@ import {
   cpuUse,
   percentiles,
 } from './bench-measure';
-import { type SystemId, type SystemUnderTest, startSystem, waitForProjection } from './bench-systems';
+import { type SystemId, startSystem, waitForProjection } from './bench-systems';
 import {
   type BenchOrder,
   UNLIMITED,
@@ -86,7 +86,7 @@ export interface SystemResult {
 const CHUNK = 500;
 // The broker removes a deleted topic's files a minute later (log.segment.delete.delay.ms): let the previous
 // system's go before this one is measured.
-const SETTLE_MS = 65_000;
+export const SETTLE_MS = 65_000;
 // A system that completes nothing for this long is stuck; waiting out the whole budget would teach nothing.
 const STALL_MS = 90_000;
 
@@ -147,7 +147,7 @@ export async function runSystem(
       console.log(`  ${label}: projected in ${projectionS.toFixed(1)} s`);
     }
 
-    const pids = { system: sut.app.pid, sandbox: sandbox.pid };
+    const pids = { system: [sut.app.pid], sandbox: sandbox.pid };
     const cpuBefore = cpuSnapshot(pids);
     const drain = await runPhase(`${label} · backlog`, workload.drain, {
       producer,
@@ -232,7 +232,7 @@ async function prepareSandbox(sandbox: SandboxProcess, workload: Workload): Prom
     await sandbox.control('POST', 'shipments', seeds.slice(i, i + 10_000));
 }
 
-async function sendAll(
+export async function sendAll(
   producer: Producer,
   topic: string,
   messages: Array<{ key: string; value: string }>,
@@ -242,23 +242,34 @@ async function sendAll(
   }
 }
 
-interface PhaseContext {
+export interface PhaseContext {
   producer: Producer;
   topic: string;
   collector: OutputCollector;
   watcher: GroupWatcher;
-  sut: SystemUnderTest;
+  /** Alive while any of its processes is (a fleet of instances counts as one system). */
+  sut: { id: SystemId; app: { alive: boolean } };
   budgetMs: number;
   /** Orders per second, or null to publish the whole backlog at once. */
   rate: number | null;
+  /** No completion for this long stops the phase (default STALL_MS). */
+  stallMs?: number;
 }
 
 /** Publishes the orders and waits until each has its terminal outputs (or, with none expected, is committed). */
-async function runPhase(
+export async function runPhase(
   label: string,
   orders: BenchOrder[],
   ctx: PhaseContext,
-): Promise<{ completed: number; durationS: number; latency: Latency; inputRate: number; timedOut: boolean }> {
+): Promise<{
+  completed: number;
+  durationS: number;
+  latency: Latency;
+  inputRate: number;
+  timedOut: boolean;
+  /** When the first order was published (ms). */
+  startedAt: number;
+}> {
   const inputAt = new Map<string, number>();
   const started = Date.now();
   const publishing = publish(orders, ctx, inputAt);
@@ -284,13 +295,14 @@ async function runPhase(
     progress.tick(done);
     if (done >= orders.length) break;
     if (done > progressed) [progressed, lastProgressAt] = [done, Date.now()];
-    const stalled = published && Date.now() - lastProgressAt > STALL_MS;
+    const stallMs = ctx.stallMs ?? STALL_MS;
+    const stalled = published && Date.now() - lastProgressAt > stallMs;
     if (Date.now() - started > ctx.budgetMs || !ctx.sut.app.alive || stalled) {
       timedOut = true;
       const why = !ctx.sut.app.alive
         ? ' (the process exited)'
         : stalled
-          ? ` (no progress for ${STALL_MS / 1000} s)`
+          ? ` (no progress for ${stallMs / 1000} s)`
           : '';
       console.log(
         `  ${label}: stopped after ${Math.round((Date.now() - started) / 1000)} s with ${done}/${orders.length} done${why}`,
@@ -323,6 +335,7 @@ async function runPhase(
     latency: percentiles(latencies),
     inputRate,
     timedOut,
+    startedAt: firstInput,
   };
 }
 

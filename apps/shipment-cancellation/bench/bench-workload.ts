@@ -66,6 +66,8 @@ export interface BenchShipment {
 export interface BenchOrder {
   orderId: string;
   shipments: BenchShipment[];
+  /** The seller account whose quota the order's cancels spend (scenarios a–c: SELLER). */
+  sellerAccount?: string;
 }
 
 export interface Workload {
@@ -116,7 +118,7 @@ export function sandboxSeed(order: BenchOrder, shipment: BenchShipment): Record<
     api: shipment.api,
     carrierShipmentId: shipment.carrierShipmentId,
     orderId: order.orderId,
-    sellerAccount: SELLER,
+    sellerAccount: order.sellerAccount ?? SELLER,
     ...REGION[shipment.api],
     labelCost: { amount: '4.99', currency: 'USD' },
   };
@@ -131,7 +133,7 @@ export function purchasedMessage(order: BenchOrder, shipment: BenchShipment): { 
     carrier: shipment.api,
     carrierShipmentId: shipment.carrierShipmentId,
     ...REGION[shipment.api],
-    sellerAccount: SELLER,
+    sellerAccount: order.sellerAccount ?? SELLER,
     labelCost: { amount: '4.99', currency: 'USD' },
     purchasedAt: now,
     cancelWindowEndsAt: new Date(Date.now() + 24 * 3600_000).toISOString(),

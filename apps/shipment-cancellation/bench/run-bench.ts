@@ -1,6 +1,8 @@
-// `npm run bench`: issue 7's benchmark. Each scenario runs against our service, the naive @EventPattern
-// baseline and a raw kafkajs passthrough, each as a child process on topics and a database of its own.
+// `npm run bench`: the benchmark. Scenarios a–c run against our service, the naive @EventPattern baseline and
+// a raw kafkajs passthrough, each as a child process on topics and a database of its own; d–f run our service
+// alone, as several instances against per-seller quotas.
 //   npm run bench -- --scenario a,b --orders 2000 --systems ours,naive --steady-seconds 20
+//   npm run bench -- --scenario d,e,f --systems ours
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,11 +12,22 @@ import { type ScenarioResult, evaluateTargets, printScenario, writeJson } from '
 import { type BenchOptions, type SystemResult, runSystem } from './bench-runner';
 import { SYSTEMS, type SystemId, benchResultsDir } from './bench-systems';
 import { SCENARIOS, type ScenarioId, buildWorkload } from './bench-workload';
+import { fleetTargets, printFleetScenario } from './fleet-report';
+import { type FleetScenarioResult, runFleetScenario } from './fleet-runner';
+import { FLEET_SCENARIOS, type FleetScenarioId, isFleetScenario } from './fleet-workload';
+
+type AnyResult = ScenarioResult | (FleetScenarioResult & { targets: ScenarioResult['targets'] });
+
+function printAny(result: AnyResult): void {
+  if ('kind' in result) printFleetScenario(result, result.targets);
+  else printScenario(result);
+}
 
 const USAGE = `usage: npm run bench -- [options]
-  --scenario a,b,c         scenarios to run (default: all)
+  --scenario a,b,c,d,e,f   scenarios to run (default: all); d–f run against ours only
   --systems ours,naive,passthrough
-  --orders N               backlog size for every chosen scenario (default: 20000 / 5000 / 1000)
+  --orders N               backlog size for every chosen scenario (default: a 20000, b 5000, c 1000,
+                           d 5000, e 8000, f 6000; d–f keep their phases' proportions)
   --steady-seconds S       length of the steady ${'200'} orders/s phase of scenario a (default 30)
   --steady-rate R          orders/s of that phase (default 200)
   --naive-max-seconds S    time budget of the naive baseline per phase (default 120)
@@ -27,7 +40,7 @@ const USAGE = `usage: npm run bench -- [options]
 function options() {
   const { values } = parseArgs({
     options: {
-      scenario: { type: 'string', default: 'a,b,c' },
+      scenario: { type: 'string', default: 'a,b,c,d,e,f' },
       systems: { type: 'string', default: SYSTEMS.join(',') },
       orders: { type: 'string' },
       'steady-seconds': { type: 'string', default: '30' },
@@ -59,7 +72,11 @@ function options() {
     return n;
   };
   return {
-    scenarios: list(values.scenario, Object.keys(SCENARIOS) as ScenarioId[], 'scenario'),
+    scenarios: list(
+      values.scenario,
+      [...Object.keys(SCENARIOS), ...Object.keys(FLEET_SCENARIOS)] as Array<ScenarioId | FleetScenarioId>,
+      'scenario',
+    ),
     systems: list(values.systems, SYSTEMS, 'system'),
     orders: number(values.orders, 'orders'),
     steadySeconds: number(values['steady-seconds'], 'steady-seconds') as number,
@@ -112,9 +129,28 @@ async function main(): Promise<void> {
   }
   console.log(`service code: ${revision}, ${opts.runtime}`);
   const sandbox = await SandboxProcess.start({ SANDBOX_SEED_DEMO: 'false', SANDBOX_LOG_LEVEL: 'error' });
-  const scenarios: ScenarioResult[] = [];
+  const scenarios: AnyResult[] = [];
   try {
     for (const id of opts.scenarios) {
+      if (isFleetScenario(id)) {
+        const { title, orders: defaultOrders } = FLEET_SCENARIOS[id];
+        const orders = opts.orders ?? defaultOrders;
+        console.log(`\n== ${title}: ${orders.toLocaleString('en')} orders`);
+        const others = opts.systems.filter((s) => s !== 'ours');
+        if (others.length > 0)
+          console.log(
+            `-- ${id} · ${others.join(', ')}: skipped (one process without a carrier budget to share or instances to add: the scenario measures our fleet)`,
+          );
+        if (!opts.systems.includes('ours')) continue;
+        const started = Date.now();
+        console.log(`-- ${id} · ours`);
+        const fleet = await runFleetScenario(id, orders, opts.seed, sandbox, benchOptions);
+        console.log(`-- ${id} · ours finished in ${Math.round((Date.now() - started) / 1000)} s`);
+        const result = { ...fleet, targets: fleetTargets(fleet) };
+        scenarios.push(result);
+        printAny(result);
+        continue;
+      }
       const scenario = SCENARIOS[id];
       const orders = opts.orders ?? scenario.orders;
       const steadyOrders = scenario.steady ? Math.round(opts.steadySeconds * opts.steadyRate) : 0;
@@ -146,7 +182,7 @@ async function main(): Promise<void> {
   }
 
   console.log('\n=========== summary ===========');
-  for (const result of scenarios) printScenario(result);
+  for (const result of scenarios) printAny(result);
   const file = writeJson(benchResultsDir, runId, {
     runId,
     revision,

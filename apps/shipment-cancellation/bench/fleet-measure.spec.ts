@@ -1,0 +1,110 @@
+import { firstTimeAtRate, longestGapMs, median, sellerUse, tallyDelta } from './fleet-measure';
+import { FLEET_SCENARIOS, buildFleetOrders, minimumDrainS } from './fleet-workload';
+
+describe('firstTimeAtRate', () => {
+  // 10 completions a second for 5 s, then 50 a second from 5 s on.
+  const times = [
+    ...Array.from({ length: 50 }, (_, i) => i * 100),
+    ...Array.from({ length: 250 }, (_, i) => 5_000 + i * 20),
+  ];
+
+  it('finds the end of the first window at the rate', () => {
+    const at = firstTimeAtRate(times, 0, 45, 2_000);
+    // 90 completions in 2 s need 1.8 s of the fast part, less the slow part's share of the window.
+    expect(at).toBeGreaterThan(6_000);
+    expect(at).toBeLessThan(7_000);
+  });
+
+  it('is null when the rate is never reached', () => {
+    expect(firstTimeAtRate(times, 0, 60, 2_000)).toBeNull();
+  });
+});
+
+describe('longestGapMs', () => {
+  it('counts the time from the event to the first completion after it', () => {
+    expect(longestGapMs([100, 200, 5_000, 5_100], 150)).toBe(4_800);
+    expect(longestGapMs([1_000, 1_100], 0)).toBe(1_000);
+  });
+});
+
+describe('sellerUse', () => {
+  it('is the quota-bound minimum over the time the seller took; sellers within their burst are left out', () => {
+    const orders = [
+      ...Array.from({ length: 40 }, (_, i) => ({ sellerAccount: 'big', doneAt: 1_000 + i * 50 })),
+      ...Array.from({ length: 5 }, () => ({ sellerAccount: 'small', doneAt: 1_100 })),
+    ];
+    const uses = sellerUse(orders, 1_000, { ratePerSecond: 20, burst: 20 });
+    expect(uses.map((u) => u.sellerAccount)).toEqual(['big']);
+    // 20 beyond the burst at 20/s: 1 s at least; it took 1.95 s.
+    expect(uses[0]?.utilisation).toBeCloseTo(1 / 1.95, 3);
+  });
+
+  it('counts unfinished orders against the seller', () => {
+    const orders = Array.from({ length: 40 }, (_, i) => ({
+      sellerAccount: 's',
+      doneAt: i < 20 ? 2_000 : undefined,
+    }));
+    expect(sellerUse(orders, 0, { ratePerSecond: 20, burst: 20 })[0]?.utilisation).toBeCloseTo(0.25, 3);
+  });
+});
+
+describe('tallyDelta', () => {
+  const tally = (cancels: number, throttled: number, over?: Record<string, number>) => ({
+    calls: {
+      'PUT /shipping/v2/shipments/{shipmentId}/cancel': { total: cancels },
+      'GET /shipping/v2/tracking': { total: 99 },
+    },
+    throttled: { total: throttled, byBucket: {} },
+    ...(over && {
+      rateLimit: {
+        requests: {},
+        overLimit: over,
+        overLimitTotal: Object.values(over).reduce((a, b) => a + b, 0),
+      },
+    }),
+  });
+
+  it('counts cancel calls, 429s and requests over each limit in between', () => {
+    const d = tallyDelta(tally(10, 1, { 'a|x': 1 }), tally(30, 4, { 'a|x': 1, 'a|y': 2 }));
+    expect(d).toEqual({ cancelCalls: 20, throttled: 3, overLimit: { 'a|y': 2 }, overLimitTotal: 2 });
+  });
+
+  it('says when the sandbox does not count requests over the limit', () => {
+    expect(tallyDelta(tally(0, 0), tally(5, 0)).overLimit).toBeNull();
+  });
+});
+
+describe('fleet workloads', () => {
+  it('d: 5,000 v2 orders over three phases on one seller, then 60 MFN v0 orders', () => {
+    const d = FLEET_SCENARIOS.d.build(5_000);
+    const v2 = d.phases.filter((p) => p.api === 'amazon-shipping-v2');
+    expect(v2.reduce((n, p) => n + (p.sellers[0]?.orders ?? 0), 0)).toBe(5_000);
+    expect(d.phases.find((p) => p.api === 'amazon-mfn-v0')?.sellers[0]?.orders).toBe(60);
+    // 1,500 orders at 80/s after a burst of 100.
+    expect(minimumDrainS(v2[0] as (typeof v2)[number], { ratePerSecond: 80, burst: 100 })).toBe(17.5);
+  });
+
+  it('e: half of 8,000 orders on 2 of 20 sellers', () => {
+    const [phase] = FLEET_SCENARIOS.e.build(8_000).phases;
+    const counts = phase?.sellers.map((s) => s.orders) ?? [];
+    expect(counts).toHaveLength(20);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(8_000);
+    expect((counts[0] ?? 0) + (counts[1] ?? 0)).toBe(4_000);
+  });
+
+  it('f: the same orders as 1,000 × 6 and 20 × 300, each order its own shipment, ids unique', () => {
+    const f = FLEET_SCENARIOS.f.build(6_000);
+    const orders = buildFleetOrders(f, '1');
+    expect(orders.map((p) => p.length)).toEqual([6_000, 6_000]);
+    expect(new Set(orders[0]?.map((o) => o.sellerAccount)).size).toBe(1_000);
+    expect(new Set(orders[1]?.map((o) => o.sellerAccount)).size).toBe(20);
+    const ids = orders.flat().flatMap((o) => [o.orderId, o.shipments[0]?.carrierShipmentId]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('median', () => {
+  it('of an even count is the mean of the middle two', () => {
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});

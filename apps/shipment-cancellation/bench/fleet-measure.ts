@@ -1,0 +1,179 @@
+// What scenarios d–f measure beyond a–c: CPU of a fleet whose members die and join, the sandbox's counts of
+// requests over each (operation, seller) limit, rates over sliding windows, and each seller's use of its quota.
+import type { SandboxProcess } from '../test/support/sandbox';
+import { type CpuPids, type CpuRole, type CpuSnapshot, cpuSnapshot, cpuUse } from './bench-measure';
+
+/**
+ * CPU over a phase, polled once a second: a process that dies in the phase (a SIGKILLed instance) keeps the
+ * ticks it was last seen with instead of vanishing into `other`.
+ */
+export class CpuWatch {
+  private first: CpuSnapshot | null = null;
+  private merged: CpuSnapshot | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private startedAt = 0;
+
+  constructor(private readonly pids: () => CpuPids) {}
+
+  start(): void {
+    this.startedAt = Date.now();
+    this.first = this.merged = cpuSnapshot(this.pids());
+    this.timer = setInterval(() => this.poll(), 1_000);
+  }
+
+  private poll(): void {
+    const now = cpuSnapshot(this.pids());
+    if (!now) return;
+    if (!this.merged) {
+      this.merged = now;
+      return;
+    }
+    const processes = new Map(this.merged.processes);
+    for (const [pid, seen] of now.processes) processes.set(pid, seen);
+    this.merged = { ...now, processes };
+  }
+
+  /** CPU ms per order by role over the phase; null when /proc could not be read. */
+  stop(orders: number): Record<CpuRole, number> | null {
+    if (this.timer) clearInterval(this.timer);
+    this.poll();
+    const use = cpuUse(this.first, this.merged);
+    const seconds = (Date.now() - this.startedAt) / 1000;
+    if (!use || orders <= 0) return null;
+    return Object.fromEntries(
+      Object.entries(use.cores).map(([role, cores]) => [role, (cores * seconds * 1000) / orders]),
+    ) as Record<CpuRole, number>;
+  }
+}
+
+/** GET /__sandbox/counters?view=totals, the parts read here. */
+export interface SandboxTally {
+  calls: Record<string, { total: number }>;
+  throttled: { total: number; byBucket: Record<string, number> };
+  /** The sandbox's count of requests per (api.operation|seller), and of those beyond the configured limit. */
+  rateLimit?: {
+    requests: Record<string, number>;
+    overLimit: Record<string, number>;
+    overLimitTotal: number;
+  };
+}
+
+export function readTally(sandbox: SandboxProcess): Promise<SandboxTally> {
+  return sandbox.control<SandboxTally>('GET', 'counters?view=totals');
+}
+
+const CANCEL_ENDPOINT = /cancel|^DELETE \/mfn/i;
+
+export interface TallyDelta {
+  cancelCalls: number;
+  throttled: number;
+  /** Requests over a limit, by `api.operation|seller`; null when the sandbox does not count them. */
+  overLimit: Record<string, number> | null;
+  overLimitTotal: number | null;
+}
+
+function delta(to: Record<string, number>, from: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(to)
+      .map(([key, n]): [string, number] => [key, n - (from[key] ?? 0)])
+      .filter(([, n]) => n !== 0),
+  );
+}
+
+export function tallyDelta(from: SandboxTally, to: SandboxTally): TallyDelta {
+  const cancels = (t: SandboxTally) =>
+    Object.entries(t.calls ?? {})
+      .filter(([endpoint]) => CANCEL_ENDPOINT.test(endpoint))
+      .reduce((sum, [, c]) => sum + c.total, 0);
+  const over =
+    to.rateLimit && from.rateLimit ? delta(to.rateLimit.overLimit, from.rateLimit.overLimit) : null;
+  return {
+    cancelCalls: cancels(to) - cancels(from),
+    throttled: (to.throttled?.total ?? 0) - (from.throttled?.total ?? 0),
+    overLimit: over,
+    overLimitTotal:
+      to.rateLimit && from.rateLimit ? to.rateLimit.overLimitTotal - from.rateLimit.overLimitTotal : null,
+  };
+}
+
+export const NO_OVER_LIMIT_COUNTER =
+  'the sandbox reports no rateLimit in GET /__sandbox/counters (requests over the limit are not counted yet): over-limit not measured';
+
+/**
+ * The first time, `fromMs` or later, at which the rate over the window ending then is at least `rate` per
+ * second (completions at `times`, ms); null if never.
+ */
+export function firstTimeAtRate(
+  times: number[],
+  fromMs: number,
+  rate: number,
+  windowMs: number,
+): number | null {
+  const sorted = [...times].sort((a, b) => a - b);
+  const need = Math.ceil((rate * windowMs) / 1000);
+  // Windows end at a completion (a rate only rises when one arrives); two pointers over the sorted times.
+  let start = 0;
+  for (let end = 0; end < sorted.length; end++) {
+    const t = sorted[end] as number;
+    while ((sorted[start] as number) <= t - windowMs) start++;
+    if (t >= fromMs && end - start + 1 >= need) return t;
+  }
+  return null;
+}
+
+/** The longest gap between consecutive completions at or after `fromMs`, in ms. */
+export function longestGapMs(times: number[], fromMs: number): number {
+  const sorted = [fromMs, ...times.filter((t) => t >= fromMs)].sort((a, b) => a - b);
+  let gap = 0;
+  for (let i = 1; i < sorted.length; i++)
+    gap = Math.max(gap, (sorted[i] as number) - (sorted[i - 1] as number));
+  return gap;
+}
+
+export interface SellerUse {
+  sellerAccount: string;
+  orders: number;
+  /** The shortest time the quota allows for the seller's orders, and the time they took, from the first input. */
+  minimumS: number;
+  tookS: number;
+  /** minimumS / tookS: the share of what its quota allowed that the seller got. */
+  utilisation: number;
+}
+
+/**
+ * Per seller: the orders beyond its burst need (n − burst) / rate seconds at least; the seller got
+ * minimum ÷ actual of what it could use. Sellers whose orders fit in their burst have no rate to use and are
+ * left out.
+ */
+export function sellerUse(
+  orders: Array<{ sellerAccount: string; doneAt: number | undefined }>,
+  startedAt: number,
+  limit: { ratePerSecond: number; burst: number },
+): SellerUse[] {
+  const bySeller = new Map<string, { orders: number; lastDone: number; missing: number }>();
+  for (const o of orders) {
+    const s = bySeller.get(o.sellerAccount) ?? { orders: 0, lastDone: startedAt, missing: 0 };
+    s.orders += 1;
+    if (o.doneAt === undefined) s.missing += 1;
+    else s.lastDone = Math.max(s.lastDone, o.doneAt);
+    bySeller.set(o.sellerAccount, s);
+  }
+  return [...bySeller.entries()]
+    .filter(([, s]) => s.orders > limit.burst)
+    .map(([sellerAccount, s]) => {
+      const minimumS = (s.orders - limit.burst) / limit.ratePerSecond;
+      // A seller with unfinished orders got at most its finished share of the time it had.
+      const tookS = Math.max(0.001, (s.lastDone - startedAt) / 1000);
+      const done = (s.orders - s.missing) / s.orders;
+      return { sellerAccount, orders: s.orders, minimumS, tookS, utilisation: (done * minimumS) / tookS };
+    });
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return 0;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
