@@ -3,6 +3,7 @@ import { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import { FaultDecision } from '../faults/fault-injector';
 import { FaultScope } from '../faults/fault-profile';
 import { AccessTokenRecord, AuthFailure, RestrictedResource } from '../lwa/token.store';
+import { Arrival } from '../rate-limit/arrival-count';
 import { TakeResult } from '../rate-limit/rate-limiter';
 import { SandboxState } from '../state/sandbox-state';
 import { send } from './http-exchange';
@@ -42,6 +43,8 @@ export class AmazonCall {
   readonly requestId = randomUUID();
   quota: TakeResult | undefined;
   private replied = false;
+  // Taken before any latency fault: the quota counts a request when it reaches Amazon, not when it is served.
+  private readonly arrival: Arrival | undefined;
 
   constructor(
     readonly state: SandboxState,
@@ -51,7 +54,9 @@ export class AmazonCall {
     readonly errors: ErrorReplies,
     readonly shipmentId: string | undefined,
     private readonly fault: FaultDecision | null,
-  ) {}
+  ) {
+    if (op.bucket !== undefined) this.arrival = state.rateLimiter.arrive(state.now());
+  }
 
   /** Runs `handler` unless the fault profile holds the request; may delay it first. */
   static start(
@@ -110,6 +115,7 @@ export class AmazonCall {
   /** Takes a token from the (operation, principal) bucket; answers 429 when it is empty. */
   throttle(principal: string): boolean {
     if (this.op.bucket === undefined) return true;
+    this.settleArrival(principal);
     this.quota = this.state.rateLimiter.take(this.op.bucket, principal, this.state.now());
     if (this.quota.allowed) return true;
     this.state.counters.throttled(`${this.op.bucket}|${principal}`);
@@ -164,10 +170,25 @@ export class AmazonCall {
     } catch (err) {
       this.state.logger.error('handler failed', { endpoint: this.op.endpoint, error: String(err) });
       this.reply(this.errors.injected(500));
+    } finally {
+      // Refused before the bucket (a bad token): not counted, but later arrivals must not wait for it.
+      this.settleArrival();
     }
   }
 
+  /**
+   * Settles this request's place in the arrival order (counted against `principal`'s bucket when given) and
+   * books every verdict that became due. A held (timeout) request is settled uncounted: its principal is
+   * only known to the handler, which never runs.
+   */
+  private settleArrival(principal?: string): void {
+    if (this.arrival === undefined) return;
+    const verdicts = this.state.rateLimiter.settle(this.arrival, this.op.bucket, principal);
+    for (const { key, over } of verdicts) this.state.counters.arrival(key, over);
+  }
+
   private holdForever(): void {
+    this.settleArrival();
     this.replied = true;
     this.state.counters.fault('timeout');
     this.state.counters.call(this.op.endpoint, 'timeout');

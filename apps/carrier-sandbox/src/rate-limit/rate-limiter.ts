@@ -1,4 +1,5 @@
 import { asObject, InputError, optionalNumber } from '../control/control-input';
+import { Arrival, ArrivalCount, Counted } from './arrival-count';
 import { TokenBucket } from './token-bucket';
 
 export interface RateLimit {
@@ -27,11 +28,18 @@ export interface TakeResult {
 }
 
 const UNLIMITED: TakeResult = { allowed: true };
+const ENFORCE_KEY = 'enforce';
 
-/** One token bucket per (api.operation, selling partner); limits are configurable at run time. */
+/**
+ * One token bucket per (api.operation, selling partner); limits are configurable at run time. Besides the
+ * buckets that answer 429, every arrival is counted against the limit (see ArrivalCount), and enforcement
+ * can be switched off so that a test sees the overruns a real Amazon would have refused.
+ */
 export class RateLimiter {
   private limits = new Map<string, RateLimit | null>();
   private readonly buckets = new Map<string, TokenBucket>();
+  private readonly arrivals = new ArrivalCount();
+  private enforce = true;
 
   constructor(enabled: boolean) {
     this.reset(enabled);
@@ -39,11 +47,14 @@ export class RateLimiter {
 
   reset(enabled: boolean): void {
     this.buckets.clear();
+    this.arrivals.forget(null);
+    this.enforce = true;
     this.limits = new Map(
       Object.entries(DEFAULT_RATE_LIMITS).map(([op, limit]) => [op, enabled ? limit : null]),
     );
   }
 
+  /** Answers 429 when the bucket is empty, unless enforcement is off (then the quota is still reported). */
   take(operation: string, principal: string, now: number): TakeResult {
     const limit = this.limits.get(operation);
     if (!limit) return UNLIMITED;
@@ -53,8 +64,20 @@ export class RateLimiter {
       bucket = new TokenBucket(limit.ratePerSecond, limit.burst, now);
       this.buckets.set(key, bucket);
     }
-    const allowed = bucket.tryTake(now);
+    const allowed = bucket.tryTake(now) || !this.enforce;
     return { allowed, limit, remaining: bucket.remaining(now), fullAt: bucket.fullAt(now) };
+  }
+
+  /** A request arrived at `now`; settle it once its bucket is known (or it turns out not to be counted). */
+  arrive(now: number): Arrival {
+    return this.arrivals.arrive(now);
+  }
+
+  /** Counts the arrival against (operation, principal) when a limit is configured; returns the verdicts now due. */
+  settle(arrival: Arrival, operation?: string, principal?: string): Counted[] {
+    const limit = operation === undefined ? undefined : this.limits.get(operation);
+    if (!limit || principal === undefined) return this.arrivals.settle(arrival);
+    return this.arrivals.settle(arrival, { key: `${operation}|${principal}`, limit });
   }
 
   /** x-amzn-RateLimit-Limit: the configured rate, else the documented one (Amazon always has one). */
@@ -66,17 +89,23 @@ export class RateLimiter {
 
   /**
    * PUT /__sandbox/rate-limits: `null` turns every limit off; otherwise keys are an api ("amazon-mfn-v0",
-   * all its operations) or one operation ("amazon-mfn-v0.cancelShipment"), values a limit or null.
+   * all its operations) or one operation ("amazon-mfn-v0.cancelShipment"), values a limit or null; the key
+   * `enforce` (boolean) switches the 429 answers on or off, the counting stays on either way.
    */
   configure(body: unknown): void {
     if (body === null) {
       for (const op of this.limits.keys()) this.limits.set(op, null);
       this.buckets.clear();
+      this.arrivals.forget(null);
       return;
     }
     const obj = asObject(body, 'rate-limits');
+    const enforce = obj[ENFORCE_KEY];
+    if (enforce !== undefined && typeof enforce !== 'boolean')
+      throw new InputError(`rate-limits.${ENFORCE_KEY} must be a boolean`);
     const updates = new Map<string, RateLimit | null>();
     for (const [key, value] of Object.entries(obj)) {
+      if (key === ENFORCE_KEY) continue;
       const ops = [...this.limits.keys()].filter((op) => op === key || op.startsWith(`${key}.`));
       if (ops.length === 0) {
         throw new InputError(`rate-limits.${key} is unknown (known: ${[...this.limits.keys()].join(', ')})`);
@@ -84,16 +113,19 @@ export class RateLimiter {
       const limit = value === null ? null : parseLimit(value, `rate-limits.${key}`);
       for (const op of ops) updates.set(op, limit);
     }
+    if (enforce !== undefined) this.enforce = enforce;
     for (const [op, limit] of updates) {
       this.limits.set(op, limit);
+      this.arrivals.forget(op);
       for (const bucketKey of [...this.buckets.keys()]) {
         if (bucketKey.startsWith(`${op}|`)) this.buckets.delete(bucketKey);
       }
     }
   }
 
-  view(): Record<string, RateLimit | null> {
-    return Object.fromEntries(this.limits);
+  /** GET /__sandbox/rate-limits: each operation's limit (null = off) and whether 429s are answered. */
+  view(): Record<string, RateLimit | null | boolean> {
+    return { ...Object.fromEntries(this.limits), [ENFORCE_KEY]: this.enforce };
   }
 }
 

@@ -34,8 +34,23 @@ describe('RateLimiter', () => {
     expect(limiter.take('amazon-mfn-v0.getShipment', 'p', 0).limit).toBeUndefined();
     expect(() => limiter.configure({ 'amazon-shipping-v3': null })).toThrow(/unknown/);
     limiter.configure(null);
-    expect(Object.values(limiter.view()).every((v) => v === null)).toBe(true);
+    const { enforce, ...limits } = limiter.view();
+    expect(enforce).toBe(true);
+    expect(Object.values(limits).every((v) => v === null)).toBe(true);
     // Disabled limits still report the documented rate, as Amazon always has one.
     expect(limiter.headerValue('amazon-shipping-v2.cancelShipment')).toBe('80.0');
+  });
+
+  it('lets everything through with enforce off, still reporting the quota, until a reset', () => {
+    const limiter = new RateLimiter(true);
+    limiter.configure({ enforce: false });
+    expect(limiter.view()['enforce']).toBe(false);
+    expect(limiter.take('amazon-mfn-v0.cancelShipment', 'p', 0).allowed).toBe(true);
+    const second = limiter.take('amazon-mfn-v0.cancelShipment', 'p', 0);
+    expect(second).toMatchObject({ allowed: true, remaining: 0 });
+    expect(() => limiter.configure({ enforce: 'no' })).toThrow(/boolean/);
+    limiter.reset(true);
+    limiter.take('amazon-mfn-v0.cancelShipment', 'p', 0);
+    expect(limiter.take('amazon-mfn-v0.cancelShipment', 'p', 0).allowed).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
-// What the benches and end-to-end tests assert on: calls, state-changing cancels, 429s, injected faults.
+// What the benches and end-to-end tests assert on: calls, state-changing cancels, 429s, injected faults, and
+// requests beyond the configured rate limits (whether or not they were answered 429).
 
 interface EndpointCount {
   total: number;
@@ -16,6 +17,9 @@ export class Counters {
   private readonly throttledByBucket = new Map<string, number>();
   private readonly faultsByStatus = new Map<string, number>();
   private throttledTotal = 0;
+  private readonly rateLimitRequests = new Map<string, number>();
+  private readonly overLimit = new Map<string, number>();
+  private overLimitTotal = 0;
   private readonly faults = { latency: 0, timeout: 0, dropAfterAct: 0, tokenExpired: 0 };
 
   call(endpoint: string, outcome: number | 'timeout' | 'dropped'): void {
@@ -41,6 +45,14 @@ export class Counters {
     bump(this.throttledByBucket, bucket);
   }
 
+  /** One arrival judged against its (operation|principal) limit; `over` when the limit had no room for it. */
+  arrival(bucket: string, over: boolean): void {
+    bump(this.rateLimitRequests, bucket);
+    if (!over) return;
+    this.overLimitTotal++;
+    bump(this.overLimit, bucket);
+  }
+
   fault(kind: 'latency' | 'timeout' | 'dropAfterAct' | 'tokenExpired' | number): void {
     if (typeof kind === 'number') bump(this.faultsByStatus, String(kind));
     else this.faults[kind]++;
@@ -53,12 +65,16 @@ export class Counters {
     this.throttledByBucket.clear();
     this.faultsByStatus.clear();
     this.throttledTotal = 0;
+    this.rateLimitRequests.clear();
+    this.overLimit.clear();
+    this.overLimitTotal = 0;
     this.faults.latency = this.faults.timeout = this.faults.dropAfterAct = this.faults.tokenExpired = 0;
   }
 
   /**
    * `perShipment: false` leaves out the two per-shipment maps: a poller sampling once a second during a
    * bench must not make the sandbox serialise megabytes of them (and stall its own answers) each time.
+   * `rateLimit` stays in both views: it has one entry per (operation, principal), not per shipment.
    */
   toJSON({ perShipment = true }: { perShipment?: boolean } = {}): Record<string, unknown> {
     const calls: Record<string, unknown> = {};
@@ -77,6 +93,11 @@ export class Counters {
       ...(perShipment && { cancelRequestsPerShipment: Object.fromEntries(this.cancelRequests) }),
       throttled: { total: this.throttledTotal, byBucket: Object.fromEntries(this.throttledByBucket) },
       faultsInjected: { ...this.faults, byStatus: Object.fromEntries(this.faultsByStatus) },
+      rateLimit: {
+        requests: Object.fromEntries(this.rateLimitRequests),
+        overLimit: Object.fromEntries(this.overLimit),
+        overLimitTotal: this.overLimitTotal,
+      },
     };
   }
 }

@@ -1,0 +1,72 @@
+import { ArrivalCount } from './arrival-count';
+import { RateLimiter } from './rate-limiter';
+
+const V0 = { ratePerSecond: 1, burst: 1 };
+
+describe('ArrivalCount', () => {
+  it('counts burst + 1 simultaneous arrivals as one over the limit', () => {
+    const count = new ArrivalCount();
+    const limit = { ratePerSecond: 10, burst: 3 };
+    const verdicts = [0, 0, 0, 0].map(() => count.settle(count.arrive(1_000), { key: 'op|s', limit }));
+    expect(verdicts.flat().map((v) => v.over)).toEqual([false, false, false, true]);
+  });
+
+  it('counts nothing over while arrivals keep to the rate', () => {
+    const count = new ArrivalCount();
+    const verdicts = [0, 1_000, 2_000, 3_000, 3_999, 5_500].map((at) =>
+      count.settle(count.arrive(at), { key: 'op|s', limit: V0 }),
+    );
+    // 3,999 ms is 1 ms early: the only overrun.
+    expect(verdicts.flat().map((v) => v.over)).toEqual([false, false, false, false, true, false]);
+  });
+
+  it('judges in arrival order, though a delayed request reaches its bucket later than the one after it', () => {
+    const count = new ArrivalCount();
+    const first = count.arrive(0);
+    const second = count.arrive(1_000);
+    // The second settles first (the first is in a latency delay): nothing can be judged yet.
+    expect(count.settle(second, { key: 'op|s', limit: V0 })).toEqual([]);
+    expect(count.pending).toBe(2);
+    expect(count.settle(first, { key: 'op|s', limit: V0 })).toEqual([
+      { key: 'op|s', over: false },
+      { key: 'op|s', over: false },
+    ]);
+    expect(count.pending).toBe(0);
+  });
+
+  it('skips uncounted arrivals and keeps a bucket per key', () => {
+    const count = new ArrivalCount();
+    const held = count.arrive(0);
+    const a = count.settle(count.arrive(0), { key: 'op|a', limit: V0 });
+    const b = count.settle(count.arrive(0), { key: 'op|b', limit: V0 });
+    expect([...a, ...b]).toEqual([]);
+    expect(count.settle(held)).toEqual([
+      { key: 'op|a', over: false },
+      { key: 'op|b', over: false },
+    ]);
+    expect(count.settle(held)).toEqual([]);
+  });
+
+  it('starts a full bucket of the new limit once the limit changes', () => {
+    const count = new ArrivalCount();
+    expect(count.settle(count.arrive(0), { key: 'op|s', limit: V0 })).toEqual([{ key: 'op|s', over: false }]);
+    count.forget('op');
+    expect(count.settle(count.arrive(0), { key: 'op|s', limit: V0 })).toEqual([{ key: 'op|s', over: false }]);
+    expect(count.settle(count.arrive(0), { key: 'op|s', limit: V0 })).toEqual([{ key: 'op|s', over: true }]);
+  });
+});
+
+describe('RateLimiter counting', () => {
+  it('counts only operations with a limit, and counts whether enforced or not', () => {
+    const limiter = new RateLimiter(true);
+    limiter.configure({ enforce: false, 'amazon-mfn-v0.getShipment': null });
+    const settle = (op: string) => limiter.settle(limiter.arrive(0), op, 'seller');
+    expect(settle('amazon-mfn-v0.cancelShipment')).toEqual([
+      { key: 'amazon-mfn-v0.cancelShipment|seller', over: false },
+    ]);
+    expect(settle('amazon-mfn-v0.cancelShipment')).toEqual([
+      { key: 'amazon-mfn-v0.cancelShipment|seller', over: true },
+    ]);
+    expect(settle('amazon-mfn-v0.getShipment')).toEqual([]);
+  });
+});

@@ -1,0 +1,88 @@
+import type { RateLimit } from './rate-limiter';
+import { TokenBucket } from './token-bucket';
+
+/** One request as the quota sees it: when it arrived, and (once known) whose bucket it draws on. */
+export interface Arrival {
+  readonly at: number;
+  settled: boolean;
+  key?: string;
+  limit?: RateLimit;
+}
+
+/** The verdict on one counted arrival: `over` when the configured rate and burst had no room for it. */
+export interface Counted {
+  key: string;
+  over: boolean;
+}
+
+// Keep the drained head of the queue from growing without end, without shifting the array on every request.
+const COMPACT_AFTER = 1_024;
+
+/**
+ * Judges every arrival against a token bucket of the configured limit, strictly in arrival order, whatever
+ * the sandbox answered. The bucket key (operation|principal) is only known once the handler has run, which
+ * a latency fault delays by a random amount; judging in handler order would squeeze the gaps between
+ * arrivals and report overruns the caller never made. So arrivals wait in a queue until every earlier one is
+ * settled, then go through their buckets in the order they came in. A refused arrival takes no token, as at
+ * Amazon: the count is of requests beyond what the limit lets through.
+ */
+export class ArrivalCount {
+  private queue: Arrival[] = [];
+  private head = 0;
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  arrive(at: number): Arrival {
+    const arrival: Arrival = { at, settled: false };
+    this.queue.push(arrival);
+    return arrival;
+  }
+
+  /**
+   * Marks the arrival settled, counted against `key` at `limit` or (without them) not counted at all, and
+   * returns the verdicts of every arrival that can now be judged in order. Settling twice is a no-op.
+   */
+  settle(arrival: Arrival, counted?: { key: string; limit: RateLimit }): Counted[] {
+    if (arrival.settled) return [];
+    arrival.settled = true;
+    if (counted) {
+      arrival.key = counted.key;
+      arrival.limit = counted.limit;
+    }
+    return this.drain();
+  }
+
+  /** A limit changed: the next arrival on these keys starts a full bucket of the new limit. */
+  forget(operation: string | null): void {
+    if (operation === null) {
+      this.buckets.clear();
+      return;
+    }
+    for (const key of [...this.buckets.keys()]) if (key.startsWith(`${operation}|`)) this.buckets.delete(key);
+  }
+
+  /** Arrivals not yet judged (an earlier one is still in a latency delay). */
+  get pending(): number {
+    return this.queue.length - this.head;
+  }
+
+  private drain(): Counted[] {
+    const verdicts: Counted[] = [];
+    while (this.head < this.queue.length) {
+      const arrival = this.queue[this.head];
+      if (!arrival?.settled) break;
+      this.head++;
+      if (arrival.key === undefined || arrival.limit === undefined) continue;
+      let bucket = this.buckets.get(arrival.key);
+      if (!bucket) {
+        bucket = new TokenBucket(arrival.limit.ratePerSecond, arrival.limit.burst, arrival.at);
+        this.buckets.set(arrival.key, bucket);
+      }
+      verdicts.push({ key: arrival.key, over: !bucket.tryTake(arrival.at) });
+    }
+    if (this.head >= COMPACT_AFTER && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    return verdicts;
+  }
+}
