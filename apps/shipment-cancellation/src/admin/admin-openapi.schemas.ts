@@ -3,6 +3,7 @@
 import { RESOLUTION_OUTCOMES } from '../domain/resolution';
 import { CANCELLATION_STATES } from './admin.schemas';
 import { deadLetterSchemas } from './admin-openapi.dead-letter-schemas';
+import { historySchemas } from './admin-openapi.history-schemas';
 import { type Schema, bool, int, nullable, object, ref, str, time } from './admin-openapi.schema-parts';
 
 const ids: Schema = { type: 'array', items: str };
@@ -158,6 +159,8 @@ export const adminResponseSchemas: Record<string, Schema> = {
     orderId: str,
     shipments: { type: 'array', items: ref('Shipment') },
     requests: { type: 'array', items: ref('CancellationRequest') },
+    events: { type: 'array', items: ref('OrderEvent'), description: 'Oldest first.' },
+    audit: { type: 'array', items: ref('AuditEntry'), description: 'Oldest first.' },
   }),
   CancellationPage: object({
     state: str,
@@ -170,6 +173,8 @@ export const adminResponseSchemas: Record<string, Schema> = {
       ...nullable(str),
       description: 'Pass as `cursor` for the next page; null on the last page.',
     },
+    total: { type: 'integer', description: 'Matching cancellations on all pages, counted up to 10,000.' },
+    totalCapped: { type: 'boolean', description: 'true: more than `total` match.' },
   }),
   CancelAccepted: object(
     {
@@ -241,4 +246,5 @@ export const adminResponseSchemas: Record<string, Schema> = {
     'What a cancel would do now; the carrier is not called.',
   ),
   ...deadLetterSchemas,
+  ...historySchemas,
 };

@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { reshipEligible, reshipRuleFor } from '../domain/reship-rule';
 import type { ReshipRule } from '../domain/cancellation';
 import type { ListQuery } from './admin.schemas';
-import { AdminReadsStore } from '../store/admin-reads.store';
+import { AdminReadsStore, type CancellationFilter } from '../store/admin-reads.store';
+import { type OrderHistory, orderHistory } from './order-history';
 import {
   type CancellationView,
   type RequestView,
@@ -42,6 +43,34 @@ export interface PreviewView {
   shipments: Array<
     ShipmentView & { verdict: Verdict; cancellationId: string | null; cancellationState: string | null }
   >;
+}
+
+/** A list's `total` counts this far at most: a count of a busy state must not cost a scan of it. */
+export const TOTAL_CAP = 10_000;
+
+export interface CancellationPage {
+  state: string;
+  items: CancellationView[];
+  nextCursor: string | null;
+  /** How many match the state and filters, all pages together (at most TOTAL_CAP). */
+  total: number;
+  totalCapped: boolean;
+}
+
+export type OrderView = {
+  orderId: string;
+  shipments: ShipmentView[];
+  requests: RequestView[];
+} & OrderHistory;
+
+function filterOf(q: ListQuery): CancellationFilter {
+  return {
+    ...(q.sellerAccount === undefined ? {} : { sellerAccount: q.sellerAccount }),
+    ...(q.marketplaceId === undefined ? {} : { marketplaceId: q.marketplaceId }),
+    ...(q.failureReason === undefined ? {} : { failureReason: q.failureReason }),
+    ...(q.requiresManualAction === undefined ? {} : { requiresManualAction: q.requiresManualAction }),
+    ...(q.updatedBefore === undefined ? {} : { updatedBefore: new Date(q.updatedBefore) }),
+  };
 }
 
 const notFound = (code: string, message: string): AdminError => new AdminError(404, code, message);
@@ -111,15 +140,18 @@ export class AdminReadService {
     };
   }
 
-  async orderCancellations(
-    orderId: string,
-  ): Promise<{ orderId: string; shipments: ShipmentView[]; requests: RequestView[] }> {
+  async orderCancellations(orderId: string): Promise<OrderView> {
     const shipments = (await this.reads.shipmentsOfOrder(orderId)).map(shipmentView);
     const requests = await requestsOfOrder(this.reads, orderId);
     if (shipments.length === 0 && requests.length === 0) {
       throw notFound('order_not_found', `nothing is known about order '${orderId}'`);
     }
-    return { orderId, shipments, requests };
+    return {
+      orderId,
+      shipments,
+      requests,
+      ...(await orderHistory(this.reads, orderId, shipments, requests)),
+    };
   }
 
   async cancellation(id: string): Promise<CancellationView> {
@@ -129,9 +161,7 @@ export class AdminReadService {
   }
 
   /** One page of cancellations in a state, oldest first; `nextCursor` is null on the last page. */
-  async list(
-    query: ListQuery,
-  ): Promise<{ state: string; items: CancellationView[]; nextCursor: string | null }> {
+  async list(query: ListQuery): Promise<CancellationPage> {
     let after: string | null = null;
     if (query.cursor !== undefined) {
       after = decodeCursor(query.cursor);
@@ -143,13 +173,19 @@ export class AdminReadService {
     }
     // Keyset pagination on (created_at, id), which never change: no row is skipped or repeated between pages
     // unless it changes state meanwhile.
-    const rows = await this.reads.cancellationsInState(query.state, after, query.limit + 1);
+    const filter = filterOf(query);
+    const [rows, total] = await Promise.all([
+      this.reads.cancellationsInState(query.state, filter, after, query.limit + 1),
+      this.reads.countInState(query.state, filter, TOTAL_CAP + 1),
+    ]);
     const items = rows.slice(0, query.limit).map(cancellationView);
     const last = items[items.length - 1];
     return {
       state: query.state,
       items,
       nextCursor: rows.length > query.limit && last ? encodeCursor(last.id) : null,
+      total: Math.min(total, TOTAL_CAP),
+      totalCapped: total > TOTAL_CAP,
     };
   }
 }

@@ -1,7 +1,7 @@
 // The admin REST API, /admin/v1. Thin: validate, then one service call. Reads need the viewer role,
 // writes the operator role; every write says why, may carry an Idempotency-Key, and is audited.
 import { Body, Get, Param, Post, Query } from '@nestjs/common';
-import { AdminReadService, type PreviewView } from './admin-read.service';
+import { AdminReadService, type OrderView, type PreviewView } from './admin-read.service';
 import {
   type CancellationParams,
   type ListQuery,
@@ -15,7 +15,7 @@ import {
   writeBodySchema,
 } from './admin.schemas';
 import { AdminApi, OperatorWrite, ViewerRead, type WriteExchange, WriteExchangeOf } from './admin-routes';
-import type { CancellationView, RequestView, ShipmentView } from './admin-views';
+import type { CancellationView } from './admin-views';
 import { SchemaPipe } from './http/schema.pipe';
 import { ManualCancellationService } from './manual-cancellation.service';
 
@@ -70,20 +70,18 @@ export class AdminController {
   @Get('orders/:orderId/cancellations')
   @ViewerRead(
     'getOrderCancellations',
-    "An order's shipments, cancellation requests and every carrier attempt",
+    "An order's shipments, cancellation requests, every carrier attempt, its events and its audit trail",
     'OrderCancellations',
     ['orderId'],
   )
-  orderCancellations(
-    @Param(new SchemaPipe(orderParamsSchema, 'path')) p: OrderParams,
-  ): Promise<{ orderId: string; shipments: ShipmentView[]; requests: RequestView[] }> {
+  orderCancellations(@Param(new SchemaPipe(orderParamsSchema, 'path')) p: OrderParams): Promise<OrderView> {
     return this.reads.orderCancellations(p.orderId);
   }
 
   @Get('cancellations')
   @ViewerRead(
     'listCancellations',
-    'Cancellations in one state, oldest first, a page at a time',
+    'Cancellations in one state, oldest first, a page at a time, narrowed by the filters given',
     'CancellationPage',
     [],
     true,

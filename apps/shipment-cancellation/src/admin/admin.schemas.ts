@@ -44,6 +44,13 @@ export const writeBodySchema: JsonSchemaObject = {
   properties: { reason: reasonSchema },
 };
 
+// Filters are compared with text columns, and a bulk retry's are stored in the audit log (jsonb): no control
+// characters.
+const printable = (what: string): JsonSchemaObject => ({
+  ...id(what),
+  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+});
+
 export interface OrderParams {
   orderId: string;
 }
@@ -71,7 +78,16 @@ export const cancellationParamsSchema: JsonSchemaObject = {
   properties: { cancellationId: uuid('The id of one shipment cancellation.') },
 };
 
-export interface ListQuery {
+/** Narrows a list of cancellations; every field given narrows further. */
+export interface CancellationFilter {
+  sellerAccount?: string;
+  marketplaceId?: string;
+  failureReason?: string;
+  requiresManualAction?: boolean;
+  updatedBefore?: string;
+}
+
+export interface ListQuery extends CancellationFilter {
   state: CancellationState;
   limit: number;
   cursor?: string;
@@ -85,6 +101,21 @@ export const listQuerySchema: JsonSchemaObject = {
       type: 'string',
       enum: [...CANCELLATION_STATES],
       description: 'Only cancellations in this state.',
+    },
+    sellerAccount: printable('Only cancellations of this seller account.'),
+    marketplaceId: printable(
+      "Only cancellations of shipments in this marketplace (the shipment's marketplaceId).",
+    ),
+    failureReason: printable('Only cancellations that failed for this reason, e.g. window_expired.'),
+    requiresManualAction: {
+      type: 'boolean',
+      description: 'true: only those a person must act on; false: only those needing no one.',
+    },
+    updatedBefore: {
+      type: 'string',
+      format: 'date-time',
+      description:
+        'Only cancellations whose last change is older than this (RFC 3339): how long they have waited.',
     },
     limit: { type: 'integer', minimum: 1, maximum: 200, default: 50, description: 'Page size.' },
     cursor: {
@@ -118,12 +149,6 @@ export const resolveBodySchema: JsonSchemaObject = {
 };
 
 export const BULK_RETRY_MAX = 1_000;
-
-// Filters are stored in the audit log (jsonb) and compared with text columns: no control characters.
-const printable = (what: string): JsonSchemaObject => ({
-  ...id(what),
-  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
-});
 
 /** Which failed cancellations to send back to the carrier; every field given narrows. */
 export interface BulkRetryBody extends WriteBody {
