@@ -214,20 +214,23 @@ async function runFleetPhase(
   const happened: { at: number | null } = { at: null };
   let eventDone: Promise<void> = Promise.resolve();
   const timer = phase.event
-    ? setTimeout(() => {
-        const event = phase.event;
-        eventDone =
-          event?.kind === 'kill'
-            ? fleet.kill().then((pid) => {
-                happened.at = Date.now();
-                console.log(`  ${run.label}: SIGKILLed instance ${pid}`);
-              })
-            : fleet.start().then((app) => {
-                happened.at = Date.now();
-                console.log(`  ${run.label}: instance ${app.pid} joined (ready)`);
-              });
-        eventDone = eventDone.catch((error: Error) => console.log(`  ${run.label}: ${error.message}`));
-      }, phase.event.atS * 1000)
+    ? setTimeout(
+        () => {
+          const event = phase.event;
+          eventDone =
+            event?.kind === 'kill'
+              ? fleet.kill().then((pid) => {
+                  happened.at = Date.now();
+                  console.log(`  ${run.label}: SIGKILLed instance ${pid}`);
+                })
+              : fleet.start().then((app) => {
+                  happened.at = Date.now();
+                  console.log(`  ${run.label}: instance ${app.pid} joined (ready)`);
+                });
+          eventDone = eventDone.catch((error: Error) => console.log(`  ${run.label}: ${error.message}`));
+        },
+        Math.max(1, phase.event.atShareOfMinimum * minimumDrainS(phase, limit)) * 1000,
+      )
     : null;
   const drain = await runPhase(run.label, orders, {
     producer: run.producer,

@@ -13,8 +13,14 @@ export interface Limit {
   burst: number;
 }
 
-/** A change to the fleet while a phase drains, `atS` seconds after its first order was published. */
-export type FleetEvent = { kind: 'kill'; atS: number } | { kind: 'join'; atS: number };
+/**
+ * A change to the fleet while a phase drains: after this share of the phase's shortest possible drain (at
+ * least 1 s) from its first order published, so that `--orders` moves it with the phase.
+ */
+export interface FleetEvent {
+  kind: 'kill' | 'join';
+  atShareOfMinimum: number;
+}
 
 export interface FleetPhase {
   name: string;
@@ -57,20 +63,20 @@ function scenarioD(orders: number): FleetScenario {
     },
     phases: [
       { name: '3 instances', api: 'amazon-shipping-v2', sellers: oneSeller(part(0.3)), instances: 3 },
-      // Killed a few seconds in: the dead instance holds leases on work it has not sent yet.
+      // Killed 6 s in (at 5,000 orders): the dead instance holds leases on work it has not sent yet.
       {
         name: 'one SIGKILLed',
         api: 'amazon-shipping-v2',
         sellers: oneSeller(part(0.4)),
         instances: 3,
-        event: { kind: 'kill', atS: 6 },
+        event: { kind: 'kill', atShareOfMinimum: 0.25 },
       },
       {
         name: 'one joins',
         api: 'amazon-shipping-v2',
         sellers: oneSeller(part(0.3)),
         instances: 2,
-        event: { kind: 'join', atS: 3 },
+        event: { kind: 'join', atShareOfMinimum: 0.15 },
       },
       {
         name: 'MFN v0 1/s burst 1',
