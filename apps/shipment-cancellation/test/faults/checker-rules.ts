@@ -23,13 +23,15 @@ export const CATEGORIES = [
   'refund_disagrees_with_input',
   'sequence_out_of_order',
   'bad_supersedes',
+  'over_carrier_limit',
 ] as const;
 
 export type Category = (typeof CATEGORIES)[number];
 
 /**
  * Checks beyond issue 7's list: what billing was told against the carrier's final state, the reship flag, the
- * refund's money against the label cost the input gave, and (issue 20) each cancellation's event order.
+ * refund's money against the label cost the input gave, (issue 20) each cancellation's event order, and
+ * (issue 23) the carrier's rate limits, whatever number of instances sent the requests.
  */
 export const STRICTER: ReadonlySet<Category> = new Set<Category>([
   'outcome_contradicts_carrier',
@@ -37,6 +39,7 @@ export const STRICTER: ReadonlySet<Category> = new Set<Category>([
   'refund_disagrees_with_input',
   'sequence_out_of_order',
   'bad_supersedes',
+  'over_carrier_limit',
 ]);
 
 export interface Violation {
@@ -72,6 +75,12 @@ export interface CheckInput {
   carrier: {
     perShipment: Record<string, number>;
     shipments: Array<{ carrierShipmentId: string; status: string }>;
+    /**
+     * Per "<api.operation>|<seller>": requests the sandbox counted beyond the configured rate and burst
+     * (answered 429 or not), and those of them the run excuses (sent while it squeezed a limit without notice).
+     */
+    overLimit: Record<string, number>;
+    overLimitExcused: Record<string, number>;
   };
 }
 
@@ -309,7 +318,31 @@ export function check(input: CheckInput): { violations: Violation[]; stats: Reco
     if (!outboxIds.has(id)) flag('output_disagrees_with_db', `output ${id} in Kafka has no outbox row`);
   stats['db.cancellations'] = input.cancellations.length;
   stats['db.outbox'] = input.outbox.length;
+  checkCarrierLimits(input.carrier, flag, stats);
   return { violations, stats };
+}
+
+/** No (API, operation, seller) was sent more than its rate and burst allow in any window, all instances together. */
+function checkCarrierLimits(
+  carrier: CheckInput['carrier'],
+  flag: (c: Category, d: string) => void,
+  stats: Record<string, number>,
+): void {
+  let counted = 0;
+  let excused = 0;
+  for (const [key, n] of Object.entries(carrier.overLimit)) {
+    const allowed = Math.min(n, carrier.overLimitExcused[key] ?? 0);
+    counted += n;
+    excused += allowed;
+    if (n > allowed)
+      flag(
+        'over_carrier_limit',
+        `${key}: ${n - allowed} request(s) beyond its rate and burst` +
+          (allowed > 0 ? ` (${n} counted, ${allowed} excused during the rate-limit squeeze)` : ''),
+      );
+  }
+  stats['carrier.overLimit'] = counted;
+  stats['carrier.overLimitExcused'] = excused;
 }
 
 function describe(o: Output): string {

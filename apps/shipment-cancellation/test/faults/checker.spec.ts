@@ -224,6 +224,8 @@ function history(): CheckInput {
         { carrierShipmentId: 'cs52', status: 'Purchased' },
         { carrierShipmentId: 'ck11', status: 'Purchased' },
       ],
+      overLimit: {},
+      overLimitExcused: {},
     },
   };
 }
@@ -628,6 +630,22 @@ const planted: Planted[] = [
     plant: (h) => (outputData(h, 'x22p')['supersedes'] = 'x22'),
     detail: /^cancellation c22: x22p supersedes x22, not an earlier event of it$/,
   },
+  {
+    category: 'over_carrier_limit',
+    fault: 'an MFN v0 cancel sent beyond its rate and burst',
+    plant: (h) => (h.carrier.overLimit['amazon-mfn-v0.cancelShipment|a'] = 1),
+    detail: /^amazon-mfn-v0\.cancelShipment\|a: 1 request\(s\) beyond its rate and burst$/,
+  },
+  {
+    category: 'over_carrier_limit',
+    fault: 'more Shipping v2 requests over the limit than the squeeze excuses',
+    plant: (h) => {
+      h.carrier.overLimit['amazon-shipping-v2.cancelShipment|a'] = 3;
+      h.carrier.overLimitExcused['amazon-shipping-v2.cancelShipment|a'] = 2;
+    },
+    detail:
+      /^amazon-shipping-v2\.cancelShipment\|a: 1 request\(s\) beyond its rate and burst \(3 counted, 2 excused during the rate-limit squeeze\)$/,
+  },
 ];
 
 describe('fault checker rules', () => {
@@ -643,6 +661,20 @@ describe('fault checker rules', () => {
     outputData(input, 'x22')['supersedes'] = 'x22p';
     input.outputs.push(input.outputs[2] as TopicRecord);
     expect(check(input).violations).toEqual([]);
+  });
+
+  it('passes requests over the limit that the squeeze excuses, and counts them', () => {
+    const input = history();
+    input.carrier.overLimit['amazon-shipping-v2.cancelShipment|a'] = 4;
+    input.carrier.overLimitExcused['amazon-shipping-v2.cancelShipment|a'] = 4;
+    // Excused on another key: it cannot cover this one.
+    input.carrier.overLimitExcused['amazon-shipping-v2.cancelShipment|b'] = 9;
+    const { violations, stats } = check(input);
+    expect(violations).toEqual([]);
+    expect(stats['carrier.overLimit']).toBe(4);
+    expect(stats['carrier.overLimitExcused']).toBe(4);
+    input.carrier.overLimit['amazon-shipping-v2.getTracking|a'] = 1;
+    expect(categoriesOf(input)).toEqual(['over_carrier_limit']);
   });
 
   it('counts re-sent copies of one event once', () => {

@@ -28,7 +28,11 @@ export async function checkRun(dir: string): Promise<CheckReport> {
   const carrier = JSON.parse(readFileSync(path.join(dir, 'carrier.json'), 'utf8')) as {
     counters: CarrierCounters;
     shipments: Array<{ carrierShipmentId: string; status: string }>;
+    rateLimitExcused?: Record<string, number>;
   };
+  // A run whose sandbox did not count requests over the limit cannot be checked against that rule.
+  if (!carrier.counters.rateLimit)
+    throw new Error(`${dir}/carrier.json has no rateLimit counters: the limit rule cannot be checked`);
   const log = readInputLog(path.join(dir, 'inputs.jsonl'));
   const t = manifest.topics;
   const [inputs, outputs] = await Promise.all([
@@ -64,7 +68,12 @@ export async function checkRun(dir: string): Promise<CheckReport> {
     topics: t,
     cancellations,
     outbox,
-    carrier: { perShipment: carrier.counters.stateChangingCancels.perShipment, shipments: carrier.shipments },
+    carrier: {
+      perShipment: carrier.counters.stateChangingCancels.perShipment,
+      shipments: carrier.shipments,
+      overLimit: carrier.counters.rateLimit.overLimit,
+      overLimitExcused: carrier.rateLimitExcused ?? {},
+    },
   });
   const byCategory: CheckReport['byCategory'] = {};
   for (const v of violations) byCategory[v.category] = (byCategory[v.category] ?? 0) + 1;
@@ -90,13 +99,14 @@ export async function checkRun(dir: string): Promise<CheckReport> {
       'carrier.throttled429': carrier.counters.throttled.total,
       'carrier.injected': JSON.stringify(carrier.counters.faultsInjected),
       'chaos.serviceKills': manifest.kills,
+      'run.instances': manifest.options.instances ?? 1,
       'chaos.brokerKilled': manifest.brokerKilled,
       'chaos.postgresRestarted': manifest.postgresRestarted,
       'chaos.serviceStartFailures': manifest.serviceStartFailures,
       'chaos.unexpectedServiceExits': manifest.unexpectedExits.length,
       'run.settled': manifest.settled,
       'run.serviceRevision': manifest.revision ?? 'unknown',
-      'run.finalExitCode': String(manifest.finalExitCode),
+      'run.finalExitCode': (manifest.finalExitCodes ?? [manifest.finalExitCode]).map(String).join(', '),
     },
   };
   writeFileSync(path.join(dir, 'check.json'), JSON.stringify(report, null, 2));
@@ -108,6 +118,7 @@ interface CarrierCounters {
   stateChangingCancels: { total: number; perShipment: Record<string, number> };
   throttled: { total: number };
   faultsInjected: Record<string, unknown>;
+  rateLimit?: { requests: Record<string, number>; overLimit: Record<string, number>; overLimitTotal: number };
 }
 
 export function printReport(report: CheckReport): void {

@@ -1,6 +1,6 @@
-// One fault run: a fresh database and topics, the sandbox with the workload's labels, the service as a child
-// process; then the input stream is published while faults are injected, the system is left to settle, and
-// everything the offline checker needs is written to the run's folder.
+// One fault run: a fresh database and topics, the sandbox with the workload's labels, the service as one or
+// several child processes in one consumer group; then the input stream is published while faults are injected,
+// the system is left to settle, and everything the offline checker needs is written to the run's folder.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -42,6 +42,8 @@ export interface FaultRunOptions {
   partitions: number;
   database: string;
   settleTimeoutS: number;
+  /** Service processes in the one consumer group (default 1); the kills go round them in turn. */
+  instances?: number;
   outDir?: string;
   /** Only chaos events and problems on the console (the jest variant). */
   quiet?: boolean;
@@ -63,7 +65,10 @@ export interface RunManifest {
   postgresRestarted: boolean;
   serviceStartFailures: number;
   unexpectedExits: string[];
+  /** The graceful stop's exit code: the first instance's that is not 0, else the first instance's. */
   finalExitCode: number | null;
+  /** Each instance's exit code at the graceful stop. */
+  finalExitCodes: Array<number | null>;
   chaos: Array<{ at: string; what: string; detail?: string }>;
 }
 
@@ -80,8 +85,9 @@ export async function runFaults(options: FaultRunOptions): Promise<{ dir: string
   mkdirSync(dir, { recursive: true });
   const log = new ChaosLog(options.quiet);
   const say = options.quiet ? () => undefined : (line: string) => console.log(line);
+  const instances = options.instances ?? 1;
   say(
-    `fault run ${runId}: ${options.orders} orders, ${options.kills} kills; files in ${path.relative(process.cwd(), dir)}`,
+    `fault run ${runId}: ${options.orders} orders, ${options.kills} kills, ${instances} service instance(s); files in ${path.relative(process.cwd(), dir)}`,
   );
 
   infraUp(true);
@@ -136,13 +142,19 @@ export async function runFaults(options: FaultRunOptions): Promise<{ dir: string
       LOG_LEVEL: 'warn',
     },
   );
-  const supervisor = new ServiceSupervisor(env, path.join(dir, 'service.log'), log);
+  const supervisor = new ServiceSupervisor(
+    env,
+    (i) => path.join(dir, instances === 1 ? 'service.log' : `service-${i + 1}.log`),
+    log,
+    instances,
+  );
   const inputs = new InputLog(path.join(dir, 'inputs.jsonl'), topics);
   const producer = new Publisher();
   let settled = false;
   let brokerKilled = false;
   let postgresRestarted = false;
-  let finalExitCode: number | null = null;
+  let finalExitCodes: Array<number | null> = [];
+  let rateLimitExcused: Record<string, number> = {};
   try {
     await supervisor.start();
     await publish(producer, workload.purchases, inputs, topics, log);
@@ -165,7 +177,9 @@ export async function runFaults(options: FaultRunOptions): Promise<{ dir: string
     const chaos: Array<Promise<unknown>> = [killLoop(supervisor, options.kills, expectedS, () => streaming)];
     if (options.carrierFaults) {
       chaos.push(at(0.15).then(() => stormOf429(sandbox, options.seed, 8_000, log)));
-      chaos.push(at(0.45).then(() => squeezeRateLimits(sandbox, 8_000, log)));
+      chaos.push(
+        at(0.45).then(async () => (rateLimitExcused = await squeezeRateLimits(sandbox, 8_000, log))),
+      );
       chaos.push(at(0.75).then(() => stormOf429(sandbox, `${options.seed}b`, 6_000, log)));
     }
     if (options.brokerKill)
@@ -183,13 +197,13 @@ export async function runFaults(options: FaultRunOptions): Promise<{ dir: string
     const shipments = await sandbox.control<{ shipments: unknown[] }>('GET', 'shipments');
     writeFileSync(
       path.join(dir, 'carrier.json'),
-      JSON.stringify({ counters, shipments: shipments.shipments }),
+      JSON.stringify({ counters, shipments: shipments.shipments, rateLimitExcused }),
     );
-    finalExitCode = await supervisor.stop();
-    log.note('service stopped (SIGTERM)', `exit code ${finalExitCode}`);
+    finalExitCodes = await supervisor.stop();
+    log.note('service stopped (SIGTERM)', `exit code ${finalExitCodes.join(', ')}`);
   } finally {
     await producer.renew();
-    if (supervisor.running) await supervisor.running.kill();
+    await supervisor.killAll();
     await sandbox.stop().catch(() => undefined);
     await inputs.close();
   }
@@ -208,7 +222,8 @@ export async function runFaults(options: FaultRunOptions): Promise<{ dir: string
     postgresRestarted,
     serviceStartFailures: supervisor.startFailures,
     unexpectedExits: supervisor.unexpectedExits,
-    finalExitCode,
+    finalExitCode: finalExitCodes.find((code) => code !== 0) ?? finalExitCodes[0] ?? null,
+    finalExitCodes,
     chaos: log.events,
   };
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
@@ -358,7 +373,7 @@ async function settle(
   let lastReport = 0;
   try {
     while (Date.now() - started < timeoutMs) {
-      if (!supervisor.running) {
+      if (supervisor.running.length < supervisor.instances) {
         log.note('service found dead while settling; starting it');
         await supervisor.start();
       }

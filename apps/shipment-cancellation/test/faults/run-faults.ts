@@ -1,5 +1,6 @@
 // `npm run test:faults`: a long workload under faults, then the offline checker. Exits non-zero on any violation.
 //   npm run test:faults -- --seed 7 --orders 10000 --kills 10 [--runs 5] [--no-broker-kill] [--no-postgres-restart]
+//   npm run test:faults -- --instances 3   (three service processes in one consumer group; kills go round them)
 //   npm run test:faults -- --fuzz 2000 [--seed S]   (hostile inputs against the service: see fuzz-run.ts)
 // A passing run's topics are deleted after its check (hundreds of leftover partitions slow the broker down for
 // everything after), unless --keep-topics; a failing run's stay, so the checker can be run on it again.
@@ -11,7 +12,8 @@ import { runFuzz } from './fuzz-run';
 import { deleteTopics } from '../support/stack';
 
 const USAGE = `usage: npm run test:faults -- [--seed S] [--orders N] [--kills K] [--runs R] [--rate MSG_PER_S]
-       [--no-broker-kill] [--no-postgres-restart] [--no-carrier-faults] [--settle-timeout SECONDS] [--keep-topics]
+       [--instances N] [--partitions N] [--no-broker-kill] [--no-postgres-restart] [--no-carrier-faults]
+       [--settle-timeout SECONDS] [--keep-topics]
        npm run test:faults -- --fuzz N [--seed S] [--settle-timeout SECONDS] [--keep-topics]`;
 
 async function main(): Promise<number> {
@@ -23,6 +25,7 @@ async function main(): Promise<number> {
       runs: { type: 'string', default: '1' },
       rate: { type: 'string' },
       partitions: { type: 'string', default: '6' },
+      instances: { type: 'string', default: '1' },
       'settle-timeout': { type: 'string', default: '600' },
       'no-broker-kill': { type: 'boolean', default: false },
       'no-postgres-restart': { type: 'boolean', default: false },
@@ -49,6 +52,8 @@ async function main(): Promise<number> {
       keepTopics: values['keep-topics'],
     });
   const runs = Math.max(1, int(values.runs, 'runs'));
+  const instances = int(values.instances, 'instances');
+  if (instances < 1) throw new Error(`--instances must be at least 1\n${USAGE}`);
   const results: string[] = [];
   let failed = 0;
   for (let i = 0; i < runs; i++) {
@@ -62,6 +67,7 @@ async function main(): Promise<number> {
       carrierFaults: !values['no-carrier-faults'],
       ...(values.rate ? { rate: int(values.rate, 'rate') } : {}),
       partitions: int(values.partitions, 'partitions'),
+      instances,
       database: 'oms_cancellation_faults',
       settleTimeoutS: int(values['settle-timeout'], 'settle-timeout'),
     });
@@ -74,7 +80,7 @@ async function main(): Promise<number> {
         console.log(`could not delete the run's topics: ${error.message}`),
       );
     results.push(
-      `run ${i + 1}/${runs} seed ${seed}: ${report.ok ? 'PASS' : 'FAIL'} — ${report.violations.length} violations, ${manifest.kills} kills, settled ${manifest.settled} (${dir}${keep ? '' : '; topics deleted'})`,
+      `run ${i + 1}/${runs} seed ${seed}: ${report.ok ? 'PASS' : 'FAIL'} — ${report.violations.length} violations, ${manifest.kills} kills over ${instances} instance(s), settled ${manifest.settled} (${dir}${keep ? '' : '; topics deleted'})`,
     );
   }
   console.log(`\n${results.join('\n')}`);
