@@ -1,4 +1,11 @@
-import { firstTimeAtRate, longestGapMs, median, sellerUse, tallyDelta } from './fleet-measure';
+import {
+  acceptedCancels,
+  firstTimeAtRate,
+  longestGapMs,
+  median,
+  sellerUse,
+  tallyDelta,
+} from './fleet-measure';
 import { FLEET_SCENARIOS, buildFleetOrders, minimumDrainS } from './fleet-workload';
 
 describe('firstTimeAtRate', () => {
@@ -106,5 +113,20 @@ describe('fleet workloads', () => {
 describe('median', () => {
   it('of an even count is the mean of the middle two', () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe('acceptedCancels', () => {
+  it('counts cancel answers other than 429 on every API, and no other endpoint', () => {
+    expect(
+      acceptedCancels({
+        calls: {
+          'PUT /shipping/v2/shipments/{shipmentId}/cancel': { total: 10, byOutcome: { '200': 8, '429': 2 } },
+          'DELETE /mfn/v0/shipments/{shipmentId}': { total: 3, byOutcome: { '200': 3 } },
+          'GET /mfn/v0/shipments/{shipmentId}': { total: 50, byOutcome: { '200': 50 } },
+        },
+        throttled: { total: 2, byBucket: {} },
+      }),
+    ).toBe(11);
   });
 });

@@ -48,7 +48,7 @@ export class CpuWatch {
 
 /** GET /__sandbox/counters?view=totals, the parts read here. */
 export interface SandboxTally {
-  calls: Record<string, { total: number }>;
+  calls: Record<string, { total: number; byOutcome?: Record<string, number> }>;
   throttled: { total: number; byBucket: Record<string, number> };
   /** The sandbox's count of requests per (api.operation|seller), and of those beyond the configured limit. */
   rateLimit?: {
@@ -78,6 +78,49 @@ function delta(to: Record<string, number>, from: Record<string, number>): Record
       .map(([key, n]): [string, number] => [key, n - (from[key] ?? 0)])
       .filter(([, n]) => n !== 0),
   );
+}
+
+/** Cancel calls the carrier accepted (every answer but a 429). */
+export function acceptedCancels(tally: SandboxTally): number {
+  return Object.entries(tally.calls ?? {})
+    .filter(([endpoint]) => CANCEL_ENDPOINT.test(endpoint))
+    .reduce((sum, [, c]) => sum + c.total - (c.byOutcome?.['429'] ?? 0), 0);
+}
+
+/**
+ * Polls the sandbox's accepted cancels while a phase drains: when the carrier took its last cancel, which for
+ * MFN comes a refund follow-up (a minute by default) before the order's final event.
+ */
+export class CarrierClock {
+  private readonly samples: Array<{ at: number; accepted: number }> = [];
+  private timer: NodeJS.Timeout | null = null;
+  private polling = false;
+
+  constructor(private readonly sandbox: SandboxProcess) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.poll(), 250);
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      this.samples.push({ at: Date.now(), accepted: acceptedCancels(await readTally(this.sandbox)) });
+    } catch {
+      // A missed sample only coarsens the clock.
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** The first sample that saw every cancel the phase made (its count at the end); null if none did. */
+  async stop(): Promise<number | null> {
+    if (this.timer) clearInterval(this.timer);
+    await this.poll();
+    const final = this.samples[this.samples.length - 1]?.accepted;
+    return this.samples.find((s) => s.accepted === final)?.at ?? null;
+  }
 }
 
 export function tallyDelta(from: SandboxTally, to: SandboxTally): TallyDelta {

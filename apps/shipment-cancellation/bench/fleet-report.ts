@@ -102,6 +102,7 @@ export function printFleetScenario(result: FleetScenarioResult, targets: Target[
     'instances',
     'done',
     'drain s',
+    'carrier s',
     'min s',
     'quota use',
     'orders/s',
@@ -117,6 +118,7 @@ export function printFleetScenario(result: FleetScenarioResult, targets: Target[
       : `${p.instances.start}→${p.instances.end}`,
     `${p.completed}/${p.orders}${p.timedOut ? '*' : ''}`,
     fmt(p.drainS),
+    fmt(p.carrierDrainS),
     fmt(p.minimumS),
     pct(p.quotaUse),
     fmt(p.ordersPerSecond),
@@ -133,7 +135,7 @@ export function printFleetScenario(result: FleetScenarioResult, targets: Target[
   for (const row of rows) console.log(line(row));
   if (result.phases.some((p) => p.timedOut)) console.log('* stopped at its time budget or stalled');
   console.log(
-    'quota use: the shortest drain the quotas allow ÷ the drain; CPU: utime+stime of every service process, and of every postgres process, over the phase ÷ orders',
+    'drain: first order published to last final event; carrier: to the last cancel the carrier accepted; quota use: the shortest drain the quotas allow ÷ carrier; CPU: utime+stime of every service process, and of every postgres process, over the phase ÷ orders',
   );
   if (result.phases.some((p) => p.overLimit === null)) console.log(`  ERROR: ${NO_OVER_LIMIT_COUNTER}`);
   for (const p of result.phases) {

@@ -20,6 +20,7 @@ import { type BenchOptions, type Latency, SETTLE_MS, runPhase, sendAll } from '.
 import { purchasedMessage, sandboxSeed } from './bench-workload';
 import { Fleet } from './fleet';
 import {
+  CarrierClock,
   CpuWatch,
   type SellerUse,
   firstTimeAtRate,
@@ -47,9 +48,11 @@ export interface FleetPhaseResult {
   completed: number;
   timedOut: boolean;
   drainS: number;
+  /** From the first order published to the carrier's last accepted cancel (or the last final event if earlier). */
+  carrierDrainS: number;
   /** The shortest drain the quotas allow (0: none binds). */
   minimumS: number;
-  /** minimumS / drainS, when a quota binds. */
+  /** minimumS / carrierDrainS, when a quota binds. */
   quotaUse: number | null;
   ordersPerSecond: number;
   latencyMs: Latency;
@@ -208,7 +211,9 @@ async function runFleetPhase(
   const startInstances = fleet.live.length;
   const before = await readTally(sandbox);
   const cpu = new CpuWatch(() => ({ system: fleet.pids, sandbox: sandbox.pid }));
+  const carrierClock = new CarrierClock(sandbox);
   cpu.start();
+  carrierClock.start();
   const publishedAt = Date.now();
   // Set from the timer's callback, which the compiler's narrowing does not follow: a holder, not a let.
   const happened: { at: number | null } = { at: null };
@@ -245,6 +250,7 @@ async function runFleetPhase(
   if (timer) clearTimeout(timer);
   await eventDone;
   const cpuMsPerOrder = cpu.stop(drain.completed);
+  const lastCancelAt = await carrierClock.stop();
   const tally = tallyDelta(before, await readTally(sandbox));
 
   const doneTimes = orders
@@ -285,7 +291,12 @@ async function runFleetPhase(
         lowest: uses.slice(0, 3),
       };
   }
-  const carrierWindowS = Math.max(0.001, drain.durationS);
+  // Both bound the carrier's drain from above: the last final event comes after the last cancel (for MFN a
+  // refund follow-up later), and the sampled clock sees the last cancel up to one poll late.
+  const carrierDrainS = Math.max(
+    0.001,
+    Math.min(drain.durationS, lastCancelAt === null ? Infinity : (lastCancelAt - started) / 1000),
+  );
   return {
     name: phase.name,
     api: phase.api,
@@ -295,12 +306,13 @@ async function runFleetPhase(
     timedOut: drain.timedOut,
     drainS: drain.durationS,
     minimumS,
-    quotaUse: minimumS > 0 ? minimumS / drain.durationS : null,
+    carrierDrainS,
+    quotaUse: minimumS > 0 ? minimumS / carrierDrainS : null,
     ordersPerSecond: drain.completed / drain.durationS,
     latencyMs: drain.latency,
     carrier: {
       cancelCalls: tally.cancelCalls,
-      perSecond: tally.cancelCalls / carrierWindowS,
+      perSecond: tally.cancelCalls / carrierDrainS,
       throttled: tally.throttled,
     },
     overLimit:
