@@ -12,7 +12,6 @@ import { DeadLettersModule } from './admin/dead-letters/dead-letters.module';
 import { HealthController } from './platform/health/health.controller';
 import { ReadinessRegistry } from './platform/health/readiness.registry';
 import { InboxService } from './pipeline/ingest/inbox.service';
-import { InstanceRegistry } from './pipeline/dispatch/instance-registry.service';
 import { KafkaClients } from './platform/kafka/kafka-clients';
 import { MetricsController } from './platform/metrics/metrics.controller';
 import { MetricsModule } from './platform/metrics/metrics.module';
@@ -43,7 +42,6 @@ export class AppModule {
       ],
       controllers: [HealthController, MetricsController, InputConsumers],
       providers: [
-        InstanceRegistry,
         ReadinessRegistry,
         OutboxRelay,
         InboxService,

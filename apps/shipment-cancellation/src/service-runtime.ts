@@ -11,7 +11,6 @@ import type { AppConfig } from './platform/config/config';
 import { ReadinessRegistry } from './platform/health/readiness.registry';
 import { InboxService } from './pipeline/ingest/inbox.service';
 import { isRefusedInput } from './platform/kafka/refused-input';
-import { InstanceRegistry } from './pipeline/dispatch/instance-registry.service';
 import { KafkaBatchServer } from './platform/kafka/kafka-batch.server';
 import { KafkaClients } from './platform/kafka/kafka-clients';
 import { Patterns } from './platform/kafka/patterns';
@@ -90,8 +89,6 @@ export async function startService(
   readiness.register('kafkaConsumer', () => transport.connected);
   readiness.register('kafkaProducer', () => relay.connected);
 
-  const instances = app.get(InstanceRegistry);
-  await instances.start();
   const upkeep = app.get(TableUpkeep);
   upkeep.start();
   const retention = app.get(TableRetention);
@@ -111,7 +108,6 @@ export async function startService(
       await transport.close();
       log.log('draining carrier calls in flight');
       await worker.stop();
-      await instances.stop();
       await upkeep.stop();
       await retention.stop();
       log.log('publishing the outbox');

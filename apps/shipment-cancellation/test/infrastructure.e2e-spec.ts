@@ -277,11 +277,11 @@ describe('migrations', () => {
         'audit_log',
         'cancellation_request',
         'carrier_attempt',
+        'carrier_budget',
         'dead_letter',
         'idempotency_record',
         'inbox_message',
         'outbox_event',
-        'service_instance',
         'shipment',
         'shipment_cancellation',
       ];

@@ -19,6 +19,7 @@ import type {
   ShipmentStatusResult,
 } from './port';
 import { RateLimiter } from './rate-limit/rate-limiter';
+import { SwitchableBudget, type RateBudgetFactory, type RateBudgetSettings } from './rate-limit/rate-budget';
 import { AmazonCallRunner } from './retry/amazon-call.runner';
 import { ShippingV2Adapter } from './shipping-v2/shipping-v2.adapter';
 
@@ -40,7 +41,8 @@ export class CarrierCancelClient implements CarrierCancelPort {
   private readonly logger: CarrierLogger;
   /** Credential sets whose secrets the redactor already knows. */
   private readonly registered = new WeakSet<object>();
-  private readonly limiter: RateLimiter;
+  private readonly limiter: SwitchableBudget;
+  private readonly budgetSettings: RateBudgetSettings;
   private readonly adapters: Record<CarrierApi, CarrierAdapter>;
 
   constructor(config: CarrierClientConfig, deps: { transport?: HttpTransport } = {}) {
@@ -50,14 +52,15 @@ export class CarrierCancelClient implements CarrierCancelPort {
     this.transport =
       deps.transport ??
       new UndiciHttpTransport({ connectionsPerOrigin: this.config.maxConnectionsPerOrigin });
-    this.limiter = new RateLimiter(
-      clock,
-      (api, operation) =>
-        operation === 'cancel'
-          ? this.config.cancelRateLimits[api as CarrierApi]
-          : (DEFAULT_OPERATION_RATE_LIMITS[`${api}:${operation}`] ??
-            this.config.cancelRateLimits[api as CarrierApi]),
-      this.config.rateLimitMarginMs,
+    const limitFor = (api: string, operation: string) =>
+      operation === 'cancel'
+        ? this.config.cancelRateLimits[api as CarrierApi]
+        : (DEFAULT_OPERATION_RATE_LIMITS[`${api}:${operation}`] ??
+          this.config.cancelRateLimits[api as CarrierApi]);
+    this.budgetSettings = { limitFor, marginMs: this.config.rateLimitMarginMs, clock };
+    this.limiter = new SwitchableBudget(
+      config.rateBudget?.(this.budgetSettings) ??
+        new RateLimiter(clock, limitFor, this.config.rateLimitMarginMs),
     );
     this.lwa = new LwaTokenProvider({
       tokenUrl: this.config.lwaTokenUrl,
@@ -171,11 +174,11 @@ export class CarrierCancelClient implements CarrierCancelPort {
   }
 
   /**
-   * Uses `share` of every rate limit, when `1 / share` clients (e.g. service instances) call Amazon for
-   * the same seller accounts: together they stay within Amazon's quota.
+   * Takes every token from the budget `factory` builds (e.g. one shared by all service instances) instead of
+   * this process's own buckets; call it before the first carrier call.
    */
-  setRateShare(share: number): void {
-    this.limiter.setShare(share);
+  useRateBudget(factory: RateBudgetFactory): void {
+    this.limiter.use(factory(this.budgetSettings));
   }
 
   /** Closes the keep-alive connections. */

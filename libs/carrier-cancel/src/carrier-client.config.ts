@@ -1,5 +1,6 @@
 import type { CarrierApi, LwaCredentials } from './port';
 import type { Clock } from './retry/clock';
+import type { RateBudgetFactory } from './rate-limit/rate-budget';
 import { systemClock } from './retry/clock';
 
 /** Where a carrier API lives: Amazon's production or sandbox hosts, or one custom base URL for every region. */
@@ -60,6 +61,8 @@ export interface CarrierClientConfig {
    * that much behind its own schedule (off the burst, or off the spacing when the burst is 1).
    */
   rateLimitMarginMs?: number;
+  /** Where tokens come from: this process's own buckets unless a shared budget is given. */
+  rateBudget?: RateBudgetFactory;
   retry?: Partial<RetrySettings>;
   logger?: CarrierLogger;
   /** Injectable for jitter in tests. */

@@ -26,6 +26,16 @@ export { DEFAULT_CANCEL_RATE_LIMITS, DEFAULT_RETRY } from './carrier-client.conf
 export { CarrierCancelClient, CarrierCancelError } from './carrier-cancel.client';
 export type { MfnShipment, MfnAddress, MfnCurrencyAmount } from './merchant-fulfillment/mfn-shipment.parser';
 export { TokenBucket } from './rate-limit/token-bucket';
+export { gcraSpacing } from './rate-limit/rate-budget';
+export type {
+  AcquireResult,
+  BucketKey,
+  QuotaReport,
+  RateBudget,
+  RateBudgetFactory,
+  RateBudgetSettings,
+  Spacing,
+} from './rate-limit/rate-budget';
 export { LwaTokenProvider, LwaError, type LwaProblem } from './lwa/lwa-token.provider';
 export type { Clock } from './retry/clock';
 export type { HttpTransport, HttpRequest, HttpResult } from './http/http.transport';

@@ -1,3 +1,4 @@
+import type { RateBudgetFactory } from './rate-limit/rate-budget';
 import type { MfnShipment } from './merchant-fulfillment/mfn-shipment.parser';
 
 /** The Amazon APIs a shipment can be cancelled through. */
@@ -90,8 +91,8 @@ export interface CarrierCancelPort {
   status(request: CancelRequest): Promise<ShipmentStatusResult>;
   /** ms until the bucket for this request's (api, 'cancel', sellerAccount) has a token; 0 = now */
   nextTokenInMs(request: Pick<CancelRequest, 'api' | 'sellerAccount'>): number;
-  /** Uses this fraction (0..1] of every rate limit: for clients that share Amazon's quota. */
-  setRateShare?(share: number): void;
+  /** Takes every token from a budget shared with other clients of the same quotas (see RateBudget). */
+  useRateBudget?(factory: RateBudgetFactory): void;
 }
 
 /** Login with Amazon credentials of one selling partner authorisation. */

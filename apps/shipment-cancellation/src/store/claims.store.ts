@@ -104,3 +104,27 @@ export class ClaimsStore {
     ]);
   }
 }
+
+/**
+ * Extends the leases of cancellations still in flight under the claim that took them (same attempt), by $3 ms;
+ * returns the ids renewed. A row another claimer took over after the lease ran out is left alone.
+ */
+export const RENEW_LEASES = `UPDATE shipment_cancellation sc
+      SET lease_until = now() + make_interval(secs => $3::double precision / 1000)
+     FROM unnest($1::uuid[], $2::int[]) AS h(id, attempts)
+    WHERE sc.id = h.id AND sc.attempts = h.attempts AND ${STATE_WITHOUT_INDEX} = 'in_flight'
+   RETURNING sc.id`;
+
+/** Keeps the leases of the work an instance holds. */
+export class LeasesStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async renew(held: ReadonlyMap<string, number>, leaseMs: number): Promise<Set<string>> {
+    const rows = await preparedQuery<{ id: string }>(this.dataSource, RENEW_LEASES, [
+      [...held.keys()],
+      [...held.values()],
+      leaseMs,
+    ]);
+    return new Set(rows.map((r) => r.id));
+  }
+}

@@ -10,7 +10,7 @@ import {
 } from './entities/cancellation.entities';
 import { DeadLetterEntity } from './entities/dead-letter.entity';
 import { InboxMessageEntity } from './entities/inbox-message.entity';
-import { ServiceInstanceEntity } from './entities/service-instance.entity';
+import { CarrierBudgetEntity } from './entities/carrier-budget.entity';
 import { OutboxEventEntity } from './entities/outbox-event.entity';
 import { ShipmentEntity } from './entities/shipment.entity';
 import { InitialSchema1795000000000 } from './migrations/1795000000000-initial-schema';
@@ -19,6 +19,7 @@ import { ShipmentAndRequestFillfactor1795000200000 } from './migrations/17950002
 import { DeadLetter1795000300000 } from './migrations/1795000300000-dead-letter';
 import { TraceParent1795000400000 } from './migrations/1795000400000-trace-parent';
 import { EventSequence1795000500000 } from './migrations/1795000500000-event-sequence';
+import { CarrierBudget1795000600000 } from './migrations/1795000600000-carrier-budget';
 
 // One entity per table, mirroring the migrated schema column for column (test/entities.e2e-spec.ts checks it).
 export const entities = [
@@ -31,7 +32,7 @@ export const entities = [
   DeadLetterEntity,
   AuditLogEntity,
   IdempotencyRecordEntity,
-  ServiceInstanceEntity,
+  CarrierBudgetEntity,
 ];
 
 export const migrations = [
@@ -41,6 +42,7 @@ export const migrations = [
   DeadLetter1795000300000,
   TraceParent1795000400000,
   EventSequence1795000500000,
+  CarrierBudget1795000600000,
 ];
 
 export function dataSourceOptions(url: string, extra: { poolSize?: number } = {}): DataSourceOptions {

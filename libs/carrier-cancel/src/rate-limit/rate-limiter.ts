@@ -1,19 +1,15 @@
 import type { Clock } from '../retry/clock';
+import type { AcquireResult, BucketKey, QuotaReport, RateBudget } from './rate-budget';
 import { TokenBucket } from './token-bucket';
 
-export interface BucketKey {
-  api: string;
-  operation: string;
-  sellerAccount: string;
-}
+export type { AcquireResult, BucketKey } from './rate-budget';
 
-export type AcquireResult =
-  { kind: 'acquired'; waitedMs: number } | { kind: 'too_late'; waitMs: number } | { kind: 'aborted' };
-
-/** One token bucket per (api, operation, seller account): one account's backlog never delays another's. */
-export class RateLimiter {
+/**
+ * The budget of one process: a token bucket per (api, operation, seller account), so one account's backlog
+ * never delays another's. Right when this process is the only one calling Amazon for those accounts.
+ */
+export class RateLimiter implements RateBudget {
   private readonly buckets = new Map<string, TokenBucket>();
-  private share = 1;
 
   constructor(
     private readonly clock: Clock,
@@ -27,17 +23,9 @@ export class RateLimiter {
     if (!bucket) {
       const limit = this.limitFor(key.api, key.operation);
       bucket = new TokenBucket(limit.ratePerSecond, limit.burst, () => this.clock.now(), this.marginMs);
-      if (this.share !== 1) bucket.setShare(this.share);
       this.buckets.set(id, bucket);
     }
     return bucket;
-  }
-
-  /** Every bucket, present and future, uses this fraction of its quota (see TokenBucket.setShare). */
-  setShare(share: number): void {
-    if (!(share > 0 && share <= 1)) throw new Error('rate share must be in (0, 1]');
-    this.share = share;
-    for (const bucket of this.buckets.values()) bucket.setShare(share);
   }
 
   /** ms until the bucket has a token; 0 when it does or does not exist yet. */
@@ -57,5 +45,20 @@ export class RateLimiter {
       return { kind: 'aborted' };
     }
     return { kind: 'acquired', waitedMs: wait };
+  }
+
+  throttled(key: BucketKey): void {
+    this.bucket(key).drain();
+  }
+
+  observeLimit(key: BucketKey, ratePerSecond: number): number | undefined {
+    const bucket = this.bucket(key);
+    const before = bucket.ratePerSecond;
+    bucket.observeLimit(ratePerSecond);
+    return bucket.ratePerSecond === before ? undefined : bucket.ratePerSecond;
+  }
+
+  observeQuota(key: BucketKey, quota: QuotaReport): void {
+    this.bucket(key).observeRemaining(quota.remaining);
   }
 }

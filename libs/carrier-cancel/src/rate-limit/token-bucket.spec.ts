@@ -100,33 +100,23 @@ describe('TokenBucket', () => {
   });
 });
 
-describe('TokenBucket shares', () => {
-  it('gives each of n sharers 1/n of the rate and of the burst, so together they stay within the quota', () => {
+describe('TokenBucket and what Amazon reports', () => {
+  it('never holds more tokens than Amazon says are left (MWS QuotaRemaining)', () => {
     let now = 0;
-    const bucket = new TokenBucket(10, 10, () => now);
-    bucket.setShare(0.5);
-    expect(bucket.ratePerSecond).toBe(5);
-    let granted = 0;
-    // Over 10 s a half share may take its burst (5) plus 5/s.
-    for (; now <= 10_000; now += 10) {
-      while (bucket.reserve(0) === 0) granted += 1;
-    }
-    expect(granted).toBe(5 + 50);
-  });
-
-  it('never shares the burst below one token', () => {
-    let now = 0;
-    const bucket = new TokenBucket(1, 1, () => now);
-    bucket.setShare(0.25);
+    const bucket = new TokenBucket(5, 10, () => now);
+    bucket.observeRemaining(2);
     expect(bucket.reserve(0)).toBe(0);
-    expect(bucket.nextTokenInMs()).toBe(4_000);
-    now = 4_000;
+    expect(bucket.reserve(0)).toBe(0);
+    expect(bucket.reserve(0)).toBeUndefined();
+    now = 200;
     expect(bucket.reserve(0)).toBe(0);
   });
 
-  it('rejects a share outside (0, 1]', () => {
+  it('ignores a report of more than it holds, and nonsense', () => {
     const bucket = new TokenBucket(1, 1, () => 0);
-    expect(() => bucket.setShare(0)).toThrow();
-    expect(() => bucket.setShare(1.5)).toThrow();
+    bucket.reserve();
+    bucket.observeRemaining(10);
+    bucket.observeRemaining(Number.NaN);
+    expect(bucket.nextTokenInMs()).toBe(1_000);
   });
 });

@@ -1,3 +1,5 @@
+import { gcraSpacing } from './rate-budget';
+
 /**
  * A token bucket that hands out reservations: each caller takes a token now and learns how long to wait
  * before using it, so waiters queue in order with one timer each and nobody polls.
@@ -12,7 +14,6 @@ export class TokenBucket {
   private rate: number;
   private capacity = 1;
   private refillRate = 1;
-  private share = 1;
 
   constructor(
     /** The configured (maximum) rate; Amazon's reported limit can only lower it. */
@@ -29,21 +30,9 @@ export class TokenBucket {
     this.last = now();
   }
 
-  /** The rate this client may use: configured (or lower when Amazon reported less), times its share. */
+  /** The rate this client may use: configured, or lower when Amazon reported less. */
   get ratePerSecond(): number {
-    return this.rate * this.share;
-  }
-
-  /**
-   * Uses only a fraction of the quota, because `1 / share` clients (service instances) draw on the same
-   * Amazon bucket: together they never exceed it. The burst is shared too, down to one token.
-   */
-  setShare(share: number): void {
-    if (!(share > 0 && share <= 1)) throw new Error('TokenBucket share must be in (0, 1]');
-    this.refill();
-    this.share = share;
-    this.recompute();
-    this.tokens = Math.min(this.tokens, this.capacity);
+    return this.rate;
   }
 
   /** ms until a token is free for a new caller (0 = now); reserves nothing. */
@@ -72,6 +61,13 @@ export class TokenBucket {
     this.tokens = Math.min(this.tokens, 0);
   }
 
+  /** Amazon reported `remaining` requests left in its bucket: ours never holds more. */
+  observeRemaining(remaining: number): void {
+    if (!(remaining >= 0)) return;
+    this.refill();
+    this.tokens = Math.min(this.tokens, remaining);
+  }
+
   /** Applies Amazon's x-amzn-RateLimit-Limit: never above the configured rate. */
   observeLimit(reportedRatePerSecond: number): void {
     if (!(reportedRatePerSecond > 0)) return;
@@ -81,19 +77,11 @@ export class TokenBucket {
     this.tokens = Math.min(this.tokens, this.capacity);
   }
 
-  // The margin comes off the burst; when the burst cannot absorb it (burst 1), off the spacing instead.
+  // The schedule of gcraSpacing, as a bucket: capacity = tolerance / interval + 1, refilled once per interval.
   private recompute(): void {
-    const margin = this.marginMs / 1000;
-    const rate = this.rate * this.share;
-    const burst = Math.max(1, this.burst * this.share);
-    const capacity = burst - rate * margin;
-    if (capacity >= 1) {
-      this.capacity = capacity;
-      this.refillRate = rate;
-    } else {
-      this.capacity = 1;
-      this.refillRate = 1 / (1 / rate + margin);
-    }
+    const { intervalMs, toleranceMs } = gcraSpacing(this.rate, this.burst, this.marginMs);
+    this.capacity = toleranceMs / intervalMs + 1;
+    this.refillRate = 1000 / intervalMs;
   }
 
   private msFor(tokens: number): number {

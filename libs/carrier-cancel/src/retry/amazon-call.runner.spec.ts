@@ -304,6 +304,20 @@ describe('AmazonCallRunner', () => {
     expect(limiter.bucket({ api: spec.api, operation: 'cancel', sellerAccount: 's' }).ratePerSecond).toBe(2);
   });
 
+  it('keeps no more MWS tokens than the bridge reports left (ResponseHeaderMetadata)', async () => {
+    const body = { ResponseHeaderMetadata: { QuotaMax: 10, QuotaRemaining: 0, QuotaResetsAt: null } };
+    const { runner, spec, limiter } = setup([reply(200, body)], { rate: 5 });
+    const mws = { ...spec, api: 'amazon-mfn-mws' as const };
+    await runner.run(mws);
+    expect(limiter.nextTokenInMs({ api: mws.api, operation: 'cancel', sellerAccount: 's' })).toBeGreaterThan(
+      0,
+    );
+    // Shipping v2 has no such metadata: the same body leaves its bucket alone.
+    const v2 = setup([reply(200, body)], { rate: 5 });
+    await v2.runner.run(v2.spec);
+    expect(v2.limiter.nextTokenInMs({ api: v2.spec.api, operation: 'cancel', sellerAccount: 's' })).toBe(0);
+  });
+
   it('does not send when the rate-limit wait alone would pass the deadline', async () => {
     const { runner, spec, transport, limiter } = setup([reply(200)], { rate: 1, deadlineMs: 500 });
     limiter.bucket({ api: spec.api, operation: 'cancel', sellerAccount: 's' }).drain();

@@ -10,7 +10,8 @@ import {
 } from '../http/amazon-response.parser';
 import type { HttpMethod, HttpResponse, HttpTransport } from '../http/http.transport';
 import type { AttentionProblem, CarrierApi, RejectReason, RetryLaterCause } from '../port';
-import type { RateLimiter } from '../rate-limit/rate-limiter';
+import type { BucketKey, RateBudget } from '../rate-limit/rate-budget';
+import { quotaReportOf } from '../mws/mws-quota';
 import { backoffDelayMs } from './backoff.policy';
 import type { Clock } from './clock';
 
@@ -65,7 +66,7 @@ export type CallResult =
 
 export interface RunnerDeps {
   transport: HttpTransport;
-  limiter: RateLimiter;
+  limiter: RateBudget;
   clock: Clock;
   retry: RetrySettings;
   random: () => number;
@@ -198,7 +199,7 @@ export class AmazonCallRunner {
     trace.httpStatus = response.status;
     trace.requestId = requestIdOf(response, parsed) ?? trace.requestId;
     trace.error = extractError(parsed);
-    this.observeRateLimit(keyOf(spec), response);
+    this.observeRateLimit(keyOf(spec), response, parsed);
     this.deps.onResponse?.({
       api: spec.api,
       operation: spec.operation,
@@ -217,7 +218,7 @@ export class AmazonCallRunner {
     const status = response.status;
     if (status === 429 || saysThrottled(trace.error)) {
       // Amazon's bucket is empty whatever ours thinks: everyone on this key waits a token's time.
-      limiter.bucket(keyOf(spec)).drain();
+      limiter.throttled(keyOf(spec));
       return { next: 'retry', cause: 'throttled' };
     }
     if (status === 401) return done({ kind: 'needs_attention', problem: 'unauthorized' });
@@ -239,25 +240,24 @@ export class AmazonCallRunner {
     return { next: 'done', result: { kind: 'response', response, parsed, trace } };
   }
 
-  private observeRateLimit(
-    key: { api: string; operation: string; sellerAccount: string },
-    response: HttpResponse,
-  ): void {
+  /** What Amazon said about the quota flows back into the budget: Shipping v2's header, MWS's metadata. */
+  private observeRateLimit(key: BucketKey, response: HttpResponse, parsed: Parsed): void {
+    const quota = key.api === 'amazon-mfn-mws' ? quotaReportOf(parsed, response.headers) : undefined;
+    if (quota) this.deps.limiter.observeQuota(key, quota);
     const header = response.headers['x-amzn-ratelimit-limit'];
     if (header === undefined) return;
     const reported = Number.parseFloat(header);
-    const bucket = this.deps.limiter.bucket(key);
-    if (Number.isFinite(reported) && reported > 0 && reported !== bucket.ratePerSecond) {
-      bucket.observeLimit(reported);
+    if (!Number.isFinite(reported) || reported <= 0) return;
+    const effective = this.deps.limiter.observeLimit(key, reported);
+    if (effective !== undefined)
       this.deps.logger.info('rate limit reported by Amazon', {
         ...key,
         reportedRatePerSecond: reported,
-        effectiveRatePerSecond: bucket.ratePerSecond,
+        effectiveRatePerSecond: effective,
       });
-    }
   }
 }
 
-function keyOf(spec: CallSpec): { api: string; operation: string; sellerAccount: string } {
+function keyOf(spec: CallSpec): BucketKey {
   return { api: spec.api, operation: spec.operation, sellerAccount: spec.sellerAccount };
 }

@@ -9,11 +9,14 @@ import { CARRIER_PORT } from '../../platform/carrier/carrier.tokens';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import type { CancellationRow } from '../../domain/cancellation';
 import { OutcomeApplier } from '../apply/outcome-applier.service';
-import { ClaimsStore, accountKey } from '../../store/claims.store';
+import { BudgetStore } from '../../store/budget.store';
+import { ClaimsStore, LeasesStore, accountKey } from '../../store/claims.store';
 import { AccountSlots, type OfferedItem, type SlotReservation } from './account-slots';
 import { callCarrier } from './carrier-call';
 import { ClaimLoop } from './claim-loop';
+import { LeaseKeeper } from './lease-keeper';
 import { ResultBatcher } from './result-batcher';
+import { SharedRateBudget } from './shared-rate-budget';
 
 /**
  * Slots held for new cancellations that their creating transaction leases (inserts in flight): run them
@@ -24,13 +27,18 @@ export interface Reservation extends SlotReservation {
   leaseMs: number;
 }
 
-/** Wires the worker's parts together: slots, the claim loop, the carrier call and the result batcher. */
+/**
+ * Wires the worker's parts together: slots, the claim loop, the carrier call, the leases it keeps and the result
+ * batcher; and gives the carrier client the quota budget shared by every instance.
+ */
 @Injectable()
 export class CarrierWorker {
   private readonly logger = new Logger('CarrierWorker');
   private readonly slots: AccountSlots;
   private readonly claims: ClaimLoop;
   private readonly results: ResultBatcher;
+  private readonly leases: LeaseKeeper;
+  private budget: SharedRateBudget | null = null;
 
   constructor(
     dataSource: DataSource,
@@ -48,16 +56,29 @@ export class CarrierWorker {
       'amazon-mfn-v0': limits['amazon-mfn-v0'].burst,
     };
     this.slots = new AccountSlots(caps, config.worker.concurrency);
+    carrier.useRateBudget?.((settings) => {
+      const budget = new SharedRateBudget(new BudgetStore(dataSource), settings, {
+        horizonMs: config.carrier.budgetHorizonMs,
+        metrics,
+      });
+      this.budget = budget;
+      return budget;
+    });
     const store = new ClaimsStore(dataSource);
     this.claims = new ClaimLoop(store, this.slots, config.worker, (row) => this.call(row));
+    this.leases = new LeaseKeeper(new LeasesStore(dataSource), config.worker.leaseMs, metrics);
     this.results = new ResultBatcher(
-      (batch) => applier.apply(batch),
+      (batch) =>
+        applier.apply(batch).finally(() => {
+          for (const result of batch) this.leases.let(result.row.id);
+        }),
       this.logger,
       () => this.claims.active,
     );
   }
 
   start(): void {
+    this.leases.start();
     this.claims.start();
   }
 
@@ -68,6 +89,8 @@ export class CarrierWorker {
       await this.results.flush();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    await this.leases.stop();
+    this.budget?.close();
   }
 
   /** New work may be due: scan for it now instead of at the next poll. */
@@ -111,6 +134,7 @@ export class CarrierWorker {
   /** Calls the carrier for a row whose slot is already held; the slot is given back when the call ends. */
   private call(row: CancellationRow): void {
     const key = accountKey(row);
+    this.leases.hold(row.id, row.attempts);
     this.results.callStarted();
     callCarrier(this.carrier, row, this.config.carrier.deadlineMs)
       .then((result) => {
@@ -121,6 +145,7 @@ export class CarrierWorker {
       .catch((error: unknown) => {
         // The port promises typed outcomes; a throw is a bug. The lease brings the work back later.
         this.logger.error(`carrier call for cancellation ${row.id} threw: ${(error as Error).message}`);
+        this.leases.let(row.id);
       })
       .finally(() => {
         this.slots.release(key);

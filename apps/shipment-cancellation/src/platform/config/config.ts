@@ -56,6 +56,8 @@ export interface AppConfig {
     >;
     attemptTimeoutMs: number;
     deadlineMs: number;
+    /** The shared budget grants tokens up to this far ahead (see pipeline/dispatch/shared-rate-budget.ts). */
+    budgetHorizonMs: number;
   };
   worker: {
     concurrency: number;
@@ -159,11 +161,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       },
       attemptTimeoutMs: read.integer('CARRIER_ATTEMPT_TIMEOUT_MS', 10_000, 100, 120_000),
       deadlineMs: read.integer('CARRIER_DEADLINE_MS', 30_000, 500, 600_000),
+      budgetHorizonMs: read.integer('CARRIER_BUDGET_HORIZON_MS', 250, 10, 10_000),
     },
     worker: {
       concurrency: read.integer('WORKER_CONCURRENCY', 64, 1, 1024),
       pollIntervalMs: read.integer('WORKER_POLL_INTERVAL_MS', 250, 10, 60_000),
-      leaseMs: read.integer('WORKER_LEASE_MS', 120_000, 1_000, 3_600_000),
+      // Renewed every third of it while the call runs: a dead instance's work comes back within one lease.
+      leaseMs: read.integer('WORKER_LEASE_MS', 9_000, 1_000, 3_600_000),
       maxAttempts: read.integer('WORKER_MAX_ATTEMPTS', 25, 1, 1000),
       refundFollowUpMs: read.integer('WORKER_REFUND_FOLLOW_UP_MS', 60_000, 10, 86_400_000),
     },

@@ -48,6 +48,18 @@ export class MetricsService {
     ['carrier'],
   );
 
+  readonly budgetTokens = this.counter(
+    'oms_carrier_budget_tokens_total',
+    'Tokens of the shared carrier budget: granted to this instance, or expired unused (sent too late to be safe).',
+    ['carrier', 'result'],
+  );
+
+  readonly leaseRenewals = this.counter(
+    'oms_worker_lease_renewals_total',
+    'Leases of cancellations in flight renewed by this instance, and those found taken over by another.',
+    ['result'],
+  );
+
   readonly throttled = this.counter(
     'oms_carrier_throttled_total',
     'HTTP 429 answers received from the carrier, by carrier.',

@@ -1,0 +1,288 @@
+// The carrier quotas as one budget for every instance: each HTTP attempt takes a token granted by the GCRA
+// schedule kept in Postgres (store/budget.store.ts). Waiting calls are pooled per quota, and one statement at a
+// time asks for all of them, so a busy quota costs one statement per horizon, not one per call.
+//
+// Tokens carry a time: the statement says when each is free, relative to its own clock. A token is used no
+// earlier than that, and no later than half the margin after it (the other half absorbs the network's jitter),
+// so instances together stay within rate and burst on arrival. A token that comes too late is dropped, never
+// used: a slow Postgres or a stalled process costs throughput, never a 429. An instance that dies holding
+// tokens loses at most one horizon of them.
+import { Logger } from '@nestjs/common';
+import {
+  gcraSpacing,
+  type AcquireResult,
+  type BucketKey,
+  type QuotaReport,
+  type RateBudget,
+  type RateBudgetSettings,
+} from '@oms/carrier-cancel';
+import type { MetricsService } from '../../platform/metrics/metrics.service';
+import type { BudgetStore, TokenGrant } from '../../store/budget.store';
+
+export interface SharedBudgetOptions {
+  /** Tokens are granted up to this far ahead: fewer statements, more lost if the instance dies. */
+  horizonMs: number;
+  metrics?: MetricsService;
+}
+
+interface Waiter {
+  resolve(result: AcquireResult): void;
+  queuedAt: number;
+  deadline: number;
+  timer: NodeJS.Timeout | null;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+/** A granted token: usable from `at` until `sendBy` (local clock). */
+interface Token {
+  at: number;
+  sendBy: number;
+}
+
+/** One quota as this instance sees it. */
+interface Quota {
+  key: BucketKey;
+  waiting: Waiter[];
+  tokens: Token[];
+  /** When the schedule's next free token is (local clock), as of the last grant. */
+  nextFreeAt: number;
+  ratePerSecond: number;
+  intervalMs: number;
+}
+
+const RETRY_MS = [50, 200, 1_000, 2_000];
+/** Between two statements for the same waiting calls, so a quota short of tokens never spins. */
+const MIN_GAP_MS = 2;
+
+export class SharedRateBudget implements RateBudget {
+  private readonly logger = new Logger('CarrierBudget');
+  private readonly quotas = new Map<string, Quota>();
+  private readonly ensured = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+  private pumping = false;
+  private failures = 0;
+
+  constructor(
+    private readonly store: BudgetStore,
+    private readonly settings: RateBudgetSettings,
+    private readonly options: SharedBudgetOptions,
+  ) {}
+
+  acquire(key: BucketKey, maxWaitMs: number, signal?: AbortSignal): Promise<AcquireResult> {
+    if (signal?.aborted) return Promise.resolve({ kind: 'aborted' });
+    const quota = this.quota(key);
+    const now = this.now();
+    // A wait the schedule already says is too long is refused at once, as the local bucket does.
+    const expected = quota.nextFreeAt + quota.waiting.length * quota.intervalMs - now;
+    if (quota.tokens.length === 0 && expected > maxWaitMs) {
+      return Promise.resolve({ kind: 'too_late', waitMs: Math.ceil(expected) });
+    }
+    return new Promise<AcquireResult>((resolve) => {
+      const waiter: Waiter = { resolve, queuedAt: now, deadline: now + maxWaitMs, timer: null, signal };
+      if (signal) {
+        waiter.onAbort = () => this.settle(quota, waiter, { kind: 'aborted' });
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      quota.waiting.push(waiter);
+      this.serve(quota);
+      if (quota.waiting.includes(waiter)) {
+        waiter.timer = setTimeout(() => this.expire(quota, waiter), Math.max(0, maxWaitMs));
+        this.schedulePump(0);
+      }
+    });
+  }
+
+  nextTokenInMs(key: BucketKey): number {
+    const quota = this.quotas.get(quotaId(key));
+    if (!quota || quota.tokens.length > 0) return 0;
+    return Math.max(0, Math.ceil(quota.nextFreeAt + quota.waiting.length * quota.intervalMs - this.now()));
+  }
+
+  throttled(key: BucketKey): void {
+    const quota = this.quota(key);
+    // Amazon's bucket is empty: tokens held here would only meet more 429s.
+    quota.tokens = [];
+    quota.nextFreeAt = Math.max(quota.nextFreeAt, this.now() + quota.intervalMs);
+    this.background('drain', this.store.drain(key));
+  }
+
+  observeLimit(key: BucketKey, ratePerSecond: number): number | undefined {
+    const quota = this.quota(key);
+    const limit = this.settings.limitFor(key.api, key.operation);
+    const rate = Math.min(limit.ratePerSecond, ratePerSecond);
+    if (rate === quota.ratePerSecond) return undefined;
+    const spacing = gcraSpacing(rate, limit.burst, this.settings.marginMs);
+    quota.ratePerSecond = rate;
+    quota.intervalMs = spacing.intervalMs;
+    this.background('rate', this.store.setRate(key, rate, spacing));
+    return rate;
+  }
+
+  observeQuota(key: BucketKey, report: QuotaReport): void {
+    const quota = this.quota(key);
+    quota.tokens = quota.tokens.slice(0, report.remaining);
+    this.background('quota', this.store.observeRemaining(key, report.remaining));
+  }
+
+  /** Stops asking for tokens; waiting calls run into their deadlines. */
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private quota(key: BucketKey): Quota {
+    const id = quotaId(key);
+    let quota = this.quotas.get(id);
+    if (!quota) {
+      const limit = this.settings.limitFor(key.api, key.operation);
+      const { intervalMs } = gcraSpacing(limit.ratePerSecond, limit.burst, this.settings.marginMs);
+      quota = {
+        key: { ...key },
+        waiting: [],
+        tokens: [],
+        nextFreeAt: 0,
+        ratePerSecond: limit.ratePerSecond,
+        intervalMs,
+      };
+      this.quotas.set(id, quota);
+    }
+    return quota;
+  }
+
+  /** Hands held tokens to waiters, oldest first; each is released at its token's time. */
+  private serve(quota: Quota): void {
+    const now = this.now();
+    quota.tokens = quota.tokens.filter((t) => t.sendBy >= now);
+    while (quota.waiting.length > 0 && quota.tokens.length > 0) {
+      const waiter = quota.waiting.shift() as Waiter;
+      const token = quota.tokens.shift() as Token;
+      if (waiter.timer) clearTimeout(waiter.timer);
+      waiter.timer = null;
+      const release = (): void => {
+        // Timers may fire a little early (the loop's clock is cached): a token is never used before its time.
+        const early = token.at - this.now();
+        if (early > 0) {
+          setTimeout(release, Math.ceil(early));
+          return;
+        }
+        if (this.now() > token.sendBy) {
+          // Too late to send safely (a busy event loop): drop the token, wait for another.
+          this.options.metrics?.budgetTokens.inc({ carrier: quota.key.api, result: 'expired' });
+          quota.waiting.unshift(waiter);
+          waiter.timer = setTimeout(
+            () => this.expire(quota, waiter),
+            Math.max(0, waiter.deadline - this.now()),
+          );
+          this.schedulePump(0);
+          return;
+        }
+        this.settle(quota, waiter, { kind: 'acquired', waitedMs: Math.round(this.now() - waiter.queuedAt) });
+      };
+      const delay = token.at - now;
+      if (delay <= 0) release();
+      else setTimeout(release, delay);
+    }
+  }
+
+  private settle(quota: Quota, waiter: Waiter, result: AcquireResult): void {
+    if (waiter.timer) clearTimeout(waiter.timer);
+    waiter.timer = null;
+    if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+    const index = quota.waiting.indexOf(waiter);
+    if (index >= 0) quota.waiting.splice(index, 1);
+    waiter.resolve(result);
+  }
+
+  private expire(quota: Quota, waiter: Waiter): void {
+    const waitMs = Math.max(0, quota.nextFreeAt - this.now());
+    this.settle(quota, waiter, { kind: 'too_late', waitMs: Math.ceil(waitMs) });
+  }
+
+  private schedulePump(delayMs: number): void {
+    if (this.pumping) return;
+    const at = this.now() + delayMs;
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      void this.pump();
+    }, delayMs);
+  }
+
+  /** One statement for every quota with calls waiting and no token for them. */
+  private async pump(): Promise<void> {
+    const wanting = [...this.quotas.values()].filter((q) => q.waiting.length > q.tokens.length);
+    if (wanting.length === 0) return;
+    this.pumping = true;
+    let next = Infinity;
+    try {
+      await this.ensure(wanting);
+      const started = this.now();
+      const requests = wanting.map((q) => ({ ...q.key, wanted: q.waiting.length - q.tokens.length }));
+      const grants = await this.store.grant(requests, this.options.horizonMs);
+      const received = this.now();
+      for (const grant of grants) this.take(grant, received, received - started);
+      this.failures = 0;
+      // Quotas still short of tokens (or newly waiting) ask again once their next token is within the horizon.
+      for (const q of this.quotas.values())
+        if (q.waiting.length > q.tokens.length)
+          next = Math.min(next, Math.max(MIN_GAP_MS, q.nextFreeAt - this.options.horizonMs - received));
+    } catch (error) {
+      this.failures += 1;
+      next = RETRY_MS[Math.min(this.failures, RETRY_MS.length) - 1] as number;
+      if (this.failures === 1 || this.failures % 20 === 0)
+        this.logger.warn(
+          `taking carrier tokens failed (${this.failures} in a row): ${(error as Error).message}`,
+        );
+    } finally {
+      this.pumping = false;
+    }
+    if (Number.isFinite(next)) this.schedulePump(next);
+  }
+
+  /** Converts a grant to local times, late by the statement's round trip at most, and serves the waiters. */
+  private take(grant: TokenGrant, received: number, roundTripMs: number): void {
+    const quota = this.quotas.get(quotaId(grant));
+    if (!quota) return;
+    const leeway = this.settings.marginMs / 2 - roundTripMs;
+    for (let k = 0; k < grant.granted; k++) {
+      const at = received + Math.max(0, grant.firstMs + k * grant.intervalMs);
+      quota.tokens.push({ at, sendBy: at + leeway });
+    }
+    quota.nextFreeAt = received + grant.nextMs;
+    quota.intervalMs = grant.intervalMs;
+    quota.ratePerSecond = grant.ratePerSecond;
+    this.options.metrics?.budgetTokens.inc({ carrier: grant.api, result: 'granted' }, grant.granted);
+    this.serve(quota);
+  }
+
+  /** Creates the quotas this instance has not used yet, at their configured limits. */
+  private async ensure(quotas: Quota[]): Promise<void> {
+    const fresh = quotas.filter((q) => !this.ensured.has(quotaId(q.key)));
+    if (fresh.length === 0) return;
+    await this.store.ensure(
+      fresh.map((q) => {
+        const limit = this.settings.limitFor(q.key.api, q.key.operation);
+        const spacing = gcraSpacing(limit.ratePerSecond, limit.burst, this.settings.marginMs);
+        return { ...q.key, configuredRate: limit.ratePerSecond, burst: limit.burst, ...spacing };
+      }),
+    );
+    for (const q of fresh) this.ensured.add(quotaId(q.key));
+  }
+
+  private background(what: string, work: Promise<void>): void {
+    work.catch((error: Error) => this.logger.warn(`carrier budget ${what} update failed: ${error.message}`));
+  }
+
+  private now(): number {
+    return this.settings.clock.now();
+  }
+}
+
+function quotaId(key: BucketKey): string {
+  return `${key.api}\u0000${key.operation}\u0000${key.sellerAccount}`;
+}
