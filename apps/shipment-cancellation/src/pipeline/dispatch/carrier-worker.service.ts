@@ -65,7 +65,13 @@ export class CarrierWorker {
       return budget;
     });
     const store = new ClaimsStore(dataSource);
-    this.claims = new ClaimLoop(store, this.slots, config.worker, (row) => this.call(row));
+    this.claims = new ClaimLoop(
+      store,
+      this.slots,
+      config.worker,
+      (row) => this.call(row),
+      () => this.budget?.quotaBound ?? false,
+    );
     this.leases = new LeaseKeeper(new LeasesStore(dataSource), config.worker.leaseMs, metrics);
     this.results = new ResultBatcher(
       (batch) =>
@@ -74,6 +80,7 @@ export class CarrierWorker {
         }),
       this.logger,
       () => this.claims.active,
+      () => this.budget?.quotaBound ?? false,
     );
   }
 

@@ -10,6 +10,11 @@ import { OfferedWork } from './offered-work';
 
 /** With few slots free, wait this long for more calls to end: claiming per ended call costs a query each. */
 const CLAIM_COALESCE_MS = 5;
+/**
+ * The same while calls wait for the carrier's quota: slots then free up at its rate, and the calls already
+ * waiting keep the quota busy for much longer than this.
+ */
+const CLAIM_COALESCE_BOUND_MS = 50;
 
 /** Claims work into free slots and hands each claimed row, its slot taken, to `run`. */
 export class ClaimLoop {
@@ -29,6 +34,8 @@ export class ClaimLoop {
     private readonly settings: Pick<AppConfig['worker'], 'concurrency' | 'pollIntervalMs' | 'leaseMs'>,
     /** Runs a claimed row, whose slot the loop has taken. */
     private readonly run: (row: CancellationRow) => void,
+    /** Whether calls wait for the carrier's quota (see SharedRateBudget.quotaBound). */
+    private readonly quotaBound: () => boolean = () => false,
   ) {}
 
   get active(): boolean {
@@ -75,7 +82,8 @@ export class ClaimLoop {
       const free = this.slots.free;
       if (free > 0 && free < this.settings.concurrency / 4 && !this.coalesced) {
         this.coalesced = true;
-        await new Promise((resolve) => setTimeout(resolve, CLAIM_COALESCE_MS));
+        const pause = this.quotaBound() ? CLAIM_COALESCE_BOUND_MS : CLAIM_COALESCE_MS;
+        await new Promise((resolve) => setTimeout(resolve, pause));
         continue;
       }
       this.coalesced = false;

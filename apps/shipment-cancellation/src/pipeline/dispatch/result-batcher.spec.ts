@@ -9,6 +9,7 @@ describe('ResultBatcher', () => {
   let apply: jest.Mock<Promise<void>, [CarrierResult[]]>;
   let errors: jest.Mock;
   let lingering: boolean;
+  let bound: boolean;
   let batcher: ResultBatcher;
 
   beforeEach(() => {
@@ -21,7 +22,13 @@ describe('ResultBatcher', () => {
     });
     errors = jest.fn();
     lingering = true;
-    batcher = new ResultBatcher(apply, { error: errors }, () => lingering);
+    bound = false;
+    batcher = new ResultBatcher(
+      apply,
+      { error: errors },
+      () => lingering,
+      () => bound,
+    );
   });
 
   afterEach(() => {
@@ -80,5 +87,30 @@ describe('ResultBatcher', () => {
     expect(apply.mock.calls[1]?.[0].map((r) => r.row.id)).toEqual(['a']);
     await jest.advanceTimersByTimeAsync(0);
     expect(batcher.idle).toBe(true);
+  });
+
+  /** Results of `calls` calls arriving `gapMs` apart, each call ending with its result. */
+  async function trickle(calls: number, gapMs: number): Promise<void> {
+    for (let i = 0; i < calls; i += 1) batcher.callStarted();
+    for (let i = 0; i < calls; i += 1) {
+      await jest.advanceTimersByTimeAsync(gapMs);
+      batcher.add(result(`r${i}`));
+      batcher.callEnded();
+    }
+  }
+
+  it('applies results one by one when they trickle in and the pace is ours', async () => {
+    await trickle(40, 12);
+    expect(Math.max(...batches.map((b) => b.length))).toBe(1);
+  });
+
+  it('batches trickling results while calls wait for the carrier quota, within its longest linger', async () => {
+    bound = true;
+    await trickle(40, 12);
+    await jest.advanceTimersByTimeAsync(200);
+    expect(batches.flat()).toHaveLength(40);
+    // After the first few set the pace, results wait for about 8 more (12 ms apart, at most 100 ms).
+    expect(batches.length).toBeLessThanOrEqual(10);
+    expect(Math.max(...batches.map((b) => b.length))).toBeLessThanOrEqual(9);
   });
 });

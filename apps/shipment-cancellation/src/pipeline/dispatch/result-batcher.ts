@@ -9,6 +9,13 @@ export const APPLY_BATCH = 500;
 const APPLY_CONCURRENCY = 2;
 /** How long a result may wait for the calls still out (calls started together answer within ms). */
 export const APPLY_LINGER_MS = 4;
+/**
+ * While calls wait for the carrier's quota, results trickle in at its rate: a result then waits for this many
+ * more (at the pace they have been coming), up to MAX_LINGER_MS, so a quota-bound drain applies, and publishes,
+ * in batches rather than one by one. Nothing is delayed that matters: the orders behind wait for the quota.
+ */
+const TARGET_BATCH = 8;
+const MAX_LINGER_MS = 100;
 
 /** Queues carrier results and applies them in batches, retrying a batch the database refused. */
 export class ResultBatcher {
@@ -20,12 +27,17 @@ export class ResultBatcher {
   private callsOut = 0;
   private readonly applying = new Set<Promise<void>>();
   private applyFailures = 0;
+  /** The mean gap between results lately (ms), and when the last one came. */
+  private gapMs = 0;
+  private lastResultAt = 0;
 
   constructor(
     private readonly apply: (batch: CarrierResult[]) => Promise<void>,
     private readonly logger: Pick<Logger, 'error'>,
     /** Whether a result may wait for the calls still out (not while stopping: nothing should wait then). */
     private readonly mayLinger: () => boolean,
+    /** Whether calls wait for the carrier's quota (then results may wait longer for each other). */
+    private readonly quotaBound: () => boolean = () => false,
   ) {}
 
   /** Nothing queued and no batch being applied. */
@@ -40,8 +52,17 @@ export class ResultBatcher {
 
   /** A call's result arrived; it is applied once its call has ended (`callEnded`). */
   add(result: CarrierResult): void {
-    if (this.pending.length === 0) this.pendingSince = performance.now();
+    const now = performance.now();
+    if (this.lastResultAt > 0) this.gapMs = 0.8 * this.gapMs + 0.2 * Math.min(now - this.lastResultAt, 1_000);
+    this.lastResultAt = now;
+    if (this.pending.length === 0) this.pendingSince = now;
     this.pending.push(result);
+  }
+
+  /** How long the oldest queued result may wait for others. */
+  private lingerMs(): number {
+    if (!this.quotaBound()) return APPLY_LINGER_MS;
+    return Math.max(APPLY_LINGER_MS, Math.min(MAX_LINGER_MS, TARGET_BATCH * this.gapMs));
   }
 
   /** A carrier call ended, with a result or without one: apply what is due. */
@@ -57,16 +78,12 @@ export class ResultBatcher {
   flush(): Promise<void> {
     while (this.applying.size < APPLY_CONCURRENCY && this.pending.length > 0) {
       const lingered = performance.now() - this.pendingSince;
-      if (
-        this.mayLinger() &&
-        this.callsOut > 0 &&
-        this.pending.length < APPLY_BATCH &&
-        lingered < APPLY_LINGER_MS
-      ) {
+      const linger = this.lingerMs();
+      if (this.mayLinger() && this.callsOut > 0 && this.pending.length < APPLY_BATCH && lingered < linger) {
         this.lingerTimer ??= setTimeout(() => {
           this.lingerTimer = null;
           void this.flush();
-        }, APPLY_LINGER_MS - lingered);
+        }, linger - lingered);
         break;
       }
       const batch = this.pending.splice(0, APPLY_BATCH);

@@ -63,6 +63,7 @@ export class SharedRateBudget implements RateBudget {
   private timerAt = Infinity;
   private pumping = false;
   private failures = 0;
+  private waiters = 0;
 
   constructor(
     private readonly store: BudgetStore,
@@ -80,6 +81,7 @@ export class SharedRateBudget implements RateBudget {
       return Promise.resolve({ kind: 'too_late', waitMs: Math.ceil(expected) });
     }
     return new Promise<AcquireResult>((resolve) => {
+      this.waiters += 1;
       const waiter: Waiter = { resolve, queuedAt: now, deadline: now + maxWaitMs, timer: null, signal };
       if (signal) {
         waiter.onAbort = () => this.settle(quota, waiter, { kind: 'aborted' });
@@ -92,6 +94,19 @@ export class SharedRateBudget implements RateBudget {
         this.schedulePump(0);
       }
     });
+  }
+
+  /** Calls waiting for a token, or holding one not yet due. */
+  get waiting(): number {
+    return this.waiters;
+  }
+
+  /** Whether calls wait for a quota whose schedule is booked ahead: then the quota, not this instance, sets the pace. */
+  get quotaBound(): boolean {
+    if (this.waiters === 0) return false;
+    const now = this.now();
+    for (const quota of this.quotas.values()) if (quota.nextFreeAt > now) return true;
+    return false;
   }
 
   nextTokenInMs(key: BucketKey): number {
@@ -192,6 +207,7 @@ export class SharedRateBudget implements RateBudget {
     if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
     const index = quota.waiting.indexOf(waiter);
     if (index >= 0) quota.waiting.splice(index, 1);
+    this.waiters -= 1;
     waiter.resolve(result);
   }
 
