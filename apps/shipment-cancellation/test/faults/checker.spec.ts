@@ -677,6 +677,22 @@ describe('fault checker rules', () => {
     expect(categoriesOf(input)).toEqual(['over_carrier_limit']);
   });
 
+  it('orders two topics only by timestamp: a batch writing both in one millisecond is not out of order', () => {
+    const input = history();
+    const at = (id: string) =>
+      input.outputs.findIndex((r) => r.value.toString('utf8').includes(`"id":"${id}"`));
+    // x22 (sequence 2) read before x22p (sequence 1), on another topic, in the same millisecond.
+    const x22 = { ...(input.outputs[at('x22')] as TopicRecord), topic: topics.shipmentCancellationFailed };
+    input.outputs.splice(at('x22'), 1);
+    input.outputs.splice(at('x22p'), 0, x22);
+    expect(check(input).violations).toEqual([]);
+    // A millisecond earlier, it is known to come first.
+    input.outputs[at('x22')] = { ...x22, timestamp: -1 };
+    expect(check(input).violations.map((v) => v.detail)).toEqual([
+      'cancellation c22: x22p (sequence 1) was published after x22 (sequence 2)',
+    ]);
+  });
+
   it('counts re-sent copies of one event once', () => {
     const input = history();
     input.outputs.push(...input.outputs.slice(0, 3));
