@@ -6,7 +6,7 @@ export const historySchemas: Record<string, Schema> = {
   OrderEvent: object(
     {
       eventId: { type: 'string', format: 'uuid' },
-      type: { type: 'string', example: 'ShipmentCancelled' },
+      type: { type: 'string', example: 'oms.shipment.cancelled' },
       topic: str,
       shipmentId: { ...nullable(str), description: 'null for ManualReshipRequired (the whole order).' },
       sequence: { type: 'integer', nullable: true },

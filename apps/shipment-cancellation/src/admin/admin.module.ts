@@ -10,15 +10,16 @@ import { ManualCancellationService } from './manual-cancellation.service';
 import { BulkRetryService } from './bulk-retry.service';
 import { CancellationResolutionService } from './cancellation-resolution.service';
 import { ResolutionController } from './resolution.controller';
+import { ConsoleController } from './console/console.controller';
 
 // The guard (ApiKeyGuard) is not a provider: @UseGuards makes the one instance, which holds the rate limits.
 /**
- * The operators' REST API under /admin/v1. HTTP only: no Kafka here; writes go through the cancellation pipeline,
- * redrives through the dead-letters module.
+ * The operators' REST API under /admin/v1, and the console at /console that drives it from a browser. HTTP
+ * only: no Kafka here; writes go through the cancellation pipeline, redrives through the dead-letters module.
  */
 @Module({
   imports: [CancellationModule, DeadLettersModule],
-  controllers: [AdminController, ResolutionController, DeadLettersController],
+  controllers: [AdminController, ResolutionController, DeadLettersController, ConsoleController],
   providers: [
     AdminReadService,
     AuditedWriteService,

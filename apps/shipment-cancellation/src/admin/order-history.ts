@@ -1,10 +1,12 @@
 // What an order's read adds to its shipments and requests for a person following it: the events we published
 // about it and the admin writes on it (the audit trail). Times are ISO 8601 UTC.
+import { EventTypes } from '@oms/events';
 import type { AdminReadsStore, AuditRow, OrderEventRow } from '../store/admin-reads.store';
 import type { RequestView, ShipmentView } from './admin-views';
 
 export interface EventView {
   eventId: string;
+  /** The CloudEvents type, e.g. oms.shipment.cancelled. */
   type: string;
   topic: string;
   /** The shipment it reports on; null for ManualReshipRequired (the whole order). */
@@ -47,8 +49,13 @@ function eventView(row: OrderEventRow): EventView {
     shipmentId: text(data['shipmentId']),
     sequence: typeof data['sequence'] === 'number' ? data['sequence'] : null,
     outcome: text(data['outcome']) ?? text(data['reason']),
+    // A failure is always final; ManualReshipRequired has no such notion.
     final:
-      typeof data['final'] === 'boolean' ? data['final'] : row.eventType.endsWith('Failed') ? true : null,
+      typeof data['final'] === 'boolean'
+        ? data['final']
+        : row.eventType === EventTypes.shipmentCancellationFailed
+          ? true
+          : null,
     supersedes: text(data['supersedes']),
     createdAt: row.createdAt.toISOString(),
     publishedAt: row.publishedAt?.toISOString() ?? null,
