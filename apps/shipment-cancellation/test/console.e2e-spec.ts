@@ -137,6 +137,7 @@ describe('operator console (headless chromium)', () => {
     const alert = page.getByRole('alert');
     await shows(alert, 'This API key was not accepted');
     expect(await alert.locator('.request-id').textContent()).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await page.locator('main').textContent()).not.toMatch(/\bnull\b|\bundefined\b/);
     await screenshot('sign-in');
   });
 
@@ -221,6 +222,8 @@ describe('operator console (headless chromium)', () => {
     expect(outputs.filter((c) => c.event.type === EventTypes.manualReshipRequired)).toHaveLength(1);
 
     await openOrder(orderB);
+    // An absent part of a page is left out, never written as "null" or "undefined".
+    expect(await page.locator('main').textContent()).not.toMatch(/\bnull\b|\bundefined\b/);
     const events = page.getByRole('region', { name: `Events about ${orderB}` });
     const eventText = await events.textContent();
     for (const type of [

@@ -116,6 +116,11 @@ function h(tag, attrs, children) {
   return el;
 }
 
+// replaceChildren would write a null as the text "null": leave the absent parts out.
+function fill(parent, children) {
+  parent.replaceChildren.apply(parent, children.filter(function (c) { return c !== null && c !== undefined && c !== false; }));
+}
+
 function errorBox(error) {
   var words = error instanceof ApiError ? error.words : 'Something went wrong in the console: ' + error;
   var details = error instanceof ApiError ? error.details : [];

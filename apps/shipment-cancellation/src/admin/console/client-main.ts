@@ -48,8 +48,7 @@ function showLogin(error) {
       input.focus();
     }
   });
-  main.replaceChildren(h('h1', { tabindex: '-1', text: 'Sign in to the operator console' }),
-    error ? errorBox(error) : null, form);
+  fill(main, [h('h1', { tabindex: '-1', text: 'Sign in to the operator console' }), error ? errorBox(error) : null, form]);
   input.focus();
 }
 

@@ -90,7 +90,7 @@ function auditRows(audit) {
 async function renderOrder(main, orderId) {
   var order = (await api('GET', '/admin/v1/orders/' + encodeURIComponent(orderId) + '/cancellations')).body;
   var hasActive = order.shipments.some(function (s) { return s.status === 'active'; });
-  main.replaceChildren(
+  fill(main, [
     h('p', { class: 'crumbs' }, [h('a', { href: '#/queue', text: '← Queue' })]),
     h('h1', { tabindex: '-1', text: 'Order ' + order.orderId }),
     session.canAct() && hasActive ? h('div', { class: 'actions' }, [
@@ -118,6 +118,6 @@ async function renderOrder(main, orderId) {
       table('Admin actions on ' + order.orderId, ['When', 'Who', 'Action', 'On', 'Reason', 'Answer', 'Request id'],
         auditRows(order.audit), 'No operator has acted on this order.'),
     ]),
-  );
+  ]);
 }
 `;

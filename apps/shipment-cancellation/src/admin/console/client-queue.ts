@@ -126,7 +126,7 @@ async function renderQueue(main, params) {
   var refund = lists[3].body, dead = lists[4].body;
   var deadCount = { total: dead.items.length, totalCapped: dead.nextCursor !== null };
   var heads = ['Order', 'Shipment', 'Seller account', 'Reason', 'Needs a person', 'Waiting', 'Last carrier answer', 'Attempts', 'Actions'];
-  main.replaceChildren(
+  fill(main, [
     h('h1', { tabindex: '-1', text: 'What needs a person' }),
     filterForm(f),
     h('ul', { class: 'counts', 'aria-label': 'Counts' }, [
@@ -146,6 +146,6 @@ async function renderQueue(main, params) {
       totalCapped: deadCount.totalCapped }, deadLetterRows(dead.items),
       ['Recorded', 'Topic', 'Error', 'Order', 'Event type', 'Redriven', 'Actions'],
       'No dead letters waiting.', ' The topic and age filters apply to dead letters; the others do not.'),
-  );
+  ]);
 }
 `;

@@ -23,7 +23,8 @@ a { color: var(--accent); }
 main { max-width: 1440px; margin: 0 auto; padding: 16px 24px 48px; }
 main:focus { outline: none; }
 h1 { font-size: 24px; margin: 8px 0 16px; }
-h1:focus { outline: none; }
+/* Headings take focus only so that screen readers announce a new page; they are not controls. */
+h1:focus, h1:focus-visible { outline: none; box-shadow: none; }
 h2 { font-size: 19px; margin: 28px 0 8px; }
 h3 { font-size: 16px; margin: 20px 0 6px; }
 h4 { font-size: 15px; margin: 0 0 8px; }
