@@ -5,7 +5,7 @@ function worstWindow(sends: number[], windowMs: number): number {
   const sorted = [...sends].sort((a, b) => a - b);
   let worst = 0;
   for (let i = 0, j = 0; j < sorted.length; j++) {
-    while (sorted[j]! - sorted[i]! > windowMs) i++;
+    while ((sorted[j] as number) - (sorted[i] as number) > windowMs) i++;
     worst = Math.max(worst, j - i + 1);
   }
   return worst;
