@@ -3,10 +3,13 @@
 // time asks for all of them, so a busy quota costs one statement per horizon, not one per call.
 //
 // Tokens carry a time: the statement says when each is free, relative to its own clock. A token is used no
-// earlier than that, and no later than half the margin after it (the other half absorbs the network's jitter),
-// so instances together stay within rate and burst on arrival. A token that comes too late is dropped, never
-// used: a slow Postgres or a stalled process costs throughput, never a 429. An instance that dies holding
-// tokens loses at most one horizon of them.
+// earlier than that, and no later than half the margin after its theoretical arrival time (the other half
+// absorbs the network's jitter). Sends within [arrival time - tolerance, arrival time + margin] on arrival never
+// exceed a bucket of the full burst (the schedule's tolerance is the burst less the margin), however they
+// interleave: so the instances together stay within rate and burst. A token of a burst-1 quota (no tolerance)
+// must go within a few ms; one of a quota booked into its burst keeps for up to the tolerance. A token that comes
+// too late is dropped, never used: a slow Postgres or a stalled process costs throughput, never a 429. An
+// instance that dies holding tokens loses at most one horizon of them.
 import { Logger } from '@nestjs/common';
 import {
   gcraSpacing,
@@ -18,6 +21,9 @@ import {
 } from '@oms/carrier-cancel';
 import type { MetricsService } from '../../platform/metrics/metrics.service';
 import type { BudgetStore, TokenGrant } from '../../store/budget.store';
+
+/** The statements the budget runs (store/budget.store.ts). */
+export type BudgetStatements = Pick<BudgetStore, 'ensure' | 'grant' | 'drain' | 'observeRemaining' | 'setRate'>;
 
 export interface SharedBudgetOptions {
   /** Tokens are granted up to this far ahead: fewer statements, more lost if the instance dies. */
@@ -66,7 +72,7 @@ export class SharedRateBudget implements RateBudget {
   private waiters = 0;
 
   constructor(
-    private readonly store: BudgetStore,
+    private readonly store: BudgetStatements,
     private readonly settings: RateBudgetSettings,
     private readonly options: SharedBudgetOptions,
   ) {}
@@ -241,7 +247,7 @@ export class SharedRateBudget implements RateBudget {
       const requests = wanting.map((q) => ({ ...q.key, wanted: q.waiting.length - q.tokens.length }));
       const grants = await this.store.grant(requests, this.options.horizonMs);
       const received = this.now();
-      for (const grant of grants) this.take(grant, received, received - started);
+      for (const grant of grants) this.take(grant, started, received);
       this.failures = 0;
       // Quotas still short of tokens (or newly waiting) ask again once their next token is within the horizon.
       for (const q of this.quotas.values())
@@ -260,14 +266,18 @@ export class SharedRateBudget implements RateBudget {
     if (Number.isFinite(next)) this.schedulePump(next);
   }
 
-  /** Converts a grant to local times, late by the statement's round trip at most, and serves the waiters. */
-  private take(grant: TokenGrant, received: number, roundTripMs: number): void {
+  /**
+   * Converts a grant to local times and serves the waiters. The statement read its clock between `sent` and
+   * `received`: a token is usable from its time counted from `received` (never early) until half the margin
+   * after its theoretical arrival time counted from `sent` (never late).
+   */
+  private take(grant: TokenGrant, sent: number, received: number): void {
     const quota = this.quotas.get(quotaId(grant));
     if (!quota) return;
-    const leeway = this.settings.marginMs / 2 - roundTripMs;
+    const latest = sent + grant.firstMs + grant.toleranceMs + this.settings.marginMs / 2;
     for (let k = 0; k < grant.granted; k++) {
       const at = received + Math.max(0, grant.firstMs + k * grant.intervalMs);
-      quota.tokens.push({ at, sendBy: at + leeway });
+      quota.tokens.push({ at, sendBy: latest + k * grant.intervalMs });
     }
     quota.nextFreeAt = received + grant.nextMs;
     quota.intervalMs = grant.intervalMs;
