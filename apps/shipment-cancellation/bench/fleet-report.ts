@@ -68,7 +68,8 @@ export function fleetTargets(result: FleetScenarioResult): Target[] {
         mfn.carrier.throttled === 0,
       );
       overLimit(mfn, 'MFN v0');
-      add('MFN v0: ≥ 95% of 1/s', `${pct(mfn.quotaUse)} of the minimum drain`, (mfn.quotaUse ?? 0) >= 0.95);
+      // No target: the rate-limit margin spaces a burst-1 quota's tokens by 1 s + 50 ms, so 95.2 % at most.
+      add('MFN v0: use of 1/s (shown, no target)', `${pct(mfn.quotaUse)} of the minimum drain`, null);
     }
   }
   if (result.scenario.id === 'e')

@@ -53,7 +53,8 @@ const CLAIM_DUE = `WITH candidates AS (
            LEFT JOIN unnest($3::text[], $4::int[]) AS k(key, remaining) ON k.key = ranked.key
           WHERE ranked.rn <= COALESCE(k.remaining, CASE ranked.carrier WHEN 'amazon-shipping-v2' THEN $5::int
                                                          WHEN 'amazon-mfn-mws' THEN $6::int ELSE $7::int END)
-          ORDER BY ranked.next_attempt_at
+          -- Round the accounts (each one's oldest first): a seller's deep backlog does not take every slot.
+          ORDER BY ranked.rn, ranked.next_attempt_at
           LIMIT $8
        ), locked AS (
          -- Conditions again: under FOR UPDATE they are rechecked on rows another claimer just changed.

@@ -10,8 +10,20 @@ describe('OfferedWork', () => {
     const room = (key: string) => (key.endsWith('|A') ? 1 : key.endsWith('|B') ? 0 : 5);
     expect(offered.take(5, room)).toEqual(['a1', 'c1']);
     expect(offered.size).toBe(2);
-    expect(offered.take(1, () => 5)).toEqual(['a2']);
-    expect(offered.take(5, () => 5)).toEqual(['b1']);
+    // B, passed over for want of room, now comes before A, which was served.
+    expect(offered.take(1, () => 5)).toEqual(['b1']);
+    expect(offered.take(5, () => 5)).toEqual(['a2']);
     expect(offered.size).toBe(0);
+  });
+
+  it('shares the slots among accounts one id at a time, whichever was offered first', () => {
+    const offered = new OfferedWork();
+    // A deep backlog of one seller offered first, then two sellers with a little work each.
+    offered.add(Array.from({ length: 50 }, (_, i) => v0(`a${i}`, 'A')));
+    offered.add([v0('b0', 'B'), v0('b1', 'B'), v0('c0', 'C')]);
+    expect(offered.take(6, () => 100)).toEqual(['a0', 'b0', 'c0', 'a1', 'b1', 'a2']);
+    // An account offered later takes its turn in the next round, not after A's backlog.
+    offered.add([v0('d0', 'D'), v0('d1', 'D')]);
+    expect(offered.take(4, () => 100)).toEqual(['a3', 'd0', 'a4', 'd1']);
   });
 });

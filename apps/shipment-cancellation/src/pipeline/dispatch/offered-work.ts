@@ -22,15 +22,28 @@ export class OfferedWork {
     this.waiting += items.length;
   }
 
-  /** Takes up to `limit` ids, oldest first within an account, no more of an account than `roomFor` allows. */
+  /**
+   * Takes up to `limit` ids, oldest first within an account, no more of an account than `roomFor` allows, and
+   * round the accounts one id at a time: free slots are shared among sellers instead of going to whichever
+   * account was offered first (whose calls would then wait on its quota while the others' sellers idle). An
+   * account served moves to the back, so the next take starts with the others.
+   */
   take(limit: number, roomFor: (key: string) => number): string[] {
     const ids: string[] = [];
-    for (const [key, queue] of this.byAccount) {
-      const room = Math.min(limit - ids.length, roomFor(key));
-      if (room <= 0) continue;
-      for (const id of queue.splice(0, room)) ids.push(id);
-      if (queue.length === 0) this.byAccount.delete(key);
-      if (ids.length >= limit) break;
+    const room = new Map<string, number>();
+    let progress = true;
+    while (ids.length < limit && progress) {
+      progress = false;
+      for (const [key, queue] of [...this.byAccount]) {
+        if (ids.length >= limit) break;
+        const left = room.get(key) ?? roomFor(key);
+        if (left <= 0) continue;
+        ids.push(queue.shift() as string);
+        room.set(key, left - 1);
+        progress = true;
+        this.byAccount.delete(key);
+        if (queue.length > 0) this.byAccount.set(key, queue);
+      }
     }
     this.waiting -= ids.length;
     return ids;

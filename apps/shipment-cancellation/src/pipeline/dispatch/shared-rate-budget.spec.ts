@@ -12,7 +12,10 @@ const clock: Clock = {
 const key: BucketKey = { api: 'amazon-shipping-v2', operation: 'cancel', sellerAccount: 'seller-1' };
 
 /** A store whose first grant answers after `roundTripMs` with `tokens`, and which grants nothing after that. */
-function slowStore(roundTripMs: number, tokens: Omit<TokenGrant, keyof BucketKey>): BudgetStatements & {
+function slowStore(
+  roundTripMs: number,
+  tokens: Omit<TokenGrant, keyof BucketKey>,
+): BudgetStatements & {
   grants: number;
 } {
   const store = {

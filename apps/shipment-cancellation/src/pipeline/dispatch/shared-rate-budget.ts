@@ -23,7 +23,10 @@ import type { MetricsService } from '../../platform/metrics/metrics.service';
 import type { BudgetStore, TokenGrant } from '../../store/budget.store';
 
 /** The statements the budget runs (store/budget.store.ts). */
-export type BudgetStatements = Pick<BudgetStore, 'ensure' | 'grant' | 'drain' | 'observeRemaining' | 'setRate'>;
+export type BudgetStatements = Pick<
+  BudgetStore,
+  'ensure' | 'grant' | 'drain' | 'observeRemaining' | 'setRate'
+>;
 
 export interface SharedBudgetOptions {
   /** Tokens are granted up to this far ahead: fewer statements, more lost if the instance dies. */

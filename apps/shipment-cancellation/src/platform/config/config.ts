@@ -164,7 +164,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       budgetHorizonMs: read.integer('CARRIER_BUDGET_HORIZON_MS', 250, 10, 10_000),
     },
     worker: {
-      concurrency: read.integer('WORKER_CONCURRENCY', 64, 1, 1024),
+      concurrency: read.integer('WORKER_CONCURRENCY', 128, 1, 1024),
       pollIntervalMs: read.integer('WORKER_POLL_INTERVAL_MS', 250, 10, 60_000),
       // Renewed every third of it while the call runs: a dead instance's work comes back within one lease.
       leaseMs: read.integer('WORKER_LEASE_MS', 9_000, 1_000, 3_600_000),
