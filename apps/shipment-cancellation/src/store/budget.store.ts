@@ -27,11 +27,6 @@ export interface TokenGrant extends BudgetKey {
   granted: number;
   firstMs: number;
   intervalMs: number;
-  /**
-   * The schedule's tolerance (the burst less the margin, in ms): token k's theoretical arrival time is
-   * `firstMs + k * intervalMs + toleranceMs` (see SharedRateBudget.take).
-   */
-  toleranceMs: number;
   /** When the next token after these is free, relative to the statement's time. */
   nextMs: number;
   ratePerSecond: number;
@@ -80,7 +75,7 @@ export const GRANT_TOKENS = `WITH wanted AS (
          FROM granted g
         WHERE (b.api, b.operation, b.seller_account) = (g.api, g.operation, g.seller_account)
        RETURNING b.api, b.operation, b.seller_account AS "sellerAccount", g.granted,
-                 g.first_at - g.now_ms AS "firstMs", g.interval_ms AS "intervalMs", g.tolerance_ms AS "toleranceMs",
+                 g.first_at - g.now_ms AS "firstMs", g.interval_ms AS "intervalMs",
                  b.tat_ms - b.tolerance_ms - g.now_ms AS "nextMs", g.rate_per_second AS "ratePerSecond"`;
 
 /** Amazon answered 429: its bucket is empty, so the next token is one interval away for every instance. */

@@ -277,10 +277,11 @@ export class SharedRateBudget implements RateBudget {
   private take(grant: TokenGrant, sent: number, received: number): void {
     const quota = this.quotas.get(quotaId(grant));
     if (!quota) return;
-    const latest = sent + grant.firstMs + grant.toleranceMs + this.settings.marginMs / 2;
+    // Usable until half the margin after its time counted from `sent`. A lifetime up to the token's theoretical
+    // arrival time was tried and sent requests over the limit in bench d and e.
     for (let k = 0; k < grant.granted; k++) {
-      const at = received + Math.max(0, grant.firstMs + k * grant.intervalMs);
-      quota.tokens.push({ at, sendBy: latest + k * grant.intervalMs });
+      const offset = Math.max(0, grant.firstMs + k * grant.intervalMs);
+      quota.tokens.push({ at: received + offset, sendBy: sent + offset + this.settings.marginMs / 2 });
     }
     quota.nextFreeAt = received + grant.nextMs;
     quota.intervalMs = grant.intervalMs;
