@@ -3,13 +3,13 @@
 // time asks for all of them, so a busy quota costs one statement per horizon, not one per call.
 //
 // Tokens carry a time: the statement says when each is free, relative to its own clock. A token is used no
-// earlier than that, and no later than half the margin after its theoretical arrival time (the other half
-// absorbs the network's jitter). Sends within [arrival time - tolerance, arrival time + margin] on arrival never
-// exceed a bucket of the full burst (the schedule's tolerance is the burst less the margin), however they
-// interleave: so the instances together stay within rate and burst. A token of a burst-1 quota (no tolerance)
-// must go within a few ms; one of a quota booked into its burst keeps for up to the tolerance. A token that comes
-// too late is dropped, never used: a slow Postgres or a stalled process costs throughput, never a 429. An
-// instance that dies holding tokens loses at most one horizon of them.
+// earlier than that time counted from the statement's answer, and no later than half the margin after it counted
+// from the statement's start (the other half absorbs the network's jitter). Sends that stay within that window
+// never exceed a bucket of the full burst (the schedule's tolerance is the burst less the margin), however the
+// instances interleave. A token that comes too late is dropped, never used: a slow Postgres or a stalled process
+// costs throughput, never a 429 (a longer lifetime, up to the token's theoretical arrival time, was measured and
+// sent requests over the limit when several instances shared a quota). An instance that dies holding tokens
+// loses at most one horizon of them.
 import { Logger } from '@nestjs/common';
 import {
   gcraSpacing,
