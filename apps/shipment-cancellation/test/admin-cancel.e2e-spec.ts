@@ -3,25 +3,17 @@
 // write. Retries and listing are in admin-retry.e2e-spec.ts.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { EventTypes, type ManualReshipRequired, type ShipmentCancelled } from '@oms/events';
+import { EventTypes } from '@oms/events';
 import { AdminApiClient, type ApiAnswer, adminPath, apiKeysEnv, testKey } from '../src/admin/testing';
 import type { RunningService } from '../src/service-runtime';
-import type { Collected, TestKafka } from './support/kafka';
+import type { TestKafka } from './support/kafka';
 import { waitFor } from './support/ports';
 import { startE2eStack, type E2eStack } from './support/e2e-stack';
 import type { SandboxProcess } from './support/sandbox';
 import { orderCancelled, purchase } from './support/scenario';
+import { cancelledOf, reshipOf, hoursFromNow } from './support/outcomes';
 
 type Body = Record<string, unknown>;
-const cancelledOf = (o: Collected[]) =>
-  o
-    .filter((c) => c.event.type === EventTypes.shipmentCancelled)
-    .map((c) => c.event.data as ShipmentCancelled);
-const reshipOf = (o: Collected[]) =>
-  o
-    .filter((c) => c.event.type === EventTypes.manualReshipRequired)
-    .map((c) => c.event.data as ManualReshipRequired);
-const hoursFromNow = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
 describe('admin API: manual cancels end to end', () => {
   const operator = testKey('ops-olga', 'operator');

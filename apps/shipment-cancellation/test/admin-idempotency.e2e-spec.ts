@@ -2,19 +2,16 @@
 // refusals, and SQL and script fragments in every string field, against the running service.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { EventTypes, type ShipmentCancelled } from '@oms/events';
+import { EventTypes } from '@oms/events';
 import { AdminApiClient, type ApiAnswer, adminPath, apiKeysEnv, testKey } from '../src/admin/testing';
 import type { RunningService } from '../src/service-runtime';
-import type { Collected, TestKafka } from './support/kafka';
+import type { TestKafka } from './support/kafka';
 import { startE2eStack, type E2eStack } from './support/e2e-stack';
 import type { SandboxProcess } from './support/sandbox';
 import { purchase, purchasedEvent, projected } from './support/scenario';
+import { cancelledOf } from './support/outcomes';
 
 type Body = Record<string, unknown>;
-const cancelledOf = (o: Collected[]) =>
-  o
-    .filter((c) => c.event.type === EventTypes.shipmentCancelled)
-    .map((c) => c.event.data as ShipmentCancelled);
 const SQL = `'; DROP TABLE shipment; --`;
 const SCRIPT = `<script>alert(1)</script>`;
 

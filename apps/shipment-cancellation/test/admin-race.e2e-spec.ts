@@ -2,22 +2,15 @@
 // order-level request per order must give one carrier cancel per shipment and one set of events.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { EventTypes, type ManualReshipRequired, type ShipmentCancelled } from '@oms/events';
+import { EventTypes } from '@oms/events';
 import { AdminApiClient, adminPath, apiKeysEnv, testKey } from '../src/admin/testing';
 import type { RunningService } from '../src/service-runtime';
-import type { Collected, TestKafka } from './support/kafka';
+import type { TestKafka } from './support/kafka';
 import { startE2eStack, type E2eStack } from './support/e2e-stack';
 import type { SandboxProcess } from './support/sandbox';
 import { orderCancelled, purchase } from './support/scenario';
+import { cancelledOf, reshipOf } from './support/outcomes';
 
-const cancelledOf = (o: Collected[]) =>
-  o
-    .filter((c) => c.event.type === EventTypes.shipmentCancelled)
-    .map((c) => c.event.data as ShipmentCancelled);
-const reshipOf = (o: Collected[]) =>
-  o
-    .filter((c) => c.event.type === EventTypes.manualReshipRequired)
-    .map((c) => c.event.data as ManualReshipRequired);
 const ORDERS = 6;
 const STAGGER_MS = 40;
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

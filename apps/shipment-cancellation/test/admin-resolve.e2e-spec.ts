@@ -2,24 +2,16 @@
 // shows (settled, one final event on Kafka), and retries every failed cancellation of a seller in one call.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { EventTypes, type ShipmentCancellationFailed, type ShipmentCancelled } from '@oms/events';
+import { EventTypes } from '@oms/events';
 import { AdminApiClient, type ApiAnswer, adminPath, apiKeysEnv, testKey } from '../src/admin/testing';
 import type { RunningService } from '../src/service-runtime';
-import type { Collected, TestKafka } from './support/kafka';
+import type { TestKafka } from './support/kafka';
 import { startE2eStack, type E2eStack } from './support/e2e-stack';
 import type { SandboxProcess } from './support/sandbox';
 import { purchase } from './support/scenario';
+import { cancelledOf, failedOf, hoursFromNow } from './support/outcomes';
 
 type Body = Record<string, unknown>;
-const cancelledOf = (o: Collected[]) =>
-  o
-    .filter((c) => c.event.type === EventTypes.shipmentCancelled)
-    .map((c) => c.event.data as ShipmentCancelled);
-const failedOf = (o: Collected[]) =>
-  o
-    .filter((c) => c.event.type === EventTypes.shipmentCancellationFailed)
-    .map((c) => c.event.data as ShipmentCancellationFailed);
-const hoursFromNow = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 /** A label past its cancel window: the carrier refuses, and the cancellation fails needing a person. */
 const pastWindow = {
   api: 'amazon-shipping-v2' as const,

@@ -2,25 +2,17 @@
 // admin API, the carrier worker trying again, and paging through cancellations.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { EventTypes, type ShipmentCancellationFailed, type ShipmentCancelled } from '@oms/events';
+import { EventTypes } from '@oms/events';
 import { AdminApiClient, type ApiAnswer, adminPath, apiKeysEnv, testKey } from '../src/admin/testing';
 import type { RunningService } from '../src/service-runtime';
-import type { Collected, TestKafka } from './support/kafka';
+import type { TestKafka } from './support/kafka';
 import { waitFor } from './support/ports';
 import { startE2eStack, type E2eStack } from './support/e2e-stack';
 import type { SandboxProcess } from './support/sandbox';
 import { purchase } from './support/scenario';
+import { cancelledOf, failedOf, hoursFromNow } from './support/outcomes';
 
 type Body = Record<string, unknown>;
-const cancelledOf = (o: Collected[]) =>
-  o
-    .filter((c) => c.event.type === EventTypes.shipmentCancelled)
-    .map((c) => c.event.data as ShipmentCancelled);
-const failedOf = (o: Collected[]) =>
-  o
-    .filter((c) => c.event.type === EventTypes.shipmentCancellationFailed)
-    .map((c) => c.event.data as ShipmentCancellationFailed);
-const hoursFromNow = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
 describe('admin API: retry and list', () => {
   const operator = testKey('ops-otto', 'operator');

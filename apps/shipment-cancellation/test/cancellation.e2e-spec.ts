@@ -2,31 +2,14 @@
 // and the carrier sandbox.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import {
-  EventTypes,
-  type ManualReshipRequired,
-  type ShipmentCancellationFailed,
-  type ShipmentCancelled,
-} from '@oms/events';
+import { EventTypes } from '@oms/events';
 import type { AppConfig } from '../src/platform/config/config';
-import type { Collected, TestKafka } from './support/kafka';
+import type { TestKafka } from './support/kafka';
 import { waitFor } from './support/ports';
 import { startE2eStack, type E2eStack } from './support/e2e-stack';
 import type { SandboxProcess } from './support/sandbox';
 import { orderCancelled, projected, purchase, purchasedEvent } from './support/scenario';
-
-const cancelledOf = (outputs: Collected[]) =>
-  outputs
-    .filter((o) => o.event.type === EventTypes.shipmentCancelled)
-    .map((o) => o.event.data as ShipmentCancelled);
-const failedOf = (outputs: Collected[]) =>
-  outputs
-    .filter((o) => o.event.type === EventTypes.shipmentCancellationFailed)
-    .map((o) => o.event.data as ShipmentCancellationFailed);
-const reshipOf = (outputs: Collected[]) =>
-  outputs
-    .filter((o) => o.event.type === EventTypes.manualReshipRequired)
-    .map((o) => o.event.data as ManualReshipRequired);
+import { cancelledOf, failedOf, reshipOf } from './support/outcomes';
 
 describe('shipment cancellation, end to end', () => {
   let sandbox: SandboxProcess;

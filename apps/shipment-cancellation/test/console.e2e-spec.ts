@@ -5,24 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Dialog, Locator, Page } from 'playwright-core';
-import { EventTypes, type ShipmentCancellationFailed, type ShipmentCancelled } from '@oms/events';
+import { EventTypes } from '@oms/events';
 import { AdminApiClient, adminPath, apiKeysEnv, type TestKey, testKey } from '../src/admin/testing';
 import { type HeadlessChromium, launchChromium } from './support/browser';
-import type { Collected } from './support/kafka';
 import { startE2eStack, type E2eStack } from './support/e2e-stack';
 import { waitFor } from './support/ports';
 import { purchase } from './support/scenario';
 import { TopicReader } from './support/topic-reader';
+import { cancelledOf, failedOf, hoursFromNow } from './support/outcomes';
 
-const cancelledOf = (o: Collected[]) =>
-  o
-    .filter((c) => c.event.type === EventTypes.shipmentCancelled)
-    .map((c) => c.event.data as ShipmentCancelled);
-const failedOf = (o: Collected[]) =>
-  o
-    .filter((c) => c.event.type === EventTypes.shipmentCancellationFailed)
-    .map((c) => c.event.data as ShipmentCancellationFailed);
-const hoursFromNow = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 const REASON_LABEL = 'Reason (kept in the audit log)';
 
 describe('operator console (headless chromium)', () => {

@@ -14,6 +14,7 @@ import type { Collected } from './support/kafka';
 import { startE2eStack, type E2eStack } from './support/e2e-stack';
 import { type SandboxShipment } from './support/sandbox';
 import { orderCancelled, purchase, type ShipmentSpec } from './support/scenario';
+import { hoursFromNow } from './support/outcomes';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const ledgerSources = path.join(repo, 'apps', 'refunds-ledger', 'src');
@@ -106,7 +107,6 @@ async function installLedger(work: string): Promise<string> {
   return ledger;
 }
 
-const hoursFromNow = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 const pastWindow = { purchasedAt: hoursFromNow(-30), cancelWindowEndsAt: hoursFromNow(-1) };
 type Outcome = AnyEvent & { data: { cancellationId: string; sequence: number; final?: boolean } };
 

@@ -21,17 +21,8 @@ export interface EventView {
   publishedAt: string | null;
 }
 
-export interface AuditView {
-  occurredAt: string;
-  actor: string;
-  role: string;
-  action: string;
-  reason: string;
-  requestId: string;
-  targetType: string;
-  targetId: string;
-  responseStatus: number;
-}
+/** One admin write in an order's history, as the API answers it. */
+export type AuditView = Omit<AuditRow, 'occurredAt'> & { occurredAt: string };
 
 export interface OrderHistory {
   events: EventView[];
