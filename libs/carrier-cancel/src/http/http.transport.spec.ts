@@ -59,6 +59,40 @@ describe('UndiciHttpTransport', () => {
     await stop(server);
   });
 
+  it('does not write a request that waited past its write window for a free connection', async () => {
+    const single = new UndiciHttpTransport({ connectionsPerOrigin: 1 });
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      setTimeout(() => res.end('ok'), req.url === '/slow' ? 150 : 0);
+    });
+    const base = await listen(server);
+    try {
+      const slow = single.send({ method: 'PUT', url: `${base}/slow`, headers: {}, timeoutMs: 1_000 });
+      // Queued behind /slow on the only connection: its window closes before the connection is free.
+      const late = single.send({
+        method: 'PUT',
+        url: `${base}/late`,
+        headers: {},
+        timeoutMs: 1_000,
+        writeWithinMs: 30,
+      });
+      const roomy = single.send({
+        method: 'PUT',
+        url: `${base}/roomy`,
+        headers: {},
+        timeoutMs: 1_000,
+        writeWithinMs: 1_000,
+      });
+      expect(await late).toMatchObject({ kind: 'failure', sent: false, reason: 'late' });
+      expect((await slow).kind).toBe('response');
+      expect((await roomy).kind).toBe('response');
+      expect(seen).toEqual(['/slow', '/roomy']);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('a refused connection was certainly not sent', async () => {
     const server = createServer();
     const base = await listen(server);

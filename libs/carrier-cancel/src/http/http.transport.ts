@@ -9,6 +9,11 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body?: string;
   timeoutMs: number;
+  /**
+   * The request must reach a socket within this long (it is timed to a rate-limit token), or it is not sent at
+   * all: a request that waited in the pool for a free connection would arrive after its token's window.
+   */
+  writeWithinMs?: number;
   signal?: AbortSignal;
 }
 
@@ -26,7 +31,8 @@ export interface HttpResponse {
 export type HttpFailure = {
   kind: 'failure';
   sent: boolean;
-  reason: 'timeout' | 'connection' | 'aborted';
+  // late: not written within `writeWithinMs` (never sent)
+  reason: 'timeout' | 'connection' | 'aborted' | 'late';
   code?: string;
   message: string;
 };
@@ -82,6 +88,8 @@ export class UndiciHttpTransport implements HttpTransport {
         () => stop('timeout', `no response within ${request.timeoutMs} ms`),
         request.timeoutMs,
       );
+      const writeBy =
+        request.writeWithinMs === undefined ? Infinity : performance.now() + request.writeWithinMs;
       if (request.signal?.aborted) return stop('aborted', 'request aborted by caller');
       request.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -91,6 +99,12 @@ export class UndiciHttpTransport implements HttpTransport {
           controller = ctl;
           if (settled) {
             ctl.abort(new Error('given up before sending'));
+            return;
+          }
+          if (performance.now() > writeBy) {
+            const message = `not written within ${request.writeWithinMs} ms (no free connection in time)`;
+            finish({ kind: 'failure', sent: false, reason: 'late', message });
+            ctl.abort(new Error(message));
             return;
           }
           sent = true;

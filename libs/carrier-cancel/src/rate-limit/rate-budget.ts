@@ -11,7 +11,11 @@ export interface BucketKey {
 }
 
 export type AcquireResult =
-  { kind: 'acquired'; waitedMs: number } | { kind: 'too_late'; waitMs: number } | { kind: 'aborted' };
+  // sendWithinMs: the request must reach a socket within this long, or the token is void (the transport refuses
+  // to write it late, and the caller takes another). Absent: no such bound.
+  | { kind: 'acquired'; waitedMs: number; sendWithinMs?: number }
+  | { kind: 'too_late'; waitMs: number }
+  | { kind: 'aborted' };
 
 /** What Amazon's MWS bridge reports in `ResponseHeaderMetadata`: the quota's size and what is left of it now. */
 export interface QuotaReport {

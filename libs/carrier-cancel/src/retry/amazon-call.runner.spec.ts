@@ -153,6 +153,24 @@ describe('AmazonCallRunner', () => {
     expect(transport.requests).toHaveLength(1);
   });
 
+  it('a cancel not written within its token window is not an attempt: it takes another token and sends then', async () => {
+    const late: HttpResult = { kind: 'failure', sent: false, reason: 'late', message: 'no free connection' };
+    const { runner, spec, transport, limiter } = setup([late, reply(200)]);
+    const windows: Array<number | undefined> = [];
+    const acquire = limiter.acquire.bind(limiter);
+    let acquired = 0;
+    limiter.acquire = async (...args) => {
+      acquired += 1;
+      const result = await acquire(...args);
+      return result.kind === 'acquired' ? { ...result, sendWithinMs: 25 } : result;
+    };
+    const result = await runner.run(spec);
+    for (const request of transport.requests) windows.push(request.writeWithinMs);
+    expect(result).toMatchObject({ kind: 'response', trace: { attempts: 1, maybeActed: false } });
+    expect(acquired).toBe(2);
+    expect(windows).toEqual([25, 25]);
+  });
+
   it('repeats an idempotent read after a reset', async () => {
     const { runner, spec, transport } = setup([reset, reply(200)], { idempotent: true });
     expect((await runner.run(spec)).kind).toBe('response');

@@ -78,6 +78,8 @@ export interface RunnerDeps {
 type Step =
   | { next: 'done'; result: CallResult }
   | { next: 'retry'; cause: 'throttled' | 'unavailable' }
+  // the rate-limit token lapsed before the request was written: take another at once (nothing was sent)
+  | { next: 'again' }
   // problem: what to report when the one refresh a call gets is already spent
   | { next: 'refresh'; token: string; problem: AttentionProblem };
 
@@ -114,6 +116,7 @@ export class AmazonCallRunner {
       if (spec.signal?.aborted || clock.now() >= spec.deadlineAt) return giveUp(lastCause, 0);
       const step = await this.step(spec, trace, log, giveUp);
       if (step.next === 'done') return step.result;
+      if (step.next === 'again') continue;
       if (step.next === 'refresh') {
         if (tokenRefreshed) {
           return { kind: 'failure', failure: { kind: 'needs_attention', problem: step.problem }, trace };
@@ -174,8 +177,17 @@ export class AmazonCallRunner {
     const result = await this.deps.transport.send({
       ...spec.build(grant.token),
       timeoutMs: Math.max(1, Math.min(retry.attemptTimeoutMs, remaining)),
+      writeWithinMs: acquired.sendWithinMs,
       signal: spec.signal,
     });
+    if (result.kind === 'failure' && result.reason === 'late') {
+      trace.attempts -= 1;
+      logger.debug('rate-limit token lapsed before the request was written', {
+        ...log,
+        message: result.message,
+      });
+      return { next: 'again' };
+    }
     if (result.kind === 'failure') {
       logger.warn('carrier attempt failed', {
         ...log,

@@ -6,8 +6,9 @@
 // earlier than that time counted from the statement's answer, and no later than half the margin after it counted
 // from the statement's start (the other half absorbs the network's jitter). Sends that stay within that window
 // never exceed a bucket of the full burst (the schedule's tolerance is the burst less the margin), however the
-// instances interleave. A token that comes too late is dropped, never used: a slow Postgres or a stalled process
-// costs throughput, never a 429 (a longer lifetime, up to the token's theoretical arrival time, was measured and
+// instances interleave. A token that comes too late is dropped, never used, and so is a request that could not
+// reach a socket before the token's window closed (all connections busy): a slow Postgres, a stalled process or
+// a full connection pool costs throughput, never a 429 (a longer lifetime, up to the token's theoretical arrival time, was measured and
 // sent requests over the limit when several instances shared a quota). An instance that dies holding tokens
 // loses at most one horizon of them.
 import { Logger } from '@nestjs/common';
@@ -100,7 +101,7 @@ export class SharedRateBudget implements RateBudget {
       this.serve(quota);
       if (quota.waiting.includes(waiter)) {
         waiter.timer = setTimeout(() => this.expire(quota, waiter), Math.max(0, maxWaitMs));
-        this.schedulePump(0);
+        this.schedulePump(this.refillInMs(quota, now));
       }
     });
   }
@@ -202,7 +203,13 @@ export class SharedRateBudget implements RateBudget {
           this.schedulePump(0);
           return;
         }
-        this.settle(quota, waiter, { kind: 'acquired', waitedMs: Math.round(this.now() - waiter.queuedAt) });
+        const released = this.now();
+        this.settle(quota, waiter, {
+          kind: 'acquired',
+          waitedMs: Math.round(released - waiter.queuedAt),
+          // The transport holds the send to it: a request queued for a connection past it is not written.
+          sendWithinMs: token.sendBy - released,
+        });
       };
       const delay = token.at - now;
       if (delay <= 0) release();
@@ -223,6 +230,16 @@ export class SharedRateBudget implements RateBudget {
   private expire(quota: Quota, waiter: Waiter): void {
     const waitMs = Math.max(0, quota.nextFreeAt - this.now());
     this.settle(quota, waiter, { kind: 'too_late', waitMs: Math.ceil(waitMs) });
+  }
+
+  /**
+   * When to ask for a quota's next tokens: once its schedule's next free token is within half the horizon. Each
+   * statement then books about half a horizon of tokens while the held ones still cover the other half; asking
+   * sooner (a call that starts waiting on a quota booked ahead, or a grant cut short by the horizon) would only
+   * run statements that grant nothing.
+   */
+  private refillInMs(quota: Quota, now: number): number {
+    return Math.max(0, quota.nextFreeAt - this.options.horizonMs / 2 - now);
   }
 
   private schedulePump(delayMs: number): void {
@@ -252,10 +269,10 @@ export class SharedRateBudget implements RateBudget {
       const received = this.now();
       for (const grant of grants) this.take(grant, started, received);
       this.failures = 0;
-      // Quotas still short of tokens (or newly waiting) ask again once their next token is within the horizon.
+      // Quotas still short of tokens (or newly waiting) ask again once their next token is due for a refill.
       for (const q of this.quotas.values())
         if (q.waiting.length > q.tokens.length)
-          next = Math.min(next, Math.max(MIN_GAP_MS, q.nextFreeAt - this.options.horizonMs - received));
+          next = Math.min(next, Math.max(MIN_GAP_MS, this.refillInMs(q, received)));
     } catch (error) {
       this.failures += 1;
       next = RETRY_MS[Math.min(this.failures, RETRY_MS.length) - 1] as number;
