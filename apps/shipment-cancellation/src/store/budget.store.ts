@@ -22,9 +22,13 @@ export interface TokenRequest extends BudgetKey {
   wanted: number;
 }
 
-/** What one quota granted: `granted` tokens, the k-th free `firstMs + k * intervalMs` after the statement ran. */
+/**
+ * What one quota granted: `granted` tokens, the k-th free max(lead, `firstMs + k * intervalMs`) after the
+ * statement read its clock, which said `nowMs` (Postgres's clock, epoch ms).
+ */
 export interface TokenGrant extends BudgetKey {
   granted: number;
+  nowMs: number;
   firstMs: number;
   intervalMs: number;
   /** When the next token after these is free, relative to the statement's time. */
@@ -49,7 +53,9 @@ export const ENSURE_QUOTAS = `INSERT INTO carrier_budget (${CARRIER_BUDGET.names
 
 /**
  * Grants each quota's tokens due within $5 ms, as many as wanted: token k of a quota is free at
- * max(now, tat - tolerance + k * interval), and the schedule moves on by one interval per token granted. Rows
+ * max(now + lead, tat - tolerance + k * interval), and the schedule moves on by one interval per token granted.
+ * The lead ($6 ms, less than $5) dates even a full bucket's tokens a little ahead, so that they are still usable
+ * when the answer comes back: a token counts as sent at its time, and is sent no later than a few ms after. Rows
  * are locked in key order (two instances asking for the same quotas never deadlock), and each quota's clock is
  * read once its lock is held, so waiting for another instance's grant never dates a token early.
  */
@@ -65,17 +71,18 @@ export const GRANT_TOKENS = `WITH wanted AS (
        ), clocked AS (
          SELECT l.*, extract(epoch FROM clock_timestamp()) * 1000 AS now_ms FROM locked l
        ), granted AS (
-         SELECT c.*, greatest(c.tat_ms, c.now_ms) - c.tolerance_ms AS first_at,
-                least(c.wanted, greatest(0, floor((c.now_ms + $5 - (greatest(c.tat_ms, c.now_ms) - c.tolerance_ms))
-                                                  / c.interval_ms) + 1))::int AS granted
+         SELECT c.*, greatest(c.tat_ms, c.now_ms + $6) - c.tolerance_ms AS first_at,
+                least(c.wanted,
+                      greatest(0, floor((c.now_ms + $5 - (greatest(c.tat_ms, c.now_ms + $6) - c.tolerance_ms))
+                                        / c.interval_ms) + 1))::int AS granted
            FROM clocked c
        )
        UPDATE carrier_budget b
-          SET tat_ms = greatest(g.tat_ms, g.now_ms) + g.granted * g.interval_ms, updated_at = now()
+          SET tat_ms = greatest(g.tat_ms, g.now_ms + $6) + g.granted * g.interval_ms, updated_at = now()
          FROM granted g
         WHERE (b.api, b.operation, b.seller_account) = (g.api, g.operation, g.seller_account)
        RETURNING b.api, b.operation, b.seller_account AS "sellerAccount", g.granted,
-                 g.first_at - g.now_ms AS "firstMs", g.interval_ms AS "intervalMs",
+                 g.now_ms::float8 AS "nowMs", (g.first_at - g.now_ms)::float8 AS "firstMs", g.interval_ms AS "intervalMs",
                  b.tat_ms - b.tolerance_ms - g.now_ms AS "nextMs", g.rate_per_second AS "ratePerSecond"`;
 
 /** Amazon answered 429: its bucket is empty, so the next token is one interval away for every instance. */
@@ -105,12 +112,13 @@ export class BudgetStore {
     await preparedQuery(this.dataSource, ENSURE_QUOTAS, CARRIER_BUDGET.arrays(sorted, [...LIMIT]));
   }
 
-  grant(requests: readonly TokenRequest[], horizonMs: number): Promise<TokenGrant[]> {
+  grant(requests: readonly TokenRequest[], horizonMs: number, leadMs: number): Promise<TokenGrant[]> {
     const sorted = [...requests].sort(byKey);
     return preparedQuery<TokenGrant>(this.dataSource, GRANT_TOKENS, [
       ...CARRIER_BUDGET.arrays(sorted, [...KEY]),
       sorted.map((r) => r.wanted),
       horizonMs,
+      leadMs,
     ]);
   }
 

@@ -2,9 +2,11 @@
 // schedule kept in Postgres (store/budget.store.ts). Waiting calls are pooled per quota, and one statement at a
 // time asks for all of them, so a busy quota costs one statement per horizon, not one per call.
 //
-// Tokens carry a time: the statement says when each is free, relative to its own clock. A token is used no
-// earlier than that time counted from the statement's answer, and no later than half the margin after it counted
-// from the statement's start (the other half absorbs the network's jitter). Sends that stay within that window
+// Tokens carry a time on Postgres's clock, which StoreClock maps to this process's clock from the bounds every
+// statement gives (never early, and as precise as the quickest statement seen lately, not the current one). A
+// token is used no earlier than its time and no later than half the margin after it (the other half absorbs the
+// network's jitter). The statement dates tokens at least a lead ahead of its clock, the round trip it expects,
+// so that a full bucket's tokens are still usable when a slow answer arrives. Sends that stay within that window
 // never exceed a bucket of the full burst (the schedule's tolerance is the burst less the margin), however the
 // instances interleave. A token that comes too late is dropped, never used, and so is a request that could not
 // reach a socket before the token's window closed (all connections busy): a slow Postgres, a stalled process or
@@ -22,6 +24,7 @@ import {
 } from '@oms/carrier-cancel';
 import type { MetricsService } from '../../platform/metrics/metrics.service';
 import type { BudgetStore, TokenGrant } from '../../store/budget.store';
+import { StoreClock } from './store-clock';
 
 /** The statements the budget runs (store/budget.store.ts). */
 export type BudgetStatements = Pick<
@@ -64,6 +67,10 @@ interface Quota {
 const RETRY_MS = [50, 200, 1_000, 2_000];
 /** Between two statements for the same waiting calls, so a quota short of tokens never spins. */
 const MIN_GAP_MS = 2;
+/** The lead never dates tokens further ahead than this: a statement slower than it loses its tokens. */
+const MAX_LEAD_MS = 100;
+/** Per statement, the remembered peak round trip shrinks by this factor (a spike is forgotten in about 20). */
+const ROUND_TRIP_DECAY = 0.9;
 
 export class SharedRateBudget implements RateBudget {
   private readonly logger = new Logger('CarrierBudget');
@@ -74,6 +81,9 @@ export class SharedRateBudget implements RateBudget {
   private pumping = false;
   private failures = 0;
   private waiters = 0;
+  private readonly storeClock = new StoreClock();
+  /** The grant statements' round trip, held at its recent peak (decaying): the lead tokens are dated ahead by. */
+  private roundTripMs = 0;
 
   constructor(
     private readonly store: BudgetStatements,
@@ -265,9 +275,12 @@ export class SharedRateBudget implements RateBudget {
       await this.ensure(wanting);
       const started = this.now();
       const requests = wanting.map((q) => ({ ...q.key, wanted: q.waiting.length - q.tokens.length }));
-      const grants = await this.store.grant(requests, this.options.horizonMs);
+      const lead = this.leadMs();
+      const grants = await this.store.grant(requests, this.options.horizonMs, lead);
       const received = this.now();
-      for (const grant of grants) this.take(grant, started, received);
+      this.roundTripMs = Math.max(received - started, this.roundTripMs * ROUND_TRIP_DECAY);
+      for (const grant of grants) this.storeClock.observe(grant.nowMs, started, received);
+      for (const grant of grants) this.take(grant, lead);
       this.failures = 0;
       // Quotas still short of tokens (or newly waiting) ask again once their next token is due for a refill.
       for (const q of this.quotas.values())
@@ -286,21 +299,28 @@ export class SharedRateBudget implements RateBudget {
     if (Number.isFinite(next)) this.schedulePump(next);
   }
 
+  /** How far ahead of its clock the next statement dates tokens: the recent peak round trip, within reason. */
+  private leadMs(): number {
+    return Math.min(this.options.horizonMs / 2, MAX_LEAD_MS, Math.ceil(this.roundTripMs));
+  }
+
   /**
-   * Converts a grant to local times and serves the waiters. The statement read its clock between `sent` and
-   * `received`: a token is usable from its time counted from `received` (never early) until half the margin
-   * after its theoretical arrival time counted from `sent` (never late).
+   * Converts a grant to local times and serves the waiters: a token is usable from the latest local time its
+   * Postgres time can be (never early) until half the margin after the earliest (never late). A lifetime up to
+   * the token's theoretical arrival time was tried and sent requests over the limit in bench d and e.
    */
-  private take(grant: TokenGrant, sent: number, received: number): void {
+  private take(grant: TokenGrant, leadMs: number): void {
     const quota = this.quotas.get(quotaId(grant));
     if (!quota) return;
-    // Usable until half the margin after its time counted from `sent`. A lifetime up to the token's theoretical
-    // arrival time was tried and sent requests over the limit in bench d and e.
+    const clock = this.storeClock;
     for (let k = 0; k < grant.granted; k++) {
-      const offset = Math.max(0, grant.firstMs + k * grant.intervalMs);
-      quota.tokens.push({ at: received + offset, sendBy: sent + offset + this.settings.marginMs / 2 });
+      const time = grant.nowMs + Math.max(leadMs, grant.firstMs + k * grant.intervalMs);
+      quota.tokens.push({
+        at: clock.notBefore(time),
+        sendBy: clock.notAfter(time) + this.settings.marginMs / 2,
+      });
     }
-    quota.nextFreeAt = received + grant.nextMs;
+    quota.nextFreeAt = clock.notBefore(grant.nowMs + grant.nextMs);
     quota.intervalMs = grant.intervalMs;
     quota.ratePerSecond = grant.ratePerSecond;
     this.options.metrics?.budgetTokens.inc({ carrier: grant.api, result: 'granted' }, grant.granted);
