@@ -109,12 +109,7 @@ export function printScenario(result: ScenarioResult): void {
         : '-',
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of rows) console.log(line(row));
+  printTable(header, rows);
   if (results.some((r) => r.timedOut || r.steady?.timedOut))
     console.log('* stopped at its time budget: rates are over the orders done by then');
   console.log(
@@ -139,6 +134,16 @@ export function printScenario(result: ScenarioResult): void {
  * The backlog's CPU per order by role, and the rates the machine's cores allow: with everything as measured,
  * and with the system under test costing nothing (what the stack around it leaves room for).
  */
+/** Prints a table: the first column left-aligned, the others right-aligned, a rule under the header. */
+export function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+}
+
 export function cpuPerOrder(cpu: CpuUse | null, ordersPerSecond: number, cores: number): string | null {
   if (!cpu || ordersPerSecond <= 0) return null;
   const msPerOrder = (role: CpuRole) => (cpu.cores[role] * 1000) / ordersPerSecond;

@@ -1,5 +1,5 @@
 // The printed table of scenarios d–f (one row per phase) and their targets from issue 23.
-import type { Target } from './bench-report';
+import { printTable, type Target } from './bench-report';
 import { NO_OVER_LIMIT_COUNTER } from './fleet-measure';
 import type { FleetPhaseResult, FleetScenarioResult } from './fleet-runner';
 
@@ -128,12 +128,7 @@ export function printFleetScenario(result: FleetScenarioResult, targets: Target[
     p.overLimit === null ? 'n/a' : String(p.overLimit.total),
     p.cpuMsPerOrder ? `${fmt(p.cpuMsPerOrder.system, 2)} / ${fmt(p.cpuMsPerOrder.postgres, 2)}` : '-',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of rows) console.log(line(row));
+  printTable(header, rows);
   if (result.phases.some((p) => p.timedOut)) console.log('* stopped at its time budget or stalled');
   console.log(
     'drain: first order published to last final event; carrier: to the last cancel the carrier accepted; quota use: the shortest drain the quotas allow ÷ carrier; CPU: utime+stime of every service process, and of every postgres process, over the phase ÷ orders',
