@@ -50,14 +50,12 @@ describe('admin API: manual cancels end to end', () => {
   }
 
   async function carrierCalls(): Promise<number> {
-    const counters = (await sandbox.counters()) as unknown as { calls: Record<string, { total: number }> };
+    const counters = await sandbox.counters();
     return Object.values(counters.calls).reduce((sum, c) => sum + c.total, 0);
   }
 
   async function stateChangingCancels(carrierShipmentId: string): Promise<number | undefined> {
-    const counters = (await sandbox.counters()) as unknown as {
-      stateChangingCancels: { perShipment: Record<string, number> };
-    };
+    const counters = await sandbox.counters();
     return counters.stateChangingCancels.perShipment[carrierShipmentId];
   }
 

@@ -46,9 +46,7 @@ describe('admin API: idempotent writes and hostile text', () => {
   };
 
   async function stateChangingCancels(carrierShipmentId: string): Promise<number | undefined> {
-    const counters = (await sandbox.counters()) as unknown as {
-      stateChangingCancels: { perShipment: Record<string, number> };
-    };
+    const counters = await sandbox.counters();
     return counters.stateChangingCancels.perShipment[carrierShipmentId];
   }
 

@@ -34,9 +34,7 @@ describe('admin API: manual and event-driven cancels of the same order', () => {
   afterAll(() => stack?.stop());
 
   async function perShipment(): Promise<Record<string, number>> {
-    const counters = (await sandbox.counters()) as unknown as {
-      stateChangingCancels: { perShipment: Record<string, number> };
-    };
+    const counters = await sandbox.counters();
     return counters.stateChangingCancels.perShipment;
   }
 

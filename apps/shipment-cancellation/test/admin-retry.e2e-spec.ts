@@ -50,9 +50,7 @@ describe('admin API: retry and list', () => {
   }
 
   async function stateChangingCancels(carrierShipmentId: string): Promise<number | undefined> {
-    const counters = (await sandbox.counters()) as unknown as {
-      stateChangingCancels: { perShipment: Record<string, number> };
-    };
+    const counters = await sandbox.counters();
     return counters.stateChangingCancels.perShipment[carrierShipmentId];
   }
 

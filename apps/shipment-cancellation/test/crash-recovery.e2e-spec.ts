@@ -79,9 +79,7 @@ describe('crash recovery', () => {
       eventsPerShipment.set(id, (eventsPerShipment.get(id) ?? new Set()).add(r.event.id));
     }
     expect([...eventsPerShipment.values()].map((ids) => ids.size)).toEqual(Array(ORDERS).fill(1));
-    const counters = (await sandbox.counters()) as unknown as {
-      stateChangingCancels: { perShipment: Record<string, number> };
-    };
+    const counters = await sandbox.counters();
     expect(
       [...shipments.values()].map((carrierId) => counters.stateChangingCancels.perShipment[carrierId]),
     ).toEqual(Array(ORDERS).fill(1));

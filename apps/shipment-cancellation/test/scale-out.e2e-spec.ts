@@ -63,6 +63,7 @@ describe('scale-out', () => {
 
     const counters = await sandbox.counters();
     expect(counters.throttled.total).toBe(0);
+    expect(counters.rateLimit.overLimitTotal).toBe(0);
     // 40 cancels at 5/s after a burst of 10 take at least (40 - 10) / 5 = 6 s whoever sends them; split 1/n
     // between the two they would take twice that. The rest is Kafka's and the relay's latency.
     expect(seconds).toBeGreaterThan(5.5);

@@ -10,11 +10,13 @@ export type { SandboxShipment };
 
 /** GET /__sandbox/counters. */
 export interface SandboxCounters {
-  calls: Record<string, { total: number; [status: string]: number }>;
+  calls: Record<string, { total: number; byOutcome: Record<string, number> }>;
   stateChangingCancels: { total: number; shipments: number; perShipment: Record<string, number> };
   cancelRequestsPerShipment: Record<string, number>;
   throttled: { total: number; byBucket: Record<string, number> };
   faultsInjected: unknown;
+  /** Per "<api.operation>|<seller>": requests, and those beyond the configured rate and burst (answered or not). */
+  rateLimit: { requests: Record<string, number>; overLimit: Record<string, number>; overLimitTotal: number };
 }
 
 export class SandboxProcess {
