@@ -31,6 +31,8 @@ export interface TokenGrant extends BudgetKey {
   nowMs: number;
   firstMs: number;
   intervalMs: number;
+  /** The schedule's tolerance: token k's theoretical arrival time is `firstMs + toleranceMs + k * intervalMs`. */
+  toleranceMs: number;
   /** When the next token after these is free, relative to the statement's time. */
   nextMs: number;
   ratePerSecond: number;
@@ -83,6 +85,7 @@ export const GRANT_TOKENS = `WITH wanted AS (
         WHERE (b.api, b.operation, b.seller_account) = (g.api, g.operation, g.seller_account)
        RETURNING b.api, b.operation, b.seller_account AS "sellerAccount", g.granted,
                  g.now_ms::float8 AS "nowMs", (g.first_at - g.now_ms)::float8 AS "firstMs", g.interval_ms AS "intervalMs",
+                 g.tolerance_ms AS "toleranceMs",
                  b.tat_ms - b.tolerance_ms - g.now_ms AS "nextMs", g.rate_per_second AS "ratePerSecond"`;
 
 /** Amazon answered 429: its bucket is empty, so the next token is one interval away for every instance. */

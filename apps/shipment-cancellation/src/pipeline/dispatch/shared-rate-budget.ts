@@ -1,18 +1,22 @@
 // The carrier quotas as one budget for every instance: each HTTP attempt takes a token granted by the GCRA
 // schedule kept in Postgres (store/budget.store.ts). Waiting calls are pooled per quota, and one statement at a
-// time asks for all of them, so a busy quota costs one statement per horizon, not one per call.
+// time asks for all of them, so a busy quota costs one statement per half horizon, not one per call.
 //
-// Tokens carry a time on Postgres's clock, which StoreClock maps to this process's clock from the bounds every
-// statement gives (never early, and as precise as the quickest statement seen lately, not the current one). A
-// token is used no earlier than its time and no later than half the margin after it (the other half absorbs the
-// network's jitter). The statement dates tokens at least a lead ahead of its clock, the round trip it expects,
-// so that a full bucket's tokens are still usable when a slow answer arrives. Sends that stay within that window
-// never exceed a bucket of the full burst (the schedule's tolerance is the burst less the margin), however the
-// instances interleave. A token that comes too late is dropped, never used, and so is a request that could not
-// reach a socket before the token's window closed (all connections busy): a slow Postgres, a stalled process or
-// a full connection pool costs throughput, never a 429 (a longer lifetime, up to the token's theoretical arrival time, was measured and
-// sent requests over the limit when several instances shared a quota). An instance that dies holding tokens
-// loses at most one horizon of them.
+// A token has two times on Postgres's clock: when it is free (a_k, never before the statement's clock plus a
+// lead) and its theoretical arrival time (TAT_k, the schedule's state before it: a_k for a paced token, later
+// for one taken from a full bucket). It is sent no earlier than a_k and no later than TAT_k plus half the margin;
+// the other half absorbs the network's jitter. Sends within those windows never exceed a bucket of the full
+// burst, in any order and however the instances interleave: by induction on k, the carrier's own schedule (with
+// the margin as extra tolerance) stays within the margin of ours as long as each token arrives by TAT_k plus the
+// margin. So a burst may go out over fresh connections, which take a while to open, and a paced token (burst 1)
+// keeps a window of a few ms.
+//
+// StoreClock maps Postgres's times to this process's clock from the bounds every statement gives, never early and
+// as precise as the quickest statement seen lately. The lead, the statements' recent round trip, keeps the
+// first tokens of a full bucket usable when a slow answer arrives. A token that comes too late is dropped, never
+// used, and so is a request that could not reach a socket before its window closed (every connection busy): a
+// slow Postgres, a stalled process or a full connection pool costs throughput, never a 429. An instance that
+// dies holding tokens loses at most one horizon of them.
 import { Logger } from '@nestjs/common';
 import {
   gcraSpacing,
@@ -306,18 +310,19 @@ export class SharedRateBudget implements RateBudget {
 
   /**
    * Converts a grant to local times and serves the waiters: a token is usable from the latest local time its
-   * Postgres time can be (never early) until half the margin after the earliest (never late). A lifetime up to
-   * the token's theoretical arrival time was tried and sent requests over the limit in bench d and e.
+   * free time can be (never early) until half the margin after the earliest its theoretical arrival time can be
+   * (never late).
    */
   private take(grant: TokenGrant, leadMs: number): void {
     const quota = this.quotas.get(quotaId(grant));
     if (!quota) return;
     const clock = this.storeClock;
+    const theoretical = grant.nowMs + grant.firstMs + grant.toleranceMs;
     for (let k = 0; k < grant.granted; k++) {
-      const time = grant.nowMs + Math.max(leadMs, grant.firstMs + k * grant.intervalMs);
+      const free = grant.nowMs + Math.max(leadMs, grant.firstMs + k * grant.intervalMs);
       quota.tokens.push({
-        at: clock.notBefore(time),
-        sendBy: clock.notAfter(time) + this.settings.marginMs / 2,
+        at: clock.notBefore(free),
+        sendBy: clock.notAfter(theoretical + k * grant.intervalMs) + this.settings.marginMs / 2,
       });
     }
     quota.nextFreeAt = clock.notBefore(grant.nowMs + grant.nextMs);
