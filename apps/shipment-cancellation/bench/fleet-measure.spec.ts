@@ -1,4 +1,6 @@
+import type { SandboxProcess } from '../test/support/sandbox';
 import {
+  CarrierClock,
   acceptedCancels,
   firstTimeAtRate,
   longestGapMs,
@@ -128,5 +130,42 @@ describe('acceptedCancels', () => {
         throttled: { total: 2, byBucket: {} },
       }),
     ).toBe(11);
+  });
+});
+
+describe('CarrierClock.lastRequestAt', () => {
+  it("finds the first sample that saw a seller's last cancel request, other sellers and operations aside", async () => {
+    const tallies = [
+      { 'amazon-shipping-v2.cancelShipment|a': 5, 'amazon-shipping-v2.cancelShipment|b': 1 },
+      {
+        'amazon-shipping-v2.cancelShipment|a': 8,
+        'amazon-shipping-v2.cancelShipment|b': 2,
+        'lwa.token|a': 1,
+      },
+      {
+        'amazon-shipping-v2.cancelShipment|a': 8,
+        'amazon-shipping-v2.cancelShipment|b': 4,
+        'lwa.token|a': 2,
+      },
+    ];
+    let polls = 0;
+    const sandbox = {
+      control: async () => ({
+        calls: {},
+        throttled: { total: 0, byBucket: {} },
+        rateLimit: { requests: tallies[polls++], overLimit: {}, overLimitTotal: 0 },
+      }),
+    } as unknown as SandboxProcess;
+    const clock = new CarrierClock(sandbox);
+    const at: number[] = [];
+    for (let i = 0; i < tallies.length; i++) {
+      await clock.stop();
+      at.push(Date.now());
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(clock.lastRequestAt('a')).toBeLessThanOrEqual(at[1] as number);
+    expect(clock.lastRequestAt('a')).toBeGreaterThan(at[0] as number);
+    expect(clock.lastRequestAt('b')).toBeGreaterThan(at[1] as number);
+    expect(clock.lastRequestAt('c')).toBeNull();
   });
 });

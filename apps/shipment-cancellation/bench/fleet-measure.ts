@@ -92,7 +92,7 @@ export function acceptedCancels(tally: SandboxTally): number {
  * MFN comes a refund follow-up (a minute by default) before the order's final event.
  */
 export class CarrierClock {
-  private readonly samples: Array<{ at: number; accepted: number }> = [];
+  private readonly samples: Array<{ at: number; accepted: number; requests: Record<string, number> }> = [];
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
 
@@ -106,7 +106,12 @@ export class CarrierClock {
     if (this.polling) return;
     this.polling = true;
     try {
-      this.samples.push({ at: Date.now(), accepted: acceptedCancels(await readTally(this.sandbox)) });
+      const tally = await readTally(this.sandbox);
+      this.samples.push({
+        at: Date.now(),
+        accepted: acceptedCancels(tally),
+        requests: tally.rateLimit?.requests ?? {},
+      });
     } catch {
       // A missed sample only coarsens the clock.
     } finally {
@@ -120,6 +125,23 @@ export class CarrierClock {
     await this.poll();
     const final = this.samples[this.samples.length - 1]?.accepted;
     return this.samples.find((s) => s.accepted === final)?.at ?? null;
+  }
+
+  /**
+   * The first sample that saw every cancel request of a seller (its count once stopped), so up to one poll after
+   * its last request reached the carrier; null when the sandbox does not count requests per seller.
+   */
+  lastRequestAt(sellerAccount: string): number | null {
+    const ofSeller = (requests: Record<string, number>) =>
+      Object.entries(requests)
+        .filter(
+          ([bucket]) =>
+            bucket.endsWith(`|${sellerAccount}`) && CANCEL_ENDPOINT.test(bucket.split('|')[0] ?? ''),
+        )
+        .reduce((sum, [, n]) => sum + n, 0);
+    const final = ofSeller(this.samples[this.samples.length - 1]?.requests ?? {});
+    if (final === 0) return null;
+    return this.samples.find((s) => ofSeller(s.requests) === final)?.at ?? null;
   }
 }
 

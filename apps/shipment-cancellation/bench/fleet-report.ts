@@ -76,7 +76,7 @@ export function fleetTargets(result: FleetScenarioResult): Target[] {
     for (const p of result.phases) {
       const min = p.sellers?.min ?? null;
       add(
-        `${p.name}: every seller ≥ 95% of what its quota allowed`,
+        `${p.name}: every seller ≥ 95% of what its quota allowed (to its last request at the carrier)`,
         `min ${pct(min)}, median ${pct(p.sellers?.median ?? null)}`,
         min !== null && min >= 0.95,
       );
@@ -141,10 +141,14 @@ export function printFleetScenario(result: FleetScenarioResult, targets: Target[
       );
     if (p.event?.kind === 'join')
       console.log(`  ${p.name}: the new instance was ready at ${fmt(p.event.atS)} s into the drain`);
-    if (p.sellers)
-      console.log(
-        `  ${p.name}: ${p.sellers.count} sellers beyond their burst; use of their quota min ${pct(p.sellers.min)}, median ${pct(p.sellers.median)}; lowest ${p.sellers.lowest.map((s) => `${s.sellerAccount} (${s.orders} orders) ${fmt(s.tookS)} s vs ${fmt(s.minimumS)} s`).join(', ')}`,
-      );
+    for (const [what, summary] of [
+      ['to the last request at the carrier', p.sellers],
+      ['to the last final event', p.sellersEndToEnd],
+    ] as const)
+      if (summary)
+        console.log(
+          `  ${p.name}: ${summary.count} sellers beyond their burst; use of their quota ${what}: min ${pct(summary.min)}, median ${pct(summary.median)}; lowest ${summary.lowest.map((s) => `${s.sellerAccount} (${s.orders} orders) ${fmt(s.tookS)} s vs ${fmt(s.minimumS)} s`).join(', ')}`,
+        );
     if (p.overLimit && p.overLimit.total > 0)
       console.log(`  ${p.name}: over the limit by bucket ${JSON.stringify(p.overLimit.byBucket)}`);
   }

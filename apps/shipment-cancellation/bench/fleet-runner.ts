@@ -70,12 +70,31 @@ export interface FleetPhaseResult {
     /** After the event: the longest time without a completion (leases waiting to expire show here). */
     longestGapS: number;
   } | null;
-  sellers: {
-    count: number;
-    min: number;
-    median: number;
-    lowest: SellerUse[];
-  } | null;
+  /**
+   * Per seller with more orders than its burst, its quota's minimum ÷ the time to its last cancel request at the
+   * carrier (sampled, so up to one poll late), as `quotaUse` measures a phase.
+   */
+  sellers: SellerSummary | null;
+  /** The same to each seller's last final event: the pipeline's latency after the carrier counts too. */
+  sellersEndToEnd: SellerSummary | null;
+}
+
+export interface SellerSummary {
+  count: number;
+  min: number;
+  median: number;
+  lowest: SellerUse[];
+}
+
+function summarise(uses: SellerUse[]): SellerSummary | null {
+  const sorted = [...uses].sort((a, b) => a.utilisation - b.utilisation);
+  if (sorted.length === 0) return null;
+  return {
+    count: sorted.length,
+    min: sorted[0]?.utilisation ?? 0,
+    median: median(sorted.map((u) => u.utilisation)),
+    lowest: sorted.slice(0, 3),
+  };
 }
 
 export interface FleetScenarioResult {
@@ -273,23 +292,20 @@ async function runFleetPhase(
       longestGapS: longestGapMs(doneTimes, at) / 1000,
     };
   }
-  let sellers: FleetPhaseResult['sellers'] = null;
+  let sellers: SellerSummary | null = null;
+  let sellersEndToEnd: SellerSummary | null = null;
   if (phase.sellers.length > 1) {
-    const uses = sellerUse(
-      orders.map((o) => ({
-        sellerAccount: o.sellerAccount ?? '',
-        doneAt: run.collector.doneAt(o.orderId),
-      })),
-      started,
-      limit,
-    ).sort((a, b) => a.utilisation - b.utilisation);
-    if (uses.length > 0)
-      sellers = {
-        count: uses.length,
-        min: uses[0]?.utilisation ?? 0,
-        median: median(uses.map((u) => u.utilisation)),
-        lowest: uses.slice(0, 3),
-      };
+    const done = orders.map((o) => ({
+      sellerAccount: o.sellerAccount ?? '',
+      doneAt: run.collector.doneAt(o.orderId),
+    }));
+    sellersEndToEnd = summarise(sellerUse(done, started, limit));
+    // A seller's last final event comes after its last request; the sampled request clock bounds it too.
+    const atCarrier = done.map((o) => {
+      const last = carrierClock.lastRequestAt(o.sellerAccount);
+      return { ...o, doneAt: o.doneAt === undefined || last === null ? o.doneAt : Math.min(o.doneAt, last) };
+    });
+    sellers = summarise(sellerUse(atCarrier, started, limit));
   }
   // Both bound the carrier's drain from above: the last final event comes after the last cancel (for MFN a
   // refund follow-up later), and the sampled clock sees the last cancel up to one poll late.
@@ -320,5 +336,6 @@ async function runFleetPhase(
     cpuMsPerOrder,
     event,
     sellers,
+    sellersEndToEnd,
   };
 }
