@@ -68,7 +68,7 @@ export function fleetTargets(result: FleetScenarioResult): Target[] {
         mfn.carrier.throttled === 0,
       );
       overLimit(mfn, 'MFN v0');
-      // No target: the rate-limit margin spaces a burst-1 quota's tokens by 1 s + 50 ms, so 95.2 % at most.
+      // No target: the rate-limit margin (100 ms by default) spaces a burst-1 quota's tokens by 1.1 s, so 90.9 % at most.
       add('MFN v0: use of 1/s (shown, no target)', `${pct(mfn.quotaUse)} of the minimum drain`, null);
     }
   }

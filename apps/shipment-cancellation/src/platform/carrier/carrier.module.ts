@@ -25,6 +25,7 @@ export function createCarrierClient(config: AppConfig, metrics?: MetricsService)
     // One keep-alive connection per call the worker may have in flight: none queues behind another.
     maxConnectionsPerOrigin: config.worker.concurrency,
     rateLimits: carrier.rateLimits,
+    rateLimitMarginMs: carrier.rateLimitMarginMs,
     retry: { attemptTimeoutMs: carrier.attemptTimeoutMs, deadlineMs: carrier.deadlineMs },
     onResponse: ({ api, operation, sellerAccount, httpStatus, durationMs }) => {
       metrics?.carrierRequests.inc({ carrier: api, operation, seller_account: sellerAccount });

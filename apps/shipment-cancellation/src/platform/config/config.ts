@@ -58,6 +58,8 @@ export interface AppConfig {
     deadlineMs: number;
     /** The shared budget grants tokens up to this far ahead (see pipeline/dispatch/shared-rate-budget.ts). */
     budgetHorizonMs: number;
+    /** Arrival jitter the rate limits absorb: half for a late send, half for the network (see gcraSpacing). */
+    rateLimitMarginMs: number;
   };
   worker: {
     concurrency: number;
@@ -162,6 +164,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       attemptTimeoutMs: read.integer('CARRIER_ATTEMPT_TIMEOUT_MS', 10_000, 100, 120_000),
       deadlineMs: read.integer('CARRIER_DEADLINE_MS', 30_000, 500, 600_000),
       budgetHorizonMs: read.integer('CARRIER_BUDGET_HORIZON_MS', 250, 10, 10_000),
+      rateLimitMarginMs: read.integer('CARRIER_RATE_LIMIT_MARGIN_MS', 100, 0, 1_000),
     },
     worker: {
       concurrency: read.integer('WORKER_CONCURRENCY', 128, 1, 1024),
