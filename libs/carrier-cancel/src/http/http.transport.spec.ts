@@ -67,23 +67,13 @@ describe('UndiciHttpTransport', () => {
       setTimeout(() => res.end('ok'), req.url === '/slow' ? 150 : 0);
     });
     const base = await listen(server);
+    const put = (path: string, writeWithinMs?: number) =>
+      single.send({ method: 'PUT', url: `${base}${path}`, headers: {}, timeoutMs: 1_000, writeWithinMs });
     try {
-      const slow = single.send({ method: 'PUT', url: `${base}/slow`, headers: {}, timeoutMs: 1_000 });
+      const slow = put('/slow');
       // Queued behind /slow on the only connection: its window closes before the connection is free.
-      const late = single.send({
-        method: 'PUT',
-        url: `${base}/late`,
-        headers: {},
-        timeoutMs: 1_000,
-        writeWithinMs: 30,
-      });
-      const roomy = single.send({
-        method: 'PUT',
-        url: `${base}/roomy`,
-        headers: {},
-        timeoutMs: 1_000,
-        writeWithinMs: 1_000,
-      });
+      const late = put('/late', 30);
+      const roomy = put('/roomy', 1_000);
       expect(await late).toMatchObject({ kind: 'failure', sent: false, reason: 'late' });
       expect((await slow).kind).toBe('response');
       expect((await roomy).kind).toBe('response');
