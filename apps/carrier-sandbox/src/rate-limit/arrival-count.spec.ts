@@ -18,6 +18,8 @@ describe('ArrivalCount', () => {
     );
     // 3,999 ms is 1 ms early: the only overrun.
     expect(verdicts.flat().map((v) => v.over)).toEqual([false, false, false, false, true, false]);
+    // The one over carries the arrivals before it on its bucket: 3,999 ms came 999 ms after the last.
+    expect(verdicts.flat()[4]).toMatchObject({ at: 3_999, before: [0, 1_000, 2_000, 3_000] });
   });
 
   it('judges in arrival order, though a delayed request reaches its bucket later than the one after it', () => {
@@ -25,9 +27,9 @@ describe('ArrivalCount', () => {
     const first = count.arrive(0);
     const second = count.arrive(1_000);
     // The second settles first (the first is in a latency delay): nothing can be judged yet.
-    expect(count.settle(second, { key: 'op|s', limit: V0 })).toEqual([]);
+    expect(count.settle(second, { key: 'op|s', limit: V0 })).toMatchObject([]);
     expect(count.pending).toBe(2);
-    expect(count.settle(first, { key: 'op|s', limit: V0 })).toEqual([
+    expect(count.settle(first, { key: 'op|s', limit: V0 })).toMatchObject([
       { key: 'op|s', over: false },
       { key: 'op|s', over: false },
     ]);
@@ -40,19 +42,25 @@ describe('ArrivalCount', () => {
     const a = count.settle(count.arrive(0), { key: 'op|a', limit: V0 });
     const b = count.settle(count.arrive(0), { key: 'op|b', limit: V0 });
     expect([...a, ...b]).toEqual([]);
-    expect(count.settle(held)).toEqual([
+    expect(count.settle(held)).toMatchObject([
       { key: 'op|a', over: false },
       { key: 'op|b', over: false },
     ]);
-    expect(count.settle(held)).toEqual([]);
+    expect(count.settle(held)).toMatchObject([]);
   });
 
   it('starts a full bucket of the new limit once the limit changes', () => {
     const count = new ArrivalCount();
-    expect(count.settle(count.arrive(0), { key: 'op|s', limit: V0 })).toEqual([{ key: 'op|s', over: false }]);
+    expect(count.settle(count.arrive(0), { key: 'op|s', limit: V0 })).toMatchObject([
+      { key: 'op|s', over: false },
+    ]);
     count.forget('op');
-    expect(count.settle(count.arrive(0), { key: 'op|s', limit: V0 })).toEqual([{ key: 'op|s', over: false }]);
-    expect(count.settle(count.arrive(0), { key: 'op|s', limit: V0 })).toEqual([{ key: 'op|s', over: true }]);
+    expect(count.settle(count.arrive(0), { key: 'op|s', limit: V0 })).toMatchObject([
+      { key: 'op|s', over: false },
+    ]);
+    expect(count.settle(count.arrive(0), { key: 'op|s', limit: V0 })).toMatchObject([
+      { key: 'op|s', over: true },
+    ]);
   });
 });
 
@@ -61,12 +69,12 @@ describe('RateLimiter counting', () => {
     const limiter = new RateLimiter(true);
     limiter.configure({ enforce: false, 'amazon-mfn-v0.getShipment': null });
     const settle = (op: string) => limiter.settle(limiter.arrive(0), op, 'seller');
-    expect(settle('amazon-mfn-v0.cancelShipment')).toEqual([
+    expect(settle('amazon-mfn-v0.cancelShipment')).toMatchObject([
       { key: 'amazon-mfn-v0.cancelShipment|seller', over: false },
     ]);
-    expect(settle('amazon-mfn-v0.cancelShipment')).toEqual([
+    expect(settle('amazon-mfn-v0.cancelShipment')).toMatchObject([
       { key: 'amazon-mfn-v0.cancelShipment|seller', over: true },
     ]);
-    expect(settle('amazon-mfn-v0.getShipment')).toEqual([]);
+    expect(settle('amazon-mfn-v0.getShipment')).toMatchObject([]);
   });
 });

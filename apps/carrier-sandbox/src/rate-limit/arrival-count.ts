@@ -13,7 +13,13 @@ export interface Arrival {
 export interface Counted {
   key: string;
   over: boolean;
+  /** When it arrived, and (when over) the arrivals on its key just before it: what a reader needs to see why. */
+  at: number;
+  before?: number[];
 }
+
+/** Arrivals remembered per key, for the story of one over the limit. */
+const RECENT = 4;
 
 // Keep the drained head of the queue from growing without end, without shifting the array on every request.
 const COMPACT_AFTER = 1_024;
@@ -30,6 +36,7 @@ export class ArrivalCount {
   private queue: Arrival[] = [];
   private head = 0;
   private readonly buckets = new Map<string, TokenBucket>();
+  private readonly recent = new Map<string, number[]>();
 
   arrive(at: number): Arrival {
     const arrival: Arrival = { at, settled: false };
@@ -55,9 +62,11 @@ export class ArrivalCount {
   forget(operation: string | null): void {
     if (operation === null) {
       this.buckets.clear();
+      this.recent.clear();
       return;
     }
     for (const key of [...this.buckets.keys()]) if (key.startsWith(`${operation}|`)) this.buckets.delete(key);
+    for (const key of [...this.recent.keys()]) if (key.startsWith(`${operation}|`)) this.recent.delete(key);
   }
 
   /** Arrivals not yet judged (an earlier one is still in a latency delay). */
@@ -77,7 +86,16 @@ export class ArrivalCount {
         bucket = new TokenBucket(arrival.limit.ratePerSecond, arrival.limit.burst, arrival.at);
         this.buckets.set(arrival.key, bucket);
       }
-      verdicts.push({ key: arrival.key, over: !bucket.tryTake(arrival.at) });
+      const over = !bucket.tryTake(arrival.at);
+      const recent = this.recent.get(arrival.key) ?? [];
+      verdicts.push(
+        over
+          ? { key: arrival.key, over, at: arrival.at, before: [...recent] }
+          : { key: arrival.key, over, at: arrival.at },
+      );
+      recent.push(arrival.at);
+      if (recent.length > RECENT) recent.shift();
+      this.recent.set(arrival.key, recent);
     }
     if (this.head >= COMPACT_AFTER && this.head * 2 >= this.queue.length) {
       this.queue = this.queue.slice(this.head);

@@ -12,8 +12,13 @@ const CANCEL_B = 'amazon-shipping-v2.cancelShipment|seller-b';
 describe('requests over the limit (GET /__sandbox/counters rateLimit)', () => {
   let sandbox: TestSandbox;
 
-  const rateLimit = async (view = ''): Promise<RateLimitCounters> =>
-    (await sandbox.control('GET', `counters${view}`)).json<{ rateLimit: RateLimitCounters }>().rateLimit;
+  // The counts; the story of each request over the limit (overLimitEvents) is read where a test needs it.
+  const rateLimit = async (view = ''): Promise<RateLimitCounters> => {
+    const { overLimitEvents: _events, ...counts } = (await sandbox.control('GET', `counters${view}`)).json<{
+      rateLimit: RateLimitCounters & { overLimitEvents: unknown[] };
+    }>().rateLimit;
+    return counts;
+  };
   const cancelAtOnce = async (ids: string[]): Promise<number[]> => {
     await sandbox.lwaToken();
     return (await Promise.all(ids.map((id) => sandbox.v2Cancel(id)))).map((r) => r.status);
@@ -67,6 +72,14 @@ describe('requests over the limit (GET /__sandbox/counters rateLimit)', () => {
       requests: { [CANCEL_A]: 5 },
       overLimit: { [CANCEL_A]: 2 },
       overLimitTotal: 2,
+      // Each overrun with the gaps (ms) to the arrivals before it on its bucket, and the loop's worst stall.
+      overLimitEvents: [3, 4].map((before) =>
+        expect.objectContaining({
+          bucket: CANCEL_A,
+          gapsMs: Array(before).fill(expect.any(Number)),
+          loopDelayMaxMs: expect.any(Number),
+        }),
+      ),
     });
     // A reset brings enforcement back and clears the counts.
     await sandbox.control('POST', 'reset', { seedDemo: false });

@@ -6,6 +6,16 @@ interface EndpointCount {
   byOutcome: Map<string, number>;
 }
 
+const MAX_OVER_LIMIT_EVENTS = 50;
+
+/** One request over its limit: when it arrived, how long after each of the last arrivals on its bucket. */
+interface OverLimitEvent {
+  bucket: string;
+  at: string;
+  gapsMs: number[];
+  loopDelayMaxMs: number;
+}
+
 function bump(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1);
 }
@@ -20,6 +30,10 @@ export class Counters {
   private readonly rateLimitRequests = new Map<string, number>();
   private readonly overLimit = new Map<string, number>();
   private overLimitTotal = 0;
+  /** The first requests over a limit, each with the arrivals before it and the event loop's worst stall so far. */
+  private readonly overLimitEvents: OverLimitEvent[] = [];
+  /** The sandbox's own worst event-loop delay (ms): arrivals are stamped on that loop, so it bounds their error. */
+  loopDelayMaxMs: () => number = () => 0;
   private readonly faults = { latency: 0, timeout: 0, dropAfterAct: 0, tokenExpired: 0 };
 
   call(endpoint: string, outcome: number | 'timeout' | 'dropped'): void {
@@ -46,11 +60,18 @@ export class Counters {
   }
 
   /** One arrival judged against its (operation|principal) limit; `over` when the limit had no room for it. */
-  arrival(bucket: string, over: boolean): void {
+  arrival(bucket: string, over: boolean, at = 0, before: number[] = []): void {
     bump(this.rateLimitRequests, bucket);
     if (!over) return;
     this.overLimitTotal++;
     bump(this.overLimit, bucket);
+    if (this.overLimitEvents.length < MAX_OVER_LIMIT_EVENTS)
+      this.overLimitEvents.push({
+        bucket,
+        at: new Date(at).toISOString(),
+        gapsMs: before.map((t) => at - t),
+        loopDelayMaxMs: Math.round(this.loopDelayMaxMs()),
+      });
   }
 
   fault(kind: 'latency' | 'timeout' | 'dropAfterAct' | 'tokenExpired' | number): void {
@@ -68,6 +89,7 @@ export class Counters {
     this.rateLimitRequests.clear();
     this.overLimit.clear();
     this.overLimitTotal = 0;
+    this.overLimitEvents.length = 0;
     this.faults.latency = this.faults.timeout = this.faults.dropAfterAct = this.faults.tokenExpired = 0;
   }
 
@@ -97,6 +119,7 @@ export class Counters {
         requests: Object.fromEntries(this.rateLimitRequests),
         overLimit: Object.fromEntries(this.overLimit),
         overLimitTotal: this.overLimitTotal,
+        overLimitEvents: this.overLimitEvents,
       },
     };
   }

@@ -11,6 +11,7 @@ import { defaultSettings, SandboxSettings } from './sandbox-settings';
 import { parseSeedShipment } from './shipment-seed';
 import { Shipment } from './shipment.model';
 import { ShipmentStore } from './shipment.store';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface SandboxStateOptions {
   faultSeed: number | string;
@@ -37,9 +38,13 @@ export class SandboxState {
   readonly logger: Logger;
   settings: SandboxSettings;
   private readonly held = new Set<Socket>();
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   constructor(readonly options: SandboxStateOptions) {
     this.logger = options.logger;
+    this.loopDelay.enable();
+    // The histogram is in nanoseconds; a stall of the loop delays the stamp of every arrival behind it.
+    this.counters.loopDelayMaxMs = () => this.loopDelay.max / 1e6;
     this.settings = defaultSettings(options.settings);
     this.rateLimiter = new RateLimiter(options.rateLimits);
     this.cancellation = new CancellationService(this.counters, () => this.settings, options.faultSeed);
@@ -114,6 +119,7 @@ export class SandboxState {
   }
 
   shutdown(): void {
+    this.loopDelay.disable();
     for (const socket of this.held) socket.destroy();
     this.held.clear();
   }

@@ -81,7 +81,17 @@ export interface CheckInput {
      */
     overLimit: Record<string, number>;
     overLimitExcused: Record<string, number>;
+    /** The sandbox's story of the first requests over a limit (absent from an older sandbox). */
+    overLimitEvents?: OverLimitEvent[];
   };
+}
+
+/** A request over its limit as the sandbox saw it: gaps (ms) to the arrivals before it, its loop's worst stall. */
+export interface OverLimitEvent {
+  bucket: string;
+  at: string;
+  gapsMs: number[];
+  loopDelayMaxMs: number;
 }
 
 interface Money {
@@ -338,7 +348,15 @@ function checkCarrierLimits(
       flag(
         'over_carrier_limit',
         `${key}: ${n - allowed} request(s) beyond its rate and burst` +
-          (allowed > 0 ? ` (${n} counted, ${allowed} excused during the rate-limit squeeze)` : ''),
+          (allowed > 0 ? ` (${n} counted, ${allowed} excused during the rate-limit squeeze)` : '') +
+          (carrier.overLimitEvents ?? [])
+            .filter((e) => e.bucket === key)
+            .slice(0, 3)
+            .map(
+              (e) =>
+                `; at ${e.at}, ${e.gapsMs.join('/')} ms after the arrivals before it (sandbox loop stalled up to ${e.loopDelayMaxMs} ms)`,
+            )
+            .join(''),
       );
   }
   stats['carrier.overLimit'] = counted;

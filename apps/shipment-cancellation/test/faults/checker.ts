@@ -2,6 +2,7 @@
 // the beginning, the database and the carrier's counters — and reports every violation of our guarantees.
 //   SWC_NODE_PROJECT=apps/shipment-cancellation/tsconfig.json node -r @swc-node/register \
 //     apps/shipment-cancellation/test/faults/checker.ts [tmp/faults/<run>]   (default: the latest run)
+import type { OverLimitEvent } from './checker-rules';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -73,6 +74,7 @@ export async function checkRun(dir: string): Promise<CheckReport> {
       shipments: carrier.shipments,
       overLimit: carrier.counters.rateLimit.overLimit,
       overLimitExcused: carrier.rateLimitExcused ?? {},
+      overLimitEvents: carrier.counters.rateLimit.overLimitEvents ?? [],
     },
   });
   const byCategory: CheckReport['byCategory'] = {};
@@ -118,7 +120,12 @@ interface CarrierCounters {
   stateChangingCancels: { total: number; perShipment: Record<string, number> };
   throttled: { total: number };
   faultsInjected: Record<string, unknown>;
-  rateLimit?: { requests: Record<string, number>; overLimit: Record<string, number>; overLimitTotal: number };
+  rateLimit?: {
+    requests: Record<string, number>;
+    overLimit: Record<string, number>;
+    overLimitTotal: number;
+    overLimitEvents?: OverLimitEvent[];
+  };
 }
 
 export function printReport(report: CheckReport): void {
