@@ -67,12 +67,16 @@ export class OutboxSender {
           { 'messaging.system': 'kafka', 'messaging.batch.message_count': rows.length },
         )
       : undefined;
+    // One time for the whole send: kafkajs would stamp each partition's batch as it encodes it, so rows of one
+    // send could carry times out of their outbox order across topics.
+    const timestamp = String(Date.now());
     try {
       await producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, topicRows]) => ({
           topic,
           messages: topicRows.map((row) => ({
+            timestamp,
             key: row.messageKey,
             value: row.payload,
             headers:
