@@ -55,7 +55,7 @@ export class AmazonCall {
     readonly shipmentId: string | undefined,
     private readonly fault: FaultDecision | null,
   ) {
-    if (op.bucket !== undefined) this.arrival = state.rateLimiter.arrive(state.now());
+    if (op.bucket !== undefined) this.arrival = state.rateLimiter.arrive(op.bucket, state.now());
   }
 
   /** Runs `handler` unless the fault profile holds the request; may delay it first. */
@@ -112,11 +112,14 @@ export class AmazonCall {
     return verified.ok ? verified.record : undefined;
   }
 
-  /** Takes a token from the (operation, principal) bucket; answers 429 when it is empty. */
+  /**
+   * Takes a token from the (operation, principal) bucket as of the request's arrival (Amazon's quota meets a
+   * request when it comes in, not after the latency this sandbox adds); answers 429 when it is empty.
+   */
   throttle(principal: string): boolean {
     if (this.op.bucket === undefined) return true;
     this.settleArrival(principal);
-    this.quota = this.state.rateLimiter.take(this.op.bucket, principal, this.state.now());
+    this.quota = this.state.rateLimiter.take(this.op.bucket, principal, this.arrival?.at ?? this.state.now());
     if (this.quota.allowed) return true;
     this.state.counters.throttled(`${this.op.bucket}|${principal}`);
     this.reply(this.errors.throttled());

@@ -1,12 +1,15 @@
 import type { RateLimit } from './rate-limiter';
 import { TokenBucket } from './token-bucket';
 
-/** One request as the quota sees it: when it arrived, and (once known) whose bucket it draws on. */
+/**
+ * One request as the quota sees it: when it arrived, the limit its operation had then (none: not counted), and
+ * (once known) whose bucket it draws on.
+ */
 export interface Arrival {
   readonly at: number;
+  readonly limit: RateLimit | undefined;
   settled: boolean;
   key?: string;
-  limit?: RateLimit;
 }
 
 /** The verdict on one counted arrival: `over` when the configured rate and burst had no room for it. */
@@ -31,42 +34,41 @@ const COMPACT_AFTER = 1_024;
  * arrivals and report overruns the caller never made. So arrivals wait in a queue until every earlier one is
  * settled, then go through their buckets in the order they came in. A refused arrival takes no token, as at
  * Amazon: the count is of requests beyond what the limit lets through.
+ *
+ * A limit is the one in force when the request arrived, and a bucket keeps the limit it was made for: the first
+ * arrival under a new limit starts a full bucket of it. A limit change thus takes effect at its place in the
+ * arrival order, however long earlier arrivals take to settle (judging by the limit at settle time let a
+ * request that arrived under a squeezed limit, settled after the squeeze ended, make a bucket of the squeezed
+ * limit that then judged every later request).
  */
 export class ArrivalCount {
   private queue: Arrival[] = [];
   private head = 0;
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly buckets = new Map<string, { limit: RateLimit; bucket: TokenBucket }>();
   private readonly recent = new Map<string, number[]>();
 
-  arrive(at: number): Arrival {
-    const arrival: Arrival = { at, settled: false };
+  /** A request arrived at `at`, under `limit` (undefined: its operation has none, it is not counted). */
+  arrive(at: number, limit: RateLimit | undefined): Arrival {
+    const arrival: Arrival = { at, limit, settled: false };
     this.queue.push(arrival);
     return arrival;
   }
 
   /**
-   * Marks the arrival settled, counted against `key` at `limit` or (without them) not counted at all, and
-   * returns the verdicts of every arrival that can now be judged in order. Settling twice is a no-op.
+   * Marks the arrival settled, counted against `key` (without one: not counted at all), and returns the
+   * verdicts of every arrival that can now be judged in order. Settling twice is a no-op.
    */
-  settle(arrival: Arrival, counted?: { key: string; limit: RateLimit }): Counted[] {
+  settle(arrival: Arrival, key?: string): Counted[] {
     if (arrival.settled) return [];
     arrival.settled = true;
-    if (counted) {
-      arrival.key = counted.key;
-      arrival.limit = counted.limit;
-    }
+    if (key !== undefined) arrival.key = key;
     return this.drain();
   }
 
-  /** A limit changed: the next arrival on these keys starts a full bucket of the new limit. */
-  forget(operation: string | null): void {
-    if (operation === null) {
-      this.buckets.clear();
-      this.recent.clear();
-      return;
-    }
-    for (const key of [...this.buckets.keys()]) if (key.startsWith(`${operation}|`)) this.buckets.delete(key);
-    for (const key of [...this.recent.keys()]) if (key.startsWith(`${operation}|`)) this.recent.delete(key);
+  /** Forgets every bucket: the next arrival on each key starts a full one. */
+  clear(): void {
+    this.buckets.clear();
+    this.recent.clear();
   }
 
   /** Arrivals not yet judged (an earlier one is still in a latency delay). */
@@ -81,12 +83,16 @@ export class ArrivalCount {
       if (!arrival?.settled) break;
       this.head++;
       if (arrival.key === undefined || arrival.limit === undefined) continue;
-      let bucket = this.buckets.get(arrival.key);
-      if (!bucket) {
-        bucket = new TokenBucket(arrival.limit.ratePerSecond, arrival.limit.burst, arrival.at);
-        this.buckets.set(arrival.key, bucket);
+      let held = this.buckets.get(arrival.key);
+      if (held?.limit !== arrival.limit) {
+        held = {
+          limit: arrival.limit,
+          bucket: new TokenBucket(arrival.limit.ratePerSecond, arrival.limit.burst, arrival.at),
+        };
+        this.buckets.set(arrival.key, held);
+        this.recent.delete(arrival.key);
       }
-      const over = !bucket.tryTake(arrival.at);
+      const over = !held.bucket.tryTake(arrival.at);
       const recent = this.recent.get(arrival.key) ?? [];
       verdicts.push(
         over

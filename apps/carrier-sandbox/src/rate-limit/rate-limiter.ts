@@ -47,7 +47,7 @@ export class RateLimiter {
 
   reset(enabled: boolean): void {
     this.buckets.clear();
-    this.arrivals.forget(null);
+    this.arrivals.clear();
     this.enforce = true;
     this.limits = new Map(
       Object.entries(DEFAULT_RATE_LIMITS).map(([op, limit]) => [op, enabled ? limit : null]),
@@ -68,16 +68,18 @@ export class RateLimiter {
     return { allowed, limit, remaining: bucket.remaining(now), fullAt: bucket.fullAt(now) };
   }
 
-  /** A request arrived at `now`; settle it once its bucket is known (or it turns out not to be counted). */
-  arrive(now: number): Arrival {
-    return this.arrivals.arrive(now);
+  /**
+   * A request for `operation` arrived at `now`, counted against the limit the operation has now; settle it once
+   * its bucket is known (or it turns out not to be counted).
+   */
+  arrive(operation: string, now: number): Arrival {
+    return this.arrivals.arrive(now, this.limits.get(operation) ?? undefined);
   }
 
-  /** Counts the arrival against (operation, principal) when a limit is configured; returns the verdicts now due. */
+  /** Counts the arrival against (operation, principal) if it arrived under a limit; returns the verdicts now due. */
   settle(arrival: Arrival, operation?: string, principal?: string): Counted[] {
-    const limit = operation === undefined ? undefined : this.limits.get(operation);
-    if (!limit || principal === undefined) return this.arrivals.settle(arrival);
-    return this.arrivals.settle(arrival, { key: `${operation}|${principal}`, limit });
+    if (operation === undefined || principal === undefined) return this.arrivals.settle(arrival);
+    return this.arrivals.settle(arrival, `${operation}|${principal}`);
   }
 
   /** x-amzn-RateLimit-Limit: the configured rate, else the documented one (Amazon always has one). */
@@ -96,7 +98,6 @@ export class RateLimiter {
     if (body === null) {
       for (const op of this.limits.keys()) this.limits.set(op, null);
       this.buckets.clear();
-      this.arrivals.forget(null);
       return;
     }
     const obj = asObject(body, 'rate-limits');
@@ -115,8 +116,8 @@ export class RateLimiter {
     }
     if (enforce !== undefined) this.enforce = enforce;
     for (const [op, limit] of updates) {
+      // Arrivals counted from now on carry the new limit, and start a bucket of it (see ArrivalCount).
       this.limits.set(op, limit);
-      this.arrivals.forget(op);
       for (const bucketKey of [...this.buckets.keys()]) {
         if (bucketKey.startsWith(`${op}|`)) this.buckets.delete(bucketKey);
       }
