@@ -67,8 +67,12 @@ describe('UndiciHttpTransport', () => {
       setTimeout(() => res.end('ok'), req.url === '/slow' ? 150 : 0);
     });
     const base = await listen(server);
-    const put = (path: string, writeWithinMs?: number) =>
-      single.send({ method: 'PUT', url: `${base}${path}`, headers: {}, timeoutMs: 1_000, writeWithinMs });
+    // A window of `ms` from now, as a rate-limit token gives it.
+    const put = (path: string, ms?: number) => {
+      const closes = performance.now() + (ms ?? Infinity);
+      const mayWrite = ms === undefined ? undefined : () => performance.now() <= closes;
+      return single.send({ method: 'PUT', url: `${base}${path}`, headers: {}, timeoutMs: 1_000, mayWrite });
+    };
     try {
       const slow = put('/slow');
       // Queued behind /slow on the only connection: its window closes before the connection is free.

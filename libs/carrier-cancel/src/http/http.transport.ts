@@ -10,10 +10,11 @@ export interface HttpRequest {
   body?: string;
   timeoutMs: number;
   /**
-   * The request must reach a socket within this long (it is timed to a rate-limit token), or it is not sent at
-   * all: a request that waited in the pool for a free connection would arrive after its token's window.
+   * Asked on a connected socket right before the request is written (it is timed to a rate-limit token): false
+   * and it is not sent at all, since a request that waited in the pool for a free connection would arrive after
+   * its token's window.
    */
-  writeWithinMs?: number;
+  mayWrite?: () => boolean;
   signal?: AbortSignal;
 }
 
@@ -31,7 +32,7 @@ export interface HttpResponse {
 export type HttpFailure = {
   kind: 'failure';
   sent: boolean;
-  // late: not written within `writeWithinMs` (never sent)
+  // late: `mayWrite` refused it once it had a connection (never sent)
   reason: 'timeout' | 'connection' | 'aborted' | 'late';
   code?: string;
   message: string;
@@ -88,8 +89,6 @@ export class UndiciHttpTransport implements HttpTransport {
         () => stop('timeout', `no response within ${request.timeoutMs} ms`),
         request.timeoutMs,
       );
-      const writeBy =
-        request.writeWithinMs === undefined ? Infinity : performance.now() + request.writeWithinMs;
       if (request.signal?.aborted) return stop('aborted', 'request aborted by caller');
       request.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -101,8 +100,8 @@ export class UndiciHttpTransport implements HttpTransport {
             ctl.abort(new Error('given up before sending'));
             return;
           }
-          if (performance.now() > writeBy) {
-            const message = `not written within ${request.writeWithinMs} ms (no free connection in time)`;
+          if (request.mayWrite && !request.mayWrite()) {
+            const message = "not written: its rate-limit token's window closed before a connection was free";
             finish({ kind: 'failure', sent: false, reason: 'late', message });
             ctl.abort(new Error(message));
             return;

@@ -11,9 +11,10 @@ export interface BucketKey {
 }
 
 export type AcquireResult =
-  // sendWithinMs: the request must reach a socket within this long, or the token is void (the transport refuses
-  // to write it late, and the caller takes another). Absent: no such bound.
-  | { kind: 'acquired'; waitedMs: number; sendWithinMs?: number }
+  // mayWrite: asked once, on a connected socket right before the request is written. True: write it now. False:
+  // the token's window closed while the request waited for a connection (and no other open token of the quota
+  // could stand in): the request is not sent, and the caller takes another token. Absent: no window.
+  | { kind: 'acquired'; waitedMs: number; mayWrite?: () => boolean }
   | { kind: 'too_late'; waitMs: number }
   | { kind: 'aborted' };
 

@@ -177,7 +177,7 @@ export class AmazonCallRunner {
     const result = await this.deps.transport.send({
       ...spec.build(grant.token),
       timeoutMs: Math.max(1, Math.min(retry.attemptTimeoutMs, remaining)),
-      writeWithinMs: acquired.sendWithinMs,
+      mayWrite: acquired.mayWrite,
       signal: spec.signal,
     });
     if (result.kind === 'failure' && result.reason === 'late') {

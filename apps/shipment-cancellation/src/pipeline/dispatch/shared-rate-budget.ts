@@ -17,6 +17,12 @@
 // used, and so is a request that could not reach a socket before its window closed (every connection busy): a
 // slow Postgres, a stalled process or a full connection pool costs throughput, never a 429. An instance that
 // dies holding tokens loses at most one horizon of them.
+//
+// Which token a request uses is settled when it is written, not when it is released: the request that reaches a
+// socket takes the open token that closes first among those released and not yet written (its own, or one it
+// swaps with a request still waiting for a connection, which gets the later-closing one). Requests reach their
+// sockets in an order nobody knows at release (fresh connections, a busy loop), and a burst's tokens close one
+// interval apart; earliest-deadline-first wastes none of them that any order of writes could have used.
 import { Logger } from '@nestjs/common';
 import {
   gcraSpacing,
@@ -57,11 +63,18 @@ interface Token {
   sendBy: number;
 }
 
+/** A token handed to a call whose request is not written yet: the token may still change hands (see commit). */
+interface Claim {
+  token: Token;
+}
+
 /** One quota as this instance sees it. */
 interface Quota {
   key: BucketKey;
   waiting: Waiter[];
   tokens: Token[];
+  /** Released to a call, the request not written yet. */
+  claims: Set<Claim>;
   /** When the schedule's next free token is (local clock), as of the last grant. */
   nextFreeAt: number;
   ratePerSecond: number;
@@ -143,6 +156,7 @@ export class SharedRateBudget implements RateBudget {
     const quota = this.quota(key);
     // Amazon's bucket is empty: tokens held here would only meet more 429s.
     quota.tokens = [];
+    quota.claims.clear();
     quota.nextFreeAt = Math.max(quota.nextFreeAt, this.now() + quota.intervalMs);
     this.background('drain', this.store.drain(key));
   }
@@ -181,6 +195,7 @@ export class SharedRateBudget implements RateBudget {
         key: { ...key },
         waiting: [],
         tokens: [],
+        claims: new Set(),
         nextFreeAt: 0,
         ratePerSecond: limit.ratePerSecond,
         intervalMs,
@@ -217,18 +232,46 @@ export class SharedRateBudget implements RateBudget {
           this.schedulePump(0);
           return;
         }
-        const released = this.now();
+        const claim: Claim = { token };
+        quota.claims.add(claim);
         this.settle(quota, waiter, {
           kind: 'acquired',
-          waitedMs: Math.round(released - waiter.queuedAt),
-          // The transport holds the send to it: a request queued for a connection past it is not written.
-          sendWithinMs: token.sendBy - released,
+          waitedMs: Math.round(this.now() - waiter.queuedAt),
+          // The transport asks right before writing: a request queued for a connection too long is not written.
+          mayWrite: () => this.commit(quota, claim),
         });
       };
       const delay = token.at - now;
       if (delay <= 0) release();
       else setTimeout(release, delay);
     }
+  }
+
+  /**
+   * A released call's request is about to be written: it goes with the open token that closes first among the
+   * claims not yet written (swapping with the claim that held it), or not at all if none is open. Claims whose
+   * token has closed are dropped on the way: their requests will not be written.
+   */
+  private commit(quota: Quota, claim: Claim): boolean {
+    const now = this.now();
+    const best = quota.claims.delete(claim) ? this.openClaim(quota, claim, now) : null;
+    if (best === null) {
+      this.options.metrics?.budgetTokens.inc({ carrier: quota.key.api, result: 'expired' });
+      return false;
+    }
+    if (best !== claim) [best.token, claim.token] = [claim.token, best.token];
+    return true;
+  }
+
+  /** The claim whose open token closes first: `claim` itself or one still waiting for a connection. */
+  private openClaim(quota: Quota, claim: Claim, now: number): Claim | null {
+    const open = (token: Token): boolean => token.at <= now && now <= token.sendBy;
+    let best: Claim | null = open(claim.token) ? claim : null;
+    for (const other of quota.claims) {
+      if (other.token.sendBy < now) quota.claims.delete(other);
+      else if (open(other.token) && (best === null || other.token.sendBy < best.token.sendBy)) best = other;
+    }
+    return best;
   }
 
   private settle(quota: Quota, waiter: Waiter, result: AcquireResult): void {
