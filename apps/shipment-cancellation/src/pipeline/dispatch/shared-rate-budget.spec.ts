@@ -84,6 +84,18 @@ async function sendTimes(budget: SharedRateBudget, calls: number, maxWaitMs: num
   return { results, sent: sent.sort((a, b) => a - b) };
 }
 
+/** `calls` tokens taken at once from a full bucket (80/s, burst 100): each call's check before it writes. */
+async function fullBucketWrites(calls: number): Promise<Array<(() => boolean) | undefined>> {
+  const limit = { ratePerSecond: 80, burst: 100 };
+  const budget = budgetOver(
+    gcraStore(limit, () => 0),
+    limit,
+  );
+  const results = await Promise.all(Array.from({ length: calls }, () => budget.acquire(key, 1_000)));
+  budget.close();
+  return results.map((r) => (r.kind === 'acquired' ? r.mayWrite : undefined));
+}
+
 describe('SharedRateBudget', () => {
   it('uses a full bucket at once although every statement takes longer than the margin', async () => {
     const limit = { ratePerSecond: 80, burst: 100 };
@@ -99,40 +111,23 @@ describe('SharedRateBudget', () => {
   });
 
   it("writes a full bucket's requests in any order: each goes with the open token that closes first", async () => {
-    const limit = { ratePerSecond: 80, burst: 100 };
-    const budget = budgetOver(
-      gcraStore(limit, () => 0),
-      limit,
-    );
-    const results = await Promise.all(Array.from({ length: 40 }, () => budget.acquire(key, 1_000)));
-    budget.close();
-    const writes = results.map((r) => (r.kind === 'acquired' ? r.mayWrite : undefined));
-    // The last call released reaches its socket first, the first last, about 9 ms apart (fresh connections): the
-    // first call's own token (open for half the margin) has closed long before, as have the next 14; each write
-    // takes the open token that closes first, and the burst's tokens close one interval (12.5 ms) apart.
+    const writes = await fullBucketWrites(40);
+    // The last call released reaches its socket first, the first last, about 7 ms apart (fresh connections): the
+    // first calls' own tokens (open for half the margin, then one interval more each) have closed long before;
+    // each write takes the open token that closes first, and the burst's tokens close one interval (12.5 ms) apart.
     const written: Array<boolean | undefined> = [];
     for (const write of writes.reverse()) {
       written.push(write?.());
-      await sleep(8);
+      await sleep(6);
     }
     expect(written).toEqual(Array(40).fill(true));
   });
 
   it('does not write a request once every token released has closed', async () => {
-    const limit = { ratePerSecond: 80, burst: 100 };
-    const budget = budgetOver(
-      gcraStore(limit, () => 0),
-      limit,
-    );
-    const results = await Promise.all(Array.from({ length: 3 }, () => budget.acquire(key, 1_000)));
-    budget.close();
+    const writes = await fullBucketWrites(3);
     // Three tokens of a full bucket close within half the margin plus two intervals (50 ms).
     await sleep(80);
-    expect(results.map((r) => (r.kind === 'acquired' ? r.mayWrite?.() : r.kind))).toEqual([
-      false,
-      false,
-      false,
-    ]);
+    expect(writes.map((write) => write?.())).toEqual([false, false, false]);
   });
 
   it('never sends a token before it is free, nor later than half the margin after its theoretical time', async () => {
