@@ -168,4 +168,24 @@ describe('CarrierClock.lastRequestAt', () => {
     expect(clock.lastRequestAt('b')).toBeGreaterThan(at[1] as number);
     expect(clock.lastRequestAt('c')).toBeNull();
   });
+
+  it("takes the sandbox's arrival time of a seller's last cancel request when it reports one", async () => {
+    const sandbox = {
+      control: async () => ({
+        calls: {},
+        throttled: { total: 0, byBucket: {} },
+        rateLimit: {
+          requests: { 'amazon-shipping-v2.cancelShipment|a': 3, 'lwa.token|a': 1 },
+          lastArrivalAt: { 'amazon-shipping-v2.cancelShipment|a': 1_000, 'lwa.token|a': 2_000 },
+          overLimit: {},
+          overLimitTotal: 0,
+        },
+      }),
+    } as unknown as SandboxProcess;
+    const clock = new CarrierClock(sandbox);
+    await clock.stop();
+    expect(clock.lastRequestAt('a')).toBe(1_000);
+    expect(clock.requestsBy('a', Date.now())).toBe(3);
+    expect(clock.requestsBy('a', 0)).toBe(0);
+  });
 });

@@ -53,6 +53,8 @@ export interface SandboxTally {
   /** The sandbox's count of requests per (api.operation|seller), and of those beyond the configured limit. */
   rateLimit?: {
     requests: Record<string, number>;
+    /** When the latest request of each bucket arrived (epoch ms, the sandbox's clock: this machine's). */
+    lastArrivalAt?: Record<string, number>;
     overLimit: Record<string, number>;
     overLimitTotal: number;
   };
@@ -92,7 +94,12 @@ export function acceptedCancels(tally: SandboxTally): number {
  * MFN comes a refund follow-up (a minute by default) before the order's final event.
  */
 export class CarrierClock {
-  private readonly samples: Array<{ at: number; accepted: number; requests: Record<string, number> }> = [];
+  private readonly samples: Array<{
+    at: number;
+    accepted: number;
+    requests: Record<string, number>;
+    lastArrivalAt: Record<string, number> | undefined;
+  }> = [];
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
 
@@ -111,6 +118,7 @@ export class CarrierClock {
         at: Date.now(),
         accepted: acceptedCancels(tally),
         requests: tally.rateLimit?.requests ?? {},
+        lastArrivalAt: tally.rateLimit?.lastArrivalAt,
       });
     } catch {
       // A missed sample only coarsens the clock.
@@ -128,21 +136,46 @@ export class CarrierClock {
   }
 
   /**
-   * The first sample that saw every cancel request of a seller (its count once stopped), so up to one poll after
-   * its last request reached the carrier; null when the sandbox does not count requests per seller.
+   * When the seller's last cancel request reached the carrier: the sandbox's own arrival time when it reports
+   * one, else the first sample that saw every cancel request of the seller (up to one poll late); null when the
+   * sandbox does not count requests per seller.
    */
   lastRequestAt(sellerAccount: string): number | null {
-    const ofSeller = (requests: Record<string, number>) =>
-      Object.entries(requests)
-        .filter(
-          ([bucket]) =>
-            bucket.endsWith(`|${sellerAccount}`) && CANCEL_ENDPOINT.test(bucket.split('|')[0] ?? ''),
-        )
-        .reduce((sum, [, n]) => sum + n, 0);
-    const final = ofSeller(this.samples[this.samples.length - 1]?.requests ?? {});
+    const last = this.samples[this.samples.length - 1];
+    const final = cancelRequestsOf(last?.requests ?? {}, sellerAccount);
     if (final === 0) return null;
-    return this.samples.find((s) => ofSeller(s.requests) === final)?.at ?? null;
+    if (last?.lastArrivalAt) {
+      const times = Object.entries(last.lastArrivalAt)
+        .filter(([bucket]) => isCancelBucketOf(bucket, sellerAccount))
+        .map(([, at]) => at);
+      if (times.length > 0) return Math.max(...times);
+    }
+    return this.samples.find((s) => cancelRequestsOf(s.requests, sellerAccount) === final)?.at ?? null;
   }
+
+  /**
+   * The seller's cancel requests counted by the last sample taken at or before `at` (the carrier's count is
+   * cumulative: subtract `requestsBy(seller, start)` for a phase's share); 0 before the first sample.
+   */
+  requestsBy(sellerAccount: string, at: number): number {
+    let last: Record<string, number> = {};
+    for (const s of this.samples) {
+      if (s.at > at) break;
+      last = s.requests;
+    }
+    return cancelRequestsOf(last, sellerAccount);
+  }
+}
+
+/** A seller's cancel requests in the sandbox's per-bucket request counts (`endpoint|seller`). */
+function cancelRequestsOf(requests: Record<string, number>, sellerAccount: string): number {
+  return Object.entries(requests)
+    .filter(([bucket]) => isCancelBucketOf(bucket, sellerAccount))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+function isCancelBucketOf(bucket: string, sellerAccount: string): boolean {
+  return bucket.endsWith(`|${sellerAccount}`) && CANCEL_ENDPOINT.test(bucket.split('|')[0] ?? '');
 }
 
 export function tallyDelta(from: SandboxTally, to: SandboxTally): TallyDelta {

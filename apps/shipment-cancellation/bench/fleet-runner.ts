@@ -72,11 +72,13 @@ export interface FleetPhaseResult {
   } | null;
   /**
    * Per seller with more orders than its burst, its quota's minimum ÷ the time to its last cancel request at the
-   * carrier (sampled, so up to one poll late), as `quotaUse` measures a phase.
+   * carrier (as the sandbox stamped its arrival), as `quotaUse` measures a phase.
    */
   sellers: SellerSummary | null;
   /** The same to each seller's last final event: the pipeline's latency after the carrier counts too. */
   sellersEndToEnd: SellerSummary | null;
+  /** How many requests the sellers beyond their burst had sent 1 s and 2 s after the first input. */
+  startRamp: StartRamp[];
 }
 
 export interface SellerSummary {
@@ -84,6 +86,35 @@ export interface SellerSummary {
   min: number;
   median: number;
   lowest: SellerUse[];
+}
+
+/** Requests per seller (beyond its burst) sent by `afterS` after the first input, and what its quota allowed. */
+export interface StartRamp {
+  afterS: number;
+  min: number;
+  median: number;
+  allowed: number;
+}
+
+/** Where the sellers with more orders than their burst stood 1 s and 2 s into the phase. */
+function rampOf(
+  orders: Array<{ sellerAccount?: string }>,
+  limit: { ratePerSecond: number; burst: number },
+  sentBy: (sellerAccount: string, afterMs: number) => number,
+): StartRamp[] {
+  const counts = new Map<string, number>();
+  for (const o of orders) counts.set(o.sellerAccount ?? '', (counts.get(o.sellerAccount ?? '') ?? 0) + 1);
+  const deep = [...counts.entries()].filter(([, n]) => n > limit.burst).map(([seller]) => seller);
+  if (deep.length === 0) return [];
+  return [1, 2].map((afterS) => {
+    const sent = deep.map((seller) => sentBy(seller, afterS * 1000));
+    return {
+      afterS,
+      min: Math.min(...sent),
+      median: median(sent),
+      allowed: limit.burst + limit.ratePerSecond * afterS,
+    };
+  });
 }
 
 function summarise(uses: SellerUse[]): SellerSummary | null {
@@ -294,18 +325,25 @@ async function runFleetPhase(
   }
   let sellers: SellerSummary | null = null;
   let sellersEndToEnd: SellerSummary | null = null;
+  let startRamp: StartRamp[] = [];
   if (phase.sellers.length > 1) {
     const done = orders.map((o) => ({
       sellerAccount: o.sellerAccount ?? '',
       doneAt: run.collector.doneAt(o.orderId),
     }));
     sellersEndToEnd = summarise(sellerUse(done, started, limit));
-    // A seller's last final event comes after its last request; the sampled request clock bounds it too.
+    // A seller's last final event comes after its last request, which the sandbox's arrival time bounds too.
     const atCarrier = done.map((o) => {
       const last = carrierClock.lastRequestAt(o.sellerAccount);
       return { ...o, doneAt: o.doneAt === undefined || last === null ? o.doneAt : Math.min(o.doneAt, last) };
     });
     sellers = summarise(sellerUse(atCarrier, started, limit));
+    startRamp = rampOf(
+      orders,
+      limit,
+      (seller, afterMs) =>
+        carrierClock.requestsBy(seller, started + afterMs) - carrierClock.requestsBy(seller, started),
+    );
   }
   // Both bound the carrier's drain from above: the last final event comes after the last cancel (for MFN a
   // refund follow-up later), and the sampled clock sees the last cancel up to one poll late.
@@ -337,5 +375,6 @@ async function runFleetPhase(
     event,
     sellers,
     sellersEndToEnd,
+    startRamp,
   };
 }

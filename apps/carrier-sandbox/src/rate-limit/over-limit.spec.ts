@@ -12,10 +12,15 @@ const CANCEL_B = 'amazon-shipping-v2.cancelShipment|seller-b';
 describe('requests over the limit (GET /__sandbox/counters rateLimit)', () => {
   let sandbox: TestSandbox;
 
-  // The counts; the story of each request over the limit (overLimitEvents) is read where a test needs it.
+  // The counts; the story of each request over the limit (overLimitEvents) and the arrival times are read where
+  // a test needs them.
   const rateLimit = async (view = ''): Promise<RateLimitCounters> => {
-    const { overLimitEvents: _events, ...counts } = (await sandbox.control('GET', `counters${view}`)).json<{
-      rateLimit: RateLimitCounters & { overLimitEvents: unknown[] };
+    const {
+      overLimitEvents: _events,
+      lastArrivalAt: _last,
+      ...counts
+    } = (await sandbox.control('GET', `counters${view}`)).json<{
+      rateLimit: RateLimitCounters & { overLimitEvents: unknown[]; lastArrivalAt: unknown };
     }>().rateLimit;
     return counts;
   };
@@ -51,6 +56,20 @@ describe('requests over the limit (GET /__sandbox/counters rateLimit)', () => {
     });
   });
 
+  it("tells when each bucket's latest request arrived", async () => {
+    const before = Date.now();
+    await cancelAtOnce(['ol-0', 'ol-8']);
+    const afterFirst = Date.now();
+    await cancelAtOnce(['ol-1']);
+    const { lastArrivalAt } = (await sandbox.control('GET', 'counters?view=totals')).json<{
+      rateLimit: { lastArrivalAt: Record<string, number> };
+    }>().rateLimit;
+    expect(Object.keys(lastArrivalAt).sort()).toEqual([CANCEL_A, CANCEL_B]);
+    expect(lastArrivalAt[CANCEL_B]).toBeGreaterThanOrEqual(before);
+    expect(lastArrivalAt[CANCEL_B]).toBeLessThanOrEqual(afterFirst);
+    expect(lastArrivalAt[CANCEL_A]).toBeGreaterThanOrEqual(afterFirst);
+  });
+
   it('counts burst + 1 arrivals at once as 1 over, answered 429 while enforced', async () => {
     const statuses = await cancelAtOnce(['ol-0', 'ol-1', 'ol-2', 'ol-3']);
     expect(statuses.filter((s) => s === 429)).toHaveLength(1);
@@ -70,6 +89,7 @@ describe('requests over the limit (GET /__sandbox/counters rateLimit)', () => {
     expect(counters.throttled.total).toBe(0);
     expect(counters.rateLimit).toEqual({
       requests: { [CANCEL_A]: 5 },
+      lastArrivalAt: { [CANCEL_A]: expect.any(Number) },
       overLimit: { [CANCEL_A]: 2 },
       overLimitTotal: 2,
       // Each overrun with the gaps (ms) to the arrivals before it on its bucket, and the loop's worst stall.

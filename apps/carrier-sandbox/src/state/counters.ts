@@ -28,6 +28,8 @@ export class Counters {
   private readonly faultsByStatus = new Map<string, number>();
   private throttledTotal = 0;
   private readonly rateLimitRequests = new Map<string, number>();
+  /** When the latest counted request of each bucket arrived (epoch ms): a drain's exact end at the carrier. */
+  private readonly lastArrivalAt = new Map<string, number>();
   private readonly overLimit = new Map<string, number>();
   private overLimitTotal = 0;
   /** The first requests over a limit, each with the arrivals before it and the event loop's worst stall so far. */
@@ -62,6 +64,7 @@ export class Counters {
   /** One arrival judged against its (operation|principal) limit; `over` when the limit had no room for it. */
   arrival(bucket: string, over: boolean, at = 0, before: number[] = []): void {
     bump(this.rateLimitRequests, bucket);
+    if (at > (this.lastArrivalAt.get(bucket) ?? 0)) this.lastArrivalAt.set(bucket, at);
     if (!over) return;
     this.overLimitTotal++;
     bump(this.overLimit, bucket);
@@ -87,6 +90,7 @@ export class Counters {
     this.faultsByStatus.clear();
     this.throttledTotal = 0;
     this.rateLimitRequests.clear();
+    this.lastArrivalAt.clear();
     this.overLimit.clear();
     this.overLimitTotal = 0;
     this.overLimitEvents.length = 0;
@@ -117,6 +121,7 @@ export class Counters {
       faultsInjected: { ...this.faults, byStatus: Object.fromEntries(this.faultsByStatus) },
       rateLimit: {
         requests: Object.fromEntries(this.rateLimitRequests),
+        lastArrivalAt: Object.fromEntries(this.lastArrivalAt),
         overLimit: Object.fromEntries(this.overLimit),
         overLimitTotal: this.overLimitTotal,
         overLimitEvents: this.overLimitEvents,
