@@ -55,6 +55,19 @@ describe('sellerUse', () => {
     }));
     expect(sellerUse(orders, 0, { ratePerSecond: 20, burst: 20 })[0]?.utilisation).toBeCloseTo(0.25, 3);
   });
+
+  it('times each seller from its own start when given one per seller', () => {
+    const orders = [
+      ...Array.from({ length: 40 }, (_, i) => ({ sellerAccount: 'early', doneAt: 1_000 + i * 50 })),
+      ...Array.from({ length: 40 }, (_, i) => ({ sellerAccount: 'late', doneAt: 1_500 + i * 25 })),
+    ];
+    const starts: Record<string, number> = { early: 1_000, late: 1_500 };
+    const uses = sellerUse(orders, (seller) => starts[seller] ?? 0, { ratePerSecond: 20, burst: 20 });
+    expect(uses.map((u) => [u.sellerAccount, u.tookS])).toEqual([
+      ['early', 1.95],
+      ['late', 0.975],
+    ]);
+  });
 });
 
 describe('tallyDelta', () => {
@@ -177,6 +190,7 @@ describe('CarrierClock.lastRequestAt', () => {
         rateLimit: {
           requests: { 'amazon-shipping-v2.cancelShipment|a': 3, 'lwa.token|a': 1 },
           lastArrivalAt: { 'amazon-shipping-v2.cancelShipment|a': 1_000, 'lwa.token|a': 2_000 },
+          firstArrivalAt: { 'amazon-shipping-v2.cancelShipment|a': 400, 'lwa.token|a': 300 },
           overLimit: {},
           overLimitTotal: 0,
         },
@@ -185,6 +199,8 @@ describe('CarrierClock.lastRequestAt', () => {
     const clock = new CarrierClock(sandbox);
     await clock.stop();
     expect(clock.lastRequestAt('a')).toBe(1_000);
+    expect(clock.firstRequestAt('a')).toBe(400);
+    expect(clock.firstRequestAt('b')).toBeNull();
     expect(clock.requestsBy('a', Date.now())).toBe(3);
     expect(clock.requestsBy('a', 0)).toBe(0);
   });

@@ -55,6 +55,7 @@ export interface SandboxTally {
     requests: Record<string, number>;
     /** When the latest request of each bucket arrived (epoch ms, the sandbox's clock: this machine's). */
     lastArrivalAt?: Record<string, number>;
+    firstArrivalAt?: Record<string, number>;
     overLimit: Record<string, number>;
     overLimitTotal: number;
   };
@@ -99,6 +100,7 @@ export class CarrierClock {
     accepted: number;
     requests: Record<string, number>;
     lastArrivalAt: Record<string, number> | undefined;
+    firstArrivalAt: Record<string, number> | undefined;
   }> = [];
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
@@ -119,6 +121,7 @@ export class CarrierClock {
         accepted: acceptedCancels(tally),
         requests: tally.rateLimit?.requests ?? {},
         lastArrivalAt: tally.rateLimit?.lastArrivalAt,
+        firstArrivalAt: tally.rateLimit?.firstArrivalAt,
       });
     } catch {
       // A missed sample only coarsens the clock.
@@ -151,6 +154,15 @@ export class CarrierClock {
       if (times.length > 0) return Math.max(...times);
     }
     return this.samples.find((s) => cancelRequestsOf(s.requests, sellerAccount) === final)?.at ?? null;
+  }
+
+  /** When the seller's first cancel request reached the carrier, as the sandbox stamped it; null if unknown. */
+  firstRequestAt(sellerAccount: string): number | null {
+    const first = this.samples[this.samples.length - 1]?.firstArrivalAt ?? {};
+    const times = Object.entries(first)
+      .filter(([bucket]) => isCancelBucketOf(bucket, sellerAccount))
+      .map(([, at]) => at);
+    return times.length > 0 ? Math.min(...times) : null;
   }
 
   /**
@@ -245,12 +257,13 @@ export interface SellerUse {
  */
 export function sellerUse(
   orders: Array<{ sellerAccount: string; doneAt: number | undefined }>,
-  startedAt: number,
+  startedAt: number | ((sellerAccount: string) => number),
   limit: { ratePerSecond: number; burst: number },
 ): SellerUse[] {
+  const startOf = typeof startedAt === 'number' ? () => startedAt : startedAt;
   const bySeller = new Map<string, { orders: number; lastDone: number; missing: number }>();
   for (const o of orders) {
-    const s = bySeller.get(o.sellerAccount) ?? { orders: 0, lastDone: startedAt, missing: 0 };
+    const s = bySeller.get(o.sellerAccount) ?? { orders: 0, lastDone: startOf(o.sellerAccount), missing: 0 };
     s.orders += 1;
     if (o.doneAt === undefined) s.missing += 1;
     else s.lastDone = Math.max(s.lastDone, o.doneAt);
@@ -261,7 +274,7 @@ export function sellerUse(
     .map(([sellerAccount, s]) => {
       const minimumS = (s.orders - limit.burst) / limit.ratePerSecond;
       // A seller with unfinished orders got at most its finished share of the time it had.
-      const tookS = Math.max(0.001, (s.lastDone - startedAt) / 1000);
+      const tookS = Math.max(0.001, (s.lastDone - startOf(sellerAccount)) / 1000);
       const done = (s.orders - s.missing) / s.orders;
       return { sellerAccount, orders: s.orders, minimumS, tookS, utilisation: (done * minimumS) / tookS };
     });

@@ -144,6 +144,7 @@ export function printFleetScenario(result: FleetScenarioResult, targets: Target[
     for (const [what, summary] of [
       ['to the last request at the carrier', p.sellers],
       ['to the last final event', p.sellersEndToEnd],
+      ["from the seller's first request to its last, at the carrier", p.sellersPaced],
     ] as const)
       if (summary)
         console.log(

@@ -77,6 +77,8 @@ export interface FleetPhaseResult {
   sellers: SellerSummary | null;
   /** The same to each seller's last final event: the pipeline's latency after the carrier counts too. */
   sellersEndToEnd: SellerSummary | null;
+  /** As `sellers`, each seller timed from its own first request at the carrier: its pace, the start aside. */
+  sellersPaced: SellerSummary | null;
   /** How many requests the sellers beyond their burst had sent 1 s and 2 s after the first input. */
   startRamp: StartRamp[];
 }
@@ -326,6 +328,7 @@ async function runFleetPhase(
   let sellers: SellerSummary | null = null;
   let sellersEndToEnd: SellerSummary | null = null;
   let startRamp: StartRamp[] = [];
+  let sellersPaced: SellerSummary | null = null;
   if (phase.sellers.length > 1) {
     const done = orders.map((o) => ({
       sellerAccount: o.sellerAccount ?? '',
@@ -338,6 +341,10 @@ async function runFleetPhase(
       return { ...o, doneAt: o.doneAt === undefined || last === null ? o.doneAt : Math.min(o.doneAt, last) };
     });
     sellers = summarise(sellerUse(atCarrier, started, limit));
+    // The same from each seller's own first request at the carrier: its pace once started, the start aside.
+    sellersPaced = summarise(
+      sellerUse(atCarrier, (seller) => carrierClock.firstRequestAt(seller) ?? started, limit),
+    );
     startRamp = rampOf(
       orders,
       limit,
@@ -376,5 +383,6 @@ async function runFleetPhase(
     sellers,
     sellersEndToEnd,
     startRamp,
+    sellersPaced,
   };
 }

@@ -17,10 +17,15 @@ describe('requests over the limit (GET /__sandbox/counters rateLimit)', () => {
   const rateLimit = async (view = ''): Promise<RateLimitCounters> => {
     const {
       overLimitEvents: _events,
+      firstArrivalAt: _first,
       lastArrivalAt: _last,
       ...counts
     } = (await sandbox.control('GET', `counters${view}`)).json<{
-      rateLimit: RateLimitCounters & { overLimitEvents: unknown[]; lastArrivalAt: unknown };
+      rateLimit: RateLimitCounters & {
+        overLimitEvents: unknown[];
+        firstArrivalAt: unknown;
+        lastArrivalAt: unknown;
+      };
     }>().rateLimit;
     return counts;
   };
@@ -56,18 +61,20 @@ describe('requests over the limit (GET /__sandbox/counters rateLimit)', () => {
     });
   });
 
-  it("tells when each bucket's latest request arrived", async () => {
+  it("tells when each bucket's first and latest request arrived", async () => {
     const before = Date.now();
     await cancelAtOnce(['ol-0', 'ol-8']);
     const afterFirst = Date.now();
     await cancelAtOnce(['ol-1']);
-    const { lastArrivalAt } = (await sandbox.control('GET', 'counters?view=totals')).json<{
-      rateLimit: { lastArrivalAt: Record<string, number> };
+    const { firstArrivalAt, lastArrivalAt } = (await sandbox.control('GET', 'counters?view=totals')).json<{
+      rateLimit: { firstArrivalAt: Record<string, number>; lastArrivalAt: Record<string, number> };
     }>().rateLimit;
     expect(Object.keys(lastArrivalAt).sort()).toEqual([CANCEL_A, CANCEL_B]);
     expect(lastArrivalAt[CANCEL_B]).toBeGreaterThanOrEqual(before);
     expect(lastArrivalAt[CANCEL_B]).toBeLessThanOrEqual(afterFirst);
     expect(lastArrivalAt[CANCEL_A]).toBeGreaterThanOrEqual(afterFirst);
+    expect(firstArrivalAt[CANCEL_A]).toBeLessThanOrEqual(afterFirst);
+    expect(firstArrivalAt[CANCEL_B]).toBe(lastArrivalAt[CANCEL_B]);
   });
 
   it('counts burst + 1 arrivals at once as 1 over, answered 429 while enforced', async () => {
@@ -89,6 +96,7 @@ describe('requests over the limit (GET /__sandbox/counters rateLimit)', () => {
     expect(counters.throttled.total).toBe(0);
     expect(counters.rateLimit).toEqual({
       requests: { [CANCEL_A]: 5 },
+      firstArrivalAt: { [CANCEL_A]: expect.any(Number) },
       lastArrivalAt: { [CANCEL_A]: expect.any(Number) },
       overLimit: { [CANCEL_A]: 2 },
       overLimitTotal: 2,

@@ -28,7 +28,8 @@ export class Counters {
   private readonly faultsByStatus = new Map<string, number>();
   private throttledTotal = 0;
   private readonly rateLimitRequests = new Map<string, number>();
-  /** When the latest counted request of each bucket arrived (epoch ms): a drain's exact end at the carrier. */
+  /** When the first and the latest counted request of each bucket arrived (epoch ms): a drain's exact span. */
+  private readonly firstArrivalAt = new Map<string, number>();
   private readonly lastArrivalAt = new Map<string, number>();
   private readonly overLimit = new Map<string, number>();
   private overLimitTotal = 0;
@@ -64,6 +65,7 @@ export class Counters {
   /** One arrival judged against its (operation|principal) limit; `over` when the limit had no room for it. */
   arrival(bucket: string, over: boolean, at = 0, before: number[] = []): void {
     bump(this.rateLimitRequests, bucket);
+    if (at < (this.firstArrivalAt.get(bucket) ?? Infinity)) this.firstArrivalAt.set(bucket, at);
     if (at > (this.lastArrivalAt.get(bucket) ?? 0)) this.lastArrivalAt.set(bucket, at);
     if (!over) return;
     this.overLimitTotal++;
@@ -90,6 +92,7 @@ export class Counters {
     this.faultsByStatus.clear();
     this.throttledTotal = 0;
     this.rateLimitRequests.clear();
+    this.firstArrivalAt.clear();
     this.lastArrivalAt.clear();
     this.overLimit.clear();
     this.overLimitTotal = 0;
@@ -121,6 +124,7 @@ export class Counters {
       faultsInjected: { ...this.faults, byStatus: Object.fromEntries(this.faultsByStatus) },
       rateLimit: {
         requests: Object.fromEntries(this.rateLimitRequests),
+        firstArrivalAt: Object.fromEntries(this.firstArrivalAt),
         lastArrivalAt: Object.fromEntries(this.lastArrivalAt),
         overLimit: Object.fromEntries(this.overLimit),
         overLimitTotal: this.overLimitTotal,
