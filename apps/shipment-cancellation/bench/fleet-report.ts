@@ -150,6 +150,10 @@ export function printFleetScenario(result: FleetScenarioResult, targets: Target[
         console.log(
           `  ${p.name}: ${summary.count} sellers beyond their burst; use of their quota ${what}: min ${pct(summary.min)}, median ${pct(summary.median)}; lowest ${summary.lowest.map((s) => `${s.sellerAccount} (${s.orders} orders) ${fmt(s.tookS)} s vs ${fmt(s.minimumS)} s`).join(', ')}`,
         );
+    if (p.firstRequestS)
+      console.log(
+        `  ${p.name}: each seller's first request reached the carrier ${fmt(p.firstRequestS.min, 2)}–${fmt(p.firstRequestS.max, 2)} s (median ${fmt(p.firstRequestS.median, 2)} s) after the first input`,
+      );
     if (p.startRamp.length > 0)
       console.log(
         `  ${p.name}: requests per seller beyond its burst since the first input: ${p.startRamp.map((r) => `by ${r.afterS} s min ${r.min}, median ${r.median} (its quota allowed ${r.allowed})`).join('; ')}`,

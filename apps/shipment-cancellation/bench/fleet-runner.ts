@@ -81,6 +81,8 @@ export interface FleetPhaseResult {
   sellersPaced: SellerSummary | null;
   /** How many requests the sellers beyond their burst had sent 1 s and 2 s after the first input. */
   startRamp: StartRamp[];
+  /** Seconds from the first input to each seller's first request at the carrier: min, median, max. */
+  firstRequestS: { min: number; median: number; max: number } | null;
 }
 
 export interface SellerSummary {
@@ -328,6 +330,7 @@ async function runFleetPhase(
   let sellers: SellerSummary | null = null;
   let sellersEndToEnd: SellerSummary | null = null;
   let startRamp: StartRamp[] = [];
+  let firstRequestS: FleetPhaseResult['firstRequestS'] = null;
   let sellersPaced: SellerSummary | null = null;
   if (phase.sellers.length > 1) {
     const done = orders.map((o) => ({
@@ -345,6 +348,12 @@ async function runFleetPhase(
     sellersPaced = summarise(
       sellerUse(atCarrier, (seller) => carrierClock.firstRequestAt(seller) ?? started, limit),
     );
+    const firsts = [...new Set(done.map((o) => o.sellerAccount))]
+      .map((seller) => carrierClock.firstRequestAt(seller))
+      .filter((at): at is number => at !== null)
+      .map((at) => (at - started) / 1000);
+    if (firsts.length > 0)
+      firstRequestS = { min: Math.min(...firsts), median: median(firsts), max: Math.max(...firsts) };
     startRamp = rampOf(
       orders,
       limit,
@@ -383,6 +392,7 @@ async function runFleetPhase(
     sellers,
     sellersEndToEnd,
     startRamp,
+    firstRequestS,
     sellersPaced,
   };
 }
