@@ -22,8 +22,9 @@ export function createCarrierClient(config: AppConfig, metrics?: MetricsService)
     },
     credentials: (account) => carrier.credentials[account] ?? carrier.credentials['*'],
     mwsFormat: carrier.mwsFormat,
-    // One keep-alive connection per call the worker may have in flight: none queues behind another.
-    maxConnectionsPerOrigin: config.worker.concurrency,
+    // Fewer than the worker's slots: most of those wait for a token, and a burst's tokens stay open for a while
+    // (the budget writes each request with the open token that closes first).
+    maxConnectionsPerOrigin: carrier.maxConnections,
     rateLimits: carrier.rateLimits,
     rateLimitMarginMs: carrier.rateLimitMarginMs,
     retry: { attemptTimeoutMs: carrier.attemptTimeoutMs, deadlineMs: carrier.deadlineMs },

@@ -43,6 +43,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('holds more calls waiting for a token than it opens connections to the carrier, unless told otherwise', () => {
+    const defaults = loadConfig({});
+    expect(defaults.worker.concurrency).toBe(512);
+    expect(defaults.carrier.maxConnections).toBe(128);
+    const set = loadConfig({ WORKER_CONCURRENCY: '64', CARRIER_MAX_CONNECTIONS: '16' });
+    expect([set.worker.concurrency, set.carrier.maxConnections]).toEqual([64, 16]);
+    expect(() => loadConfig({ CARRIER_MAX_CONNECTIONS: '0' })).toThrow(
+      "CARRIER_MAX_CONNECTIONS: must be a whole number from 1 to 1024, got '0'",
+    );
+  });
+
   it('keeps bookkeeping rows for a while and deletes older ones hourly, unless told otherwise', () => {
     expect(loadConfig({}).retention).toEqual({
       intervalMs: 3_600_000,

@@ -60,6 +60,8 @@ export interface AppConfig {
     budgetHorizonMs: number;
     /** Arrival jitter the rate limits absorb: half for a late send, half for the network (see gcraSpacing). */
     rateLimitMarginMs: number;
+    /** Keep-alive connections per carrier origin; calls beyond them wait for one with their token in hand. */
+    maxConnections: number;
   };
   worker: {
     concurrency: number;
@@ -165,9 +167,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       deadlineMs: read.integer('CARRIER_DEADLINE_MS', 30_000, 500, 600_000),
       budgetHorizonMs: read.integer('CARRIER_BUDGET_HORIZON_MS', 250, 10, 10_000),
       rateLimitMarginMs: read.integer('CARRIER_RATE_LIMIT_MARGIN_MS', 100, 0, 1_000),
+      maxConnections: read.integer('CARRIER_MAX_CONNECTIONS', 128, 1, 1024),
     },
     worker: {
-      concurrency: read.integer('WORKER_CONCURRENCY', 128, 1, 1024),
+      concurrency: read.integer('WORKER_CONCURRENCY', 512, 1, 4096),
       pollIntervalMs: read.integer('WORKER_POLL_INTERVAL_MS', 250, 10, 60_000),
       // Renewed every third of it while the call runs: a dead instance's work comes back within one lease.
       leaseMs: read.integer('WORKER_LEASE_MS', 9_000, 1_000, 3_600_000),
