@@ -108,13 +108,21 @@ export class ClaimsStore {
 
 /**
  * Extends the leases of cancellations still in flight under the claim that took them (same attempt), by $3 ms;
- * returns the ids renewed. A row another claimer took over after the lease ran out is left alone.
+ * returns the ids renewed. A row another claimer took over after the lease ran out is left alone. It never waits
+ * for a lock: a row locked elsewhere (its result being applied, in this instance's other connection) is skipped,
+ * and the next renewal, a third of a lease later, takes it if it is still in flight. Waiting there deadlocked
+ * against an apply that locked the same rows in another order.
  */
-export const RENEW_LEASES = `UPDATE shipment_cancellation sc
+export const RENEW_LEASES = `UPDATE shipment_cancellation t
       SET lease_until = now() + make_interval(secs => $3::double precision / 1000)
-     FROM unnest($1::uuid[], $2::int[]) AS h(id, attempts)
-    WHERE sc.id = h.id AND sc.attempts = h.attempts AND ${STATE_WITHOUT_INDEX} = 'in_flight'
-   RETURNING sc.id`;
+     FROM (SELECT sc.id
+             FROM shipment_cancellation sc
+             JOIN unnest($1::uuid[], $2::int[]) AS h(id, attempts) ON sc.id = h.id AND sc.attempts = h.attempts
+            WHERE ${STATE_WITHOUT_INDEX} = 'in_flight'
+            ORDER BY sc.id
+              FOR UPDATE OF sc SKIP LOCKED) held
+    WHERE t.id = held.id
+   RETURNING t.id`;
 
 /** Keeps the leases of the work an instance holds. */
 export class LeasesStore {

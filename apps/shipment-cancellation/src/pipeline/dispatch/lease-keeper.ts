@@ -52,7 +52,8 @@ export class LeaseKeeper {
       .renew(held, this.leaseMs)
       .then((renewed) => {
         this.metrics?.leaseRenewals.inc({ result: 'renewed' }, renewed.size);
-        // Not renewed: applied meanwhile, or taken over after our lease ran out (then the other claim decides).
+        // Not renewed: applied meanwhile, locked by the apply under way (the next renewal takes it if it is still
+        // in flight), or taken over after our lease ran out (then the other claim decides).
         const lost = [...held.keys()].filter((id) => !renewed.has(id) && this.held.get(id) === held.get(id));
         if (lost.length > 0) this.metrics?.leaseRenewals.inc({ result: 'not_held' }, lost.length);
       })
