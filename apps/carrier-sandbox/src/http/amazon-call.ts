@@ -187,7 +187,8 @@ export class AmazonCall {
   private settleArrival(principal?: string): void {
     if (this.arrival === undefined) return;
     const verdicts = this.state.rateLimiter.settle(this.arrival, this.op.bucket, principal);
-    for (const { key, over, at, before } of verdicts) this.state.counters.arrival(key, over, at, before);
+    for (const { key, over, at, before, shortMs } of verdicts)
+      this.state.counters.arrival(key, over, at, before, shortMs);
   }
 
   private holdForever(): void {

@@ -19,6 +19,8 @@ export interface Counted {
   /** When it arrived, and (when over) the arrivals on its key just before it: what a reader needs to see why. */
   at: number;
   before?: number[];
+  /** When over: how much later it would have fitted (ms), the time its bucket still needed for a token. */
+  shortMs?: number;
 }
 
 /** Arrivals remembered per key, for the story of one over the limit. */
@@ -96,7 +98,13 @@ export class ArrivalCount {
       const recent = this.recent.get(arrival.key) ?? [];
       verdicts.push(
         over
-          ? { key: arrival.key, over, at: arrival.at, before: [...recent] }
+          ? {
+              key: arrival.key,
+              over,
+              at: arrival.at,
+              before: [...recent],
+              shortMs: held.bucket.shortMs(arrival.at),
+            }
           : { key: arrival.key, over, at: arrival.at },
       );
       recent.push(arrival.at);

@@ -19,12 +19,14 @@ describe('requests over the limit (GET /__sandbox/counters rateLimit)', () => {
       overLimitEvents: _events,
       firstArrivalAt: _first,
       lastArrivalAt: _last,
+      overLimitWithinStall: _withinStall,
       ...counts
     } = (await sandbox.control('GET', `counters${view}`)).json<{
       rateLimit: RateLimitCounters & {
         overLimitEvents: unknown[];
         firstArrivalAt: unknown;
         lastArrivalAt: unknown;
+        overLimitWithinStall: unknown;
       };
     }>().rateLimit;
     return counts;
@@ -98,6 +100,8 @@ describe('requests over the limit (GET /__sandbox/counters rateLimit)', () => {
       requests: { [CANCEL_A]: 5 },
       firstArrivalAt: { [CANCEL_A]: expect.any(Number) },
       lastArrivalAt: { [CANCEL_A]: expect.any(Number) },
+      // Each 100 s short of a token: far more than any stall of the sandbox's loop.
+      overLimitWithinStall: {},
       overLimit: { [CANCEL_A]: 2 },
       overLimitTotal: 2,
       // Each overrun with the gaps (ms) to the arrivals before it on its bucket, and the loop's worst stall.
@@ -105,7 +109,9 @@ describe('requests over the limit (GET /__sandbox/counters rateLimit)', () => {
         expect.objectContaining({
           bucket: CANCEL_A,
           gapsMs: Array(before).fill(expect.any(Number)),
+          shortMs: expect.any(Number),
           loopDelayMaxMs: expect.any(Number),
+          loopDelayNearMs: expect.any(Number),
         }),
       ),
     });

@@ -19,6 +19,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** How long until the bucket holds a whole token again (ms); 0 when it holds one now. */
+  shortMs(now: number): number {
+    this.refill(now);
+    return this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.ratePerSecond) * 1000;
+  }
+
   remaining(now: number): number {
     this.refill(now);
     return Math.floor(this.tokens);

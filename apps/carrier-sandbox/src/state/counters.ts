@@ -1,5 +1,6 @@
 // What the benches and end-to-end tests assert on: calls, state-changing cancels, 429s, injected faults, and
 // requests beyond the configured rate limits (whether or not they were answered 429).
+import type { LoopStalls } from './loop-stalls';
 
 interface EndpointCount {
   total: number;
@@ -8,13 +9,22 @@ interface EndpointCount {
 
 const MAX_OVER_LIMIT_EVENTS = 50;
 
-/** One request over its limit: when it arrived, how long after each of the last arrivals on its bucket. */
+/**
+ * One request over its limit: when it arrived, how long after each of the last arrivals on its bucket, how much
+ * later it would have fitted, and the worst stall of the sandbox's loop so far and around those arrivals.
+ */
 interface OverLimitEvent {
   bucket: string;
   at: string;
   gapsMs: number[];
+  shortMs: number;
   loopDelayMaxMs: number;
+  loopDelayNearMs: number;
 }
+
+/** The stalls looked at around an over-limit arrival: back to the arrivals it is judged against, and after it. */
+const STALL_LOOKBACK_MS = 2_000;
+const STALL_LOOKAHEAD_MS = 1_000;
 
 function bump(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1);
@@ -33,10 +43,15 @@ export class Counters {
   private readonly lastArrivalAt = new Map<string, number>();
   private readonly overLimit = new Map<string, number>();
   private overLimitTotal = 0;
+  /**
+   * Of those, the ones short of fitting by no more than the sandbox's own loop stalled around them: their stamps
+   * may be that late, so they may have come in time (a reader decides whether to count them).
+   */
+  private readonly overLimitWithinStall = new Map<string, number>();
   /** The first requests over a limit, each with the arrivals before it and the event loop's worst stall so far. */
   private readonly overLimitEvents: OverLimitEvent[] = [];
-  /** The sandbox's own worst event-loop delay (ms): arrivals are stamped on that loop, so it bounds their error. */
-  loopDelayMaxMs: () => number = () => 0;
+  /** The sandbox's own event-loop stalls: arrivals are stamped on that loop, so they bound the stamps' error. */
+  loopStalls: Pick<LoopStalls, 'worst' | 'near'> | null = null;
   private readonly faults = { latency: 0, timeout: 0, dropAfterAct: 0, tokenExpired: 0 };
 
   call(endpoint: string, outcome: number | 'timeout' | 'dropped'): void {
@@ -63,19 +78,23 @@ export class Counters {
   }
 
   /** One arrival judged against its (operation|principal) limit; `over` when the limit had no room for it. */
-  arrival(bucket: string, over: boolean, at = 0, before: number[] = []): void {
+  arrival(bucket: string, over: boolean, at = 0, before: number[] = [], shortMs = 0): void {
     bump(this.rateLimitRequests, bucket);
     if (at < (this.firstArrivalAt.get(bucket) ?? Infinity)) this.firstArrivalAt.set(bucket, at);
     if (at > (this.lastArrivalAt.get(bucket) ?? 0)) this.lastArrivalAt.set(bucket, at);
     if (!over) return;
     this.overLimitTotal++;
     bump(this.overLimit, bucket);
+    const near = this.loopStalls?.near(at - STALL_LOOKBACK_MS, at + STALL_LOOKAHEAD_MS) ?? 0;
+    if (shortMs <= near) bump(this.overLimitWithinStall, bucket);
     if (this.overLimitEvents.length < MAX_OVER_LIMIT_EVENTS)
       this.overLimitEvents.push({
         bucket,
         at: new Date(at).toISOString(),
         gapsMs: before.map((t) => at - t),
-        loopDelayMaxMs: Math.round(this.loopDelayMaxMs()),
+        shortMs: Math.round(shortMs),
+        loopDelayMaxMs: Math.round(this.loopStalls?.worst ?? 0),
+        loopDelayNearMs: Math.round(near),
       });
   }
 
@@ -96,6 +115,7 @@ export class Counters {
     this.lastArrivalAt.clear();
     this.overLimit.clear();
     this.overLimitTotal = 0;
+    this.overLimitWithinStall.clear();
     this.overLimitEvents.length = 0;
     this.faults.latency = this.faults.timeout = this.faults.dropAfterAct = this.faults.tokenExpired = 0;
   }
@@ -128,6 +148,7 @@ export class Counters {
         lastArrivalAt: Object.fromEntries(this.lastArrivalAt),
         overLimit: Object.fromEntries(this.overLimit),
         overLimitTotal: this.overLimitTotal,
+        overLimitWithinStall: Object.fromEntries(this.overLimitWithinStall),
         overLimitEvents: this.overLimitEvents,
       },
     };

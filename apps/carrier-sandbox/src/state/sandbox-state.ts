@@ -7,11 +7,11 @@ import { TokenStore } from '../lwa/token.store';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { CancellationService } from './cancellation.service';
 import { Counters } from './counters';
+import { LoopStalls } from './loop-stalls';
 import { defaultSettings, SandboxSettings } from './sandbox-settings';
 import { parseSeedShipment } from './shipment-seed';
 import { Shipment } from './shipment.model';
 import { ShipmentStore } from './shipment.store';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface SandboxStateOptions {
   faultSeed: number | string;
@@ -38,13 +38,12 @@ export class SandboxState {
   readonly logger: Logger;
   settings: SandboxSettings;
   private readonly held = new Set<Socket>();
-  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  private readonly loopStalls = new LoopStalls();
 
   constructor(readonly options: SandboxStateOptions) {
     this.logger = options.logger;
-    this.loopDelay.enable();
-    // The histogram is in nanoseconds; a stall of the loop delays the stamp of every arrival behind it.
-    this.counters.loopDelayMaxMs = () => this.loopDelay.max / 1e6;
+    // A stall of the loop delays the stamp of every arrival behind it.
+    this.counters.loopStalls = this.loopStalls;
     this.settings = defaultSettings(options.settings);
     this.rateLimiter = new RateLimiter(options.rateLimits);
     this.cancellation = new CancellationService(this.counters, () => this.settings, options.faultSeed);
@@ -119,7 +118,7 @@ export class SandboxState {
   }
 
   shutdown(): void {
-    this.loopDelay.disable();
+    this.loopStalls.stop();
     for (const socket of this.held) socket.destroy();
     this.held.clear();
   }

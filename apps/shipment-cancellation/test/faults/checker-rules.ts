@@ -77,21 +77,29 @@ export interface CheckInput {
     shipments: Array<{ carrierShipmentId: string; status: string }>;
     /**
      * Per "<api.operation>|<seller>": requests the sandbox counted beyond the configured rate and burst
-     * (answered 429 or not), and those of them the run excuses (sent while it squeezed a limit without notice).
+     * (answered 429 or not), those of them the run excuses (sent while it squeezed a limit without notice), and
+     * those short of fitting by no more than the sandbox's own loop stalled around them (their stamps may be
+     * that late: within the instrument's error, counted but not a violation).
      */
     overLimit: Record<string, number>;
     overLimitExcused: Record<string, number>;
+    overLimitWithinStall?: Record<string, number>;
     /** The sandbox's story of the first requests over a limit (absent from an older sandbox). */
     overLimitEvents?: OverLimitEvent[];
   };
 }
 
-/** A request over its limit as the sandbox saw it: gaps (ms) to the arrivals before it, its loop's worst stall. */
+/**
+ * A request over its limit as the sandbox saw it: gaps (ms) to the arrivals before it, how much later it would
+ * have fitted, its loop's worst stall so far and around it (the last two absent from an older sandbox).
+ */
 export interface OverLimitEvent {
   bucket: string;
   at: string;
   gapsMs: number[];
+  shortMs?: number;
   loopDelayMaxMs: number;
+  loopDelayNearMs?: number;
 }
 
 interface Money {
@@ -340,27 +348,40 @@ function checkCarrierLimits(
 ): void {
   let counted = 0;
   let excused = 0;
+  let withinStall = 0;
   for (const [key, n] of Object.entries(carrier.overLimit)) {
-    const allowed = Math.min(n, carrier.overLimitExcused[key] ?? 0);
+    const squeezed = Math.min(n, carrier.overLimitExcused[key] ?? 0);
+    const stalled = Math.min(n - squeezed, carrier.overLimitWithinStall?.[key] ?? 0);
+    const allowed = squeezed + stalled;
     counted += n;
-    excused += allowed;
+    excused += squeezed;
+    withinStall += stalled;
+    const why = [
+      ...(squeezed > 0 ? [`${squeezed} excused during the rate-limit squeeze`] : []),
+      ...(stalled > 0 ? [`${stalled} within the sandbox's own loop stalls`] : []),
+    ];
     if (n > allowed)
       flag(
         'over_carrier_limit',
         `${key}: ${n - allowed} request(s) beyond its rate and burst` +
-          (allowed > 0 ? ` (${n} counted, ${allowed} excused during the rate-limit squeeze)` : '') +
+          (why.length > 0 ? ` (${n} counted, ${why.join(', ')})` : '') +
           (carrier.overLimitEvents ?? [])
             .filter((e) => e.bucket === key)
             .slice(0, 3)
             .map(
               (e) =>
-                `; at ${e.at}, ${e.gapsMs.join('/')} ms after the arrivals before it (sandbox loop stalled up to ${e.loopDelayMaxMs} ms)`,
+                `; at ${e.at}, ${e.gapsMs.join('/')} ms after the arrivals before it` +
+                (e.shortMs === undefined ? '' : `, ${e.shortMs} ms short of fitting`) +
+                ` (sandbox loop stalled up to ${e.loopDelayMaxMs} ms` +
+                (e.loopDelayNearMs === undefined ? '' : `, ${e.loopDelayNearMs} ms around it`) +
+                ')',
             )
             .join(''),
       );
   }
   stats['carrier.overLimit'] = counted;
   stats['carrier.overLimitExcused'] = excused;
+  stats['carrier.overLimitWithinStall'] = withinStall;
 }
 
 function describe(o: Output): string {

@@ -677,6 +677,22 @@ describe('fault checker rules', () => {
     expect(categoriesOf(input)).toEqual(['over_carrier_limit']);
   });
 
+  it("passes requests over the limit by less than the sandbox's loop stalled around them, and counts them", () => {
+    const input = history();
+    const key = 'amazon-mfn-v0.cancelShipment|a';
+    input.carrier.overLimit[key] = 3;
+    input.carrier.overLimitWithinStall = { [key]: 3 };
+    const { violations, stats } = check(input);
+    expect(violations).toEqual([]);
+    expect(stats['carrier.overLimit']).toBe(3);
+    expect(stats['carrier.overLimitWithinStall']).toBe(3);
+    // One beyond what the stalls explain is a violation, and says what the rest were.
+    input.carrier.overLimit[key] = 4;
+    expect(check(input).violations.map((v) => v.detail)).toEqual([
+      `${key}: 1 request(s) beyond its rate and burst (4 counted, 3 within the sandbox's own loop stalls)`,
+    ]);
+  });
+
   it('orders two topics only by timestamp: a batch writing both in one millisecond is not out of order', () => {
     const input = history();
     const at = (id: string) =>

@@ -74,6 +74,7 @@ export async function checkRun(dir: string): Promise<CheckReport> {
       shipments: carrier.shipments,
       overLimit: carrier.counters.rateLimit.overLimit,
       overLimitExcused: carrier.rateLimitExcused ?? {},
+      overLimitWithinStall: carrier.counters.rateLimit.overLimitWithinStall ?? {},
       overLimitEvents: carrier.counters.rateLimit.overLimitEvents ?? [],
     },
   });
@@ -124,6 +125,7 @@ interface CarrierCounters {
     requests: Record<string, number>;
     overLimit: Record<string, number>;
     overLimitTotal: number;
+    overLimitWithinStall?: Record<string, number>;
     overLimitEvents?: OverLimitEvent[];
   };
 }
