@@ -1,7 +1,7 @@
 // The apply step's one statement: it takes the orders' locks, moves the cancellations whose claim still holds,
 // records every carrier attempt, moves the shipments and appends the applied cancellations' events.
 import type { EntityManager } from 'typeorm';
-import type { CancellationState, ReshipRule } from '../domain/cancellation';
+import type { CancellationState } from '../domain/cancellation';
 import { STATE_WITHOUT_INDEX } from './cancellation-columns';
 import { lockOrdersSql } from './order-lock';
 import { type OutboxEntry, insertOutboxRows, outboxParamCount, outboxRowParams } from './outbox.fragment';
@@ -53,11 +53,15 @@ export interface OutcomeBatch {
   now: Date;
 }
 
-/** A cancellation the batch moved, with its request's reship rule. */
+/**
+ * A cancellation the batch moved. Its request's reship rule is not returned: the statement's snapshot predates
+ * the wait for the orders' locks, so a rule read here may be one a late shipment's recount has changed since
+ * (one shipment → several), and an order judged single-shipment by it would never be given its
+ * ManualReshipRequired. The progress that follows reads the rule in statements of its own.
+ */
 export interface AppliedOutcome {
   id: string;
   orderId: string;
-  rule: ReshipRule;
 }
 
 const sc = SHIPMENT_CANCELLATION.columns;
@@ -95,10 +99,10 @@ const P_ORDERS = P_EVENTS + outboxParamCount(EVENTS);
 /**
  * Takes the orders' locks for the rest of the transaction, then applies the updates whose claim still holds
  * (in flight, same attempt), records every attempt, moves the shipments and appends the applied updates'
- * events; returns the applied cancellations with their rule. The statement's snapshot predates the wait for
- * the locks, which is safe: a row another transaction changed meanwhile is re-read under its row lock and
- * updated only if the claim still holds (READ COMMITTED re-checks the WHERE), and what comes after (progress)
- * runs in statements of its own.
+ * events; returns the applied cancellations. The statement's snapshot predates the wait for the locks, which is
+ * safe for what it writes: a row another transaction changed meanwhile is re-read under its row lock and updated
+ * only if the claim still holds (READ COMMITTED re-checks the WHERE). It is not for what it would read (see
+ * AppliedOutcome): what comes after (progress) runs in statements of its own.
  */
 export const APPLY_OUTCOMES = `WITH locks AS (${lockOrdersSql(`unnest($${P_ORDERS}::text[]) AS t(o)`)}
  ), u AS (
@@ -130,8 +134,7 @@ export const APPLY_OUTCOMES = `WITH locks AS (${lockOrdersSql(`unnest($${P_ORDER
  ), events AS (
    ${insertOutboxRows(P_EVENTS, EVENTS)}
  )
- SELECT a.id, a.order_id AS "orderId", r.rule
-   FROM applied a JOIN cancellation_request r ON r.id = a.request_id`;
+ SELECT a.id, a.order_id AS "orderId" FROM applied a`;
 
 /** The parameters of APPLY_OUTCOMES. */
 export function applyOutcomesParams(batch: OutcomeBatch): unknown[] {

@@ -15,21 +15,12 @@ import {
 @Injectable()
 export class CancellationProgress {
   /**
-   * Must run inside the transaction that holds the orders' locks. Returns the events to append.
-   * `severalShipments`: the orders that may owe a ManualReshipRequired (all of them unless the caller knows
-   * which have the multiple-shipments rule), so single-shipment batches skip that query.
+   * Must run inside the transaction that holds the orders' locks, in statements that start after the locks are
+   * held (a snapshot from before them can miss a late shipment's recount). Returns the events to append.
    */
-  async update(
-    manager: EntityManager,
-    orderIds: string[],
-    now: Date,
-    severalShipments: string[] = orderIds,
-  ): Promise<PendingEvent[]> {
+  async update(manager: EntityManager, orderIds: string[], now: Date): Promise<PendingEvent[]> {
     if (orderIds.length === 0) return [];
-    const owing =
-      severalShipments.length === 0
-        ? []
-        : await requestsOwingManualReship(manager, severalShipments, MANUAL_RESHIP_WAITS_WHILE);
+    const owing = await requestsOwingManualReship(manager, orderIds, MANUAL_RESHIP_WAITS_WHILE);
     const events: PendingEvent[] = [];
     if (owing.length > 0) {
       const shipments = await orderShipments(

@@ -97,11 +97,9 @@ export class OutcomeApplier {
       if (outcome.event) appended += 1;
       this.observe(outcome);
     }
+    // Every order of the batch: whether it has several shipments is read after the locks (see AppliedOutcome).
     const orderIds = [...new Set(applied.map((a) => a.orderId))];
-    const severalShipments = [
-      ...new Set(applied.filter((a) => a.rule === 'multiple_shipments').map((a) => a.orderId)),
-    ];
-    const events = await this.progress.update(tx.manager, orderIds, now, severalShipments);
+    const events = await this.progress.update(tx.manager, orderIds, now);
     await tx.append(events);
     // The apply statement wrote its events itself: the relay hears of them too.
     tx.eventsAppended(appended);
