@@ -22,8 +22,8 @@ export function createCarrierClient(config: AppConfig, metrics?: MetricsService)
     },
     credentials: (account) => carrier.credentials[account] ?? carrier.credentials['*'],
     mwsFormat: carrier.mwsFormat,
-    // Fewer than the worker's slots: most of those wait for a token, and a burst's tokens stay open for a while
-    // (the budget writes each request with the open token that closes first).
+    // As many as the worker's slots by default: a request queued for a connection past its token's window is
+    // refused at the socket, which costs the connection (docs/scaling.md, "Slots and connections").
     maxConnectionsPerOrigin: carrier.maxConnections,
     rateLimits: carrier.rateLimits,
     rateLimitMarginMs: carrier.rateLimitMarginMs,

@@ -43,9 +43,9 @@ describe('loadConfig', () => {
     );
   });
 
-  it('holds more calls waiting for a token than it opens connections to the carrier, unless told otherwise', () => {
+  it('sets the calls in flight and the connections to the carrier apart, as many of each unless told otherwise', () => {
     const defaults = loadConfig({});
-    expect(defaults.worker.concurrency).toBe(512);
+    expect(defaults.worker.concurrency).toBe(128);
     expect(defaults.carrier.maxConnections).toBe(128);
     const set = loadConfig({ WORKER_CONCURRENCY: '64', CARRIER_MAX_CONNECTIONS: '16' });
     expect([set.worker.concurrency, set.carrier.maxConnections]).toEqual([64, 16]);

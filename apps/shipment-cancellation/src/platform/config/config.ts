@@ -170,7 +170,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxConnections: read.integer('CARRIER_MAX_CONNECTIONS', 128, 1, 1024),
     },
     worker: {
-      concurrency: read.integer('WORKER_CONCURRENCY', 512, 1, 4096),
+      concurrency: read.integer('WORKER_CONCURRENCY', 128, 1, 4096),
       pollIntervalMs: read.integer('WORKER_POLL_INTERVAL_MS', 250, 10, 60_000),
       // Renewed every third of it while the call runs: a dead instance's work comes back within one lease.
       leaseMs: read.integer('WORKER_LEASE_MS', 9_000, 1_000, 3_600_000),
