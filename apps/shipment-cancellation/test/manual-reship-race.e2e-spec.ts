@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { CancelOutcome } from '@oms/carrier-cancel';
 import { EventTypes } from '@oms/events';
-import type { CancellationRow } from '../src/domain/cancellation';
+import { cancellationRow } from '../src/domain/testing';
 import { CancellationProgress } from '../src/pipeline/apply/cancellation-progress';
 import { OutcomeApplier } from '../src/pipeline/apply/outcome-applier.service';
 import { loadConfig } from '../src/platform/config/config';
@@ -121,36 +121,13 @@ async function waitForLockWaiter(client: Client): Promise<void> {
 
 /** The first shipment's cancel came back voided. */
 function voided(first: { id: string; requestId: string }) {
-  const row = {
+  const row = cancellationRow({
     id: first.id,
     requestId: first.requestId,
     orderId: ORDER,
     shipmentId: 's1',
-    carrier: 'amazon-shipping-v2',
     carrierShipmentId: 'cs1',
-    sellerAccount: 'seller',
-    state: 'in_flight',
-    operation: 'cancel',
-    reshipEligible: true,
-    possiblySent: false,
-    attempts: 1,
-    attemptsBeforeRetry: 0,
-    businessId: null,
-    marketplaceId: null,
-    trackingId: null,
-    carrierId: null,
-    labelCostAmount: '1.0000',
-    labelCostCurrency: 'USD',
-    trigger: 'order_event',
-    actor: 'test',
-    causationId: 'c',
-    correlationId: 'c',
-    traceParent: null,
-    cancelReason: null,
-    eventSequence: 0,
-    lastFinalEventId: null,
-    requestedAt: new Date(),
-  } satisfies CancellationRow;
+  });
   const outcome: CancelOutcome = {
     kind: 'voided',
     api: 'amazon-shipping-v2',

@@ -3,6 +3,7 @@ import { EventTypes } from '@oms/events';
 import type { CancellationRow } from '../../domain/cancellation';
 import type { CarrierResult } from '../../domain/carrier-result';
 import type { RetryPolicy } from '../../domain/outcome-policy';
+import { cancellationRow } from '../../domain/testing';
 import { planOutcome } from './outcome-rows';
 
 const policy: RetryPolicy = {
@@ -15,36 +16,20 @@ const policy: RetryPolicy = {
 const now = new Date('2026-01-01T00:00:00Z');
 const finishedAt = new Date('2025-12-31T23:59:59Z');
 
-const row: CancellationRow = {
+const row: CancellationRow = cancellationRow({
   id: 'c1',
   requestId: 'r1',
   orderId: 'o1',
   shipmentId: 's1',
-  carrier: 'amazon-shipping-v2',
   carrierShipmentId: 'cs1',
-  sellerAccount: 'seller',
-  state: 'in_flight',
-  operation: 'cancel',
-  reshipEligible: true,
-  possiblySent: false,
   attempts: 2,
-  attemptsBeforeRetry: 0,
-  businessId: null,
-  marketplaceId: null,
-  trackingId: null,
-  carrierId: null,
   labelCostAmount: '4.5000',
-  labelCostCurrency: 'USD',
-  trigger: 'order_event',
   actor: 'oms',
   causationId: 'cause',
   correlationId: 'corr',
-  traceParent: null,
   cancelReason: 'customer_request',
-  eventSequence: 0,
-  lastFinalEventId: null,
   requestedAt: now,
-};
+});
 
 function cancel(
   outcome: Partial<CancelOutcome> & Pick<CancelOutcome, 'kind'>,

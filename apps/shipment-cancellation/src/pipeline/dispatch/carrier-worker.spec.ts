@@ -3,6 +3,7 @@ import type { CancelOutcome, CancelRequest, CarrierCancelPort } from '@oms/carri
 import { loadConfig } from '../../platform/config/config';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import type { CancellationRow } from '../../domain/cancellation';
+import { cancellationRow } from '../../domain/testing';
 import type { CarrierResult } from '../../domain/carrier-result';
 import { CarrierWorker } from './carrier-worker.service';
 import type { OutcomeApplier } from '../apply/outcome-applier.service';
@@ -43,36 +44,12 @@ const emptyDatabase = {
 } as unknown as DataSource;
 
 function row(id: string, sellerAccount: string): CancellationRow {
-  return {
+  return cancellationRow({
     id,
-    requestId: `r-${id}`,
-    orderId: `o-${id}`,
-    shipmentId: `s-${id}`,
     carrier: 'amazon-mfn-v0',
     carrierShipmentId: `c-${id}`,
     sellerAccount,
-    state: 'in_flight',
-    operation: 'cancel',
-    reshipEligible: true,
-    possiblySent: false,
-    attempts: 1,
-    attemptsBeforeRetry: 0,
-    businessId: null,
-    marketplaceId: null,
-    trackingId: null,
-    carrierId: null,
-    labelCostAmount: '1.00',
-    labelCostCurrency: 'USD',
-    trigger: 'order_event',
-    actor: 'test',
-    causationId: `e-${id}`,
-    correlationId: `e-${id}`,
-    traceParent: null,
-    cancelReason: null,
-    eventSequence: 0,
-    lastFinalEventId: null,
-    requestedAt: new Date(0),
-  };
+  });
 }
 
 const item = (r: CancellationRow) => ({ id: r.id, carrier: r.carrier, sellerAccount: r.sellerAccount });
