@@ -107,11 +107,13 @@ describe('ManualReshipRequired when a late shipment races the apply', () => {
   });
 });
 
-/** Waits until some session waits for an advisory lock: the apply statement has started and is blocked. */
+/** Waits until a session of this database waits for an advisory lock: the apply has started and is blocked. */
 async function waitForLockWaiter(client: Client): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const waiting = await client.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+      `SELECT count(*)::int AS n FROM pg_locks
+        WHERE locktype = 'advisory' AND NOT granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
     if ((waiting.rows[0]?.n ?? 0) > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 10));

@@ -33,7 +33,7 @@ export function cancellationRow(over: Partial<CancellationRow> = {}): Cancellati
     cancelReason: null,
     eventSequence: 0,
     lastFinalEventId: null,
-    requestedAt: new Date(0),
+    requestedAt: new Date('2026-01-01T00:00:00Z'),
     ...over,
   };
 }
