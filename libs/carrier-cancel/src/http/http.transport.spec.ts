@@ -10,6 +10,7 @@ async function listen(server: Server): Promise<string> {
 }
 
 const servers: Server[] = [];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function stop(server: Server): Promise<void> {
   server.closeAllConnections();
@@ -82,6 +83,95 @@ describe('UndiciHttpTransport', () => {
       expect((await slow).kind).toBe('response');
       expect((await roomy).kind).toBe('response');
       expect(seen).toEqual(['/slow', '/roomy']);
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('gives up a request whose window closed while it waited for a connection, without touching a socket', async () => {
+    const single = new UndiciHttpTransport({ connectionsPerOrigin: 1 });
+    const seen: string[] = [];
+    let connections = 0;
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      setTimeout(() => res.end('ok'), req.url === '/slow' ? 150 : 0);
+    });
+    server.on('connection', () => (connections += 1));
+    const base = await listen(server);
+    let asked = 0;
+    const put = (path: string, ms?: number) => {
+      const closes = performance.now() + (ms ?? Infinity);
+      const open = () => performance.now() <= closes;
+      const canWrite = () => {
+        asked += 1;
+        return open();
+      };
+      return single.send({
+        method: 'PUT',
+        url: `${base}${path}`,
+        headers: {},
+        timeoutMs: 1_000,
+        mayWrite: open,
+        canWrite,
+      });
+    };
+    try {
+      const slow = put('/slow');
+      const late = put('/late', 30);
+      const roomy = put('/roomy', 1_000);
+      // /slow was asked as it went out; the other two wait for the only connection, unasked until it is free.
+      await sleep(60);
+      expect(asked).toBe(1);
+      expect(await late).toMatchObject({ kind: 'failure', sent: false, reason: 'late' });
+      expect((await slow).kind).toBe('response');
+      expect((await roomy).kind).toBe('response');
+      expect(seen).toEqual(['/slow', '/roomy']);
+      // Refused before it reached undici, the late request cost no connection: /roomy reused the first.
+      expect(connections).toBe(1);
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('admits requests to an origin in order, as many at once as it has connections', async () => {
+    const pair = new UndiciHttpTransport({ connectionsPerOrigin: 2 });
+    let open = 0;
+    let most = 0;
+    const order: string[] = [];
+    const server = createServer((req, res) => {
+      open += 1;
+      most = Math.max(most, open);
+      order.push(req.url ?? '');
+      setTimeout(() => {
+        open -= 1;
+        res.end('ok');
+      }, 20);
+    });
+    const base = await listen(server);
+    try {
+      const paths = ['/1', '/2', '/3', '/4', '/5', '/6'];
+      const results = await Promise.all(
+        paths.map((p) => pair.send({ method: 'GET', url: `${base}${p}`, headers: {}, timeoutMs: 1_000 })),
+      );
+      expect(results.map((r) => r.kind)).toEqual(Array(6).fill('response'));
+      expect(most).toBe(2);
+      expect(order).toEqual(paths);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('a request that times out while waiting for a connection was not sent, and leaves its place', async () => {
+    const single = new UndiciHttpTransport({ connectionsPerOrigin: 1 });
+    const server = createServer((req, res) => setTimeout(() => res.end(req.url), 100));
+    const base = await listen(server);
+    try {
+      const slow = single.send({ method: 'GET', url: `${base}/slow`, headers: {}, timeoutMs: 1_000 });
+      const hurried = single.send({ method: 'GET', url: `${base}/hurried`, headers: {}, timeoutMs: 20 });
+      const next = single.send({ method: 'GET', url: `${base}/next`, headers: {}, timeoutMs: 1_000 });
+      expect(await hurried).toMatchObject({ kind: 'failure', sent: false, reason: 'timeout' });
+      expect(await slow).toMatchObject({ kind: 'response', response: { body: '/slow' } });
+      expect(await next).toMatchObject({ kind: 'response', response: { body: '/next' } });
     } finally {
       await single.close();
     }

@@ -15,6 +15,11 @@ export interface HttpRequest {
    * its token's window.
    */
   mayWrite?: () => boolean;
+  /**
+   * Asked when a connection is free for the request, before it goes to the HTTP client, without using up
+   * anything: false and it is given up unsent, with no socket touched. `mayWrite` still decides at the socket.
+   */
+  canWrite?: () => boolean;
   signal?: AbortSignal;
 }
 
@@ -32,7 +37,7 @@ export interface HttpResponse {
 export type HttpFailure = {
   kind: 'failure';
   sent: boolean;
-  // late: `mayWrite` refused it once it had a connection (never sent)
+  // late: its rate-limit token's window closed before a connection was free for it (never sent)
   reason: 'timeout' | 'connection' | 'aborted' | 'late';
   code?: string;
   message: string;
@@ -48,13 +53,52 @@ export interface HttpTransport {
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
+const LATE_MESSAGE = "not written: its rate-limit token's window closed before a connection was free";
+
+/**
+ * Admits as many requests per origin as there are connections; the rest wait here, in order. A request that
+ * waited in undici's own queue would only learn on a connected socket that its rate-limit token had closed, and
+ * refusing it there costs the socket (undici destroys a connection whose request is aborted); here it is given
+ * up before it touches one.
+ */
+class ConnectionGate {
+  private inFlight = 0;
+  private readonly waiting = new Set<() => void>();
+
+  constructor(private readonly size: number) {}
+
+  /** Calls `admit` once a connection is free for the request; the returned function withdraws it unadmitted. */
+  enter(admit: () => void): () => void {
+    if (this.inFlight < this.size && this.waiting.size === 0) {
+      this.inFlight += 1;
+      admit();
+      return () => undefined;
+    }
+    this.waiting.add(admit);
+    return () => this.waiting.delete(admit);
+  }
+
+  leave(): void {
+    const next = this.waiting.values().next();
+    if (next.done) {
+      this.inFlight -= 1;
+      return;
+    }
+    this.waiting.delete(next.value);
+    next.value();
+  }
+}
+
 /** Keep-alive HTTP over an undici Agent, with exact knowledge of whether a request was written. */
 export class UndiciHttpTransport implements HttpTransport {
   private readonly agent: Agent;
+  private readonly connections: number;
+  private readonly gates = new Map<string, ConnectionGate>();
 
   constructor(options: { connectionsPerOrigin?: number } = {}) {
+    this.connections = options.connectionsPerOrigin ?? 32;
     this.agent = new Agent({
-      connections: options.connectionsPerOrigin ?? 32,
+      connections: this.connections,
       keepAliveTimeout: 4_000,
       keepAliveMaxTimeout: 60_000,
       pipelining: 1,
@@ -64,6 +108,9 @@ export class UndiciHttpTransport implements HttpTransport {
   send(request: HttpRequest): Promise<HttpResult> {
     return new Promise<HttpResult>((resolve) => {
       const url = new URL(request.url);
+      const gate = this.gate(url.origin);
+      let admitted = false;
+      let withdraw = (): unknown => undefined;
       let settled = false;
       let sent = false;
       let controller: Dispatcher.DispatchController | undefined;
@@ -77,6 +124,8 @@ export class UndiciHttpTransport implements HttpTransport {
         settled = true;
         clearTimeout(timer);
         request.signal?.removeEventListener('abort', onAbort);
+        if (admitted) gate.leave();
+        else withdraw();
         resolve(result);
       };
       const stop = (reason: 'timeout' | 'aborted', message: string): void => {
@@ -101,9 +150,8 @@ export class UndiciHttpTransport implements HttpTransport {
             return;
           }
           if (request.mayWrite && !request.mayWrite()) {
-            const message = "not written: its rate-limit token's window closed before a connection was free";
-            finish({ kind: 'failure', sent: false, reason: 'late', message });
-            ctl.abort(new Error(message));
+            finish({ kind: 'failure', sent: false, reason: 'late', message: LATE_MESSAGE });
+            ctl.abort(new Error(LATE_MESSAGE));
             return;
           }
           sent = true;
@@ -134,32 +182,58 @@ export class UndiciHttpTransport implements HttpTransport {
         },
       };
 
-      try {
-        this.agent.dispatch(
-          {
-            origin: url.origin,
-            path: `${url.pathname}${url.search}`,
-            method: request.method,
-            headers: request.headers,
-            body: request.body ?? null,
-            headersTimeout: request.timeoutMs,
-            bodyTimeout: request.timeoutMs,
-          },
-          handler,
-        );
-      } catch (error) {
-        finish({
-          kind: 'failure',
-          sent: false,
-          reason: 'connection',
-          message: describe(error, errorCode(error)),
-        });
-      }
+      const dispatch = (): void => {
+        admitted = true;
+        if (request.canWrite && !request.canWrite()) {
+          finish({ kind: 'failure', sent: false, reason: 'late', message: LATE_MESSAGE });
+          return;
+        }
+        this.dispatch(url, request, handler, finish);
+      };
+      withdraw = gate.enter(dispatch);
     });
   }
 
   async close(): Promise<void> {
     await this.agent.close();
+  }
+
+  private gate(origin: string): ConnectionGate {
+    let gate = this.gates.get(origin);
+    if (!gate) {
+      gate = new ConnectionGate(this.connections);
+      this.gates.set(origin, gate);
+    }
+    return gate;
+  }
+
+  private dispatch(
+    url: URL,
+    request: HttpRequest,
+    handler: Dispatcher.DispatchHandler,
+    finish: (result: HttpResult) => void,
+  ): void {
+    try {
+      this.agent.dispatch(
+        {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: request.method,
+          headers: request.headers,
+          body: request.body ?? null,
+          headersTimeout: request.timeoutMs,
+          bodyTimeout: request.timeoutMs,
+        },
+        handler,
+      );
+    } catch (error) {
+      finish({
+        kind: 'failure',
+        sent: false,
+        reason: 'connection',
+        message: describe(error, errorCode(error)),
+      });
+    }
   }
 }
 

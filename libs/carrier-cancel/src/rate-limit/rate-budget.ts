@@ -14,7 +14,9 @@ export type AcquireResult =
   // mayWrite: asked once, on a connected socket right before the request is written. True: write it now. False:
   // the token's window closed while the request waited for a connection (and no other open token of the quota
   // could stand in): the request is not sent, and the caller takes another token. Absent: no window.
-  | { kind: 'acquired'; waitedMs: number; mayWrite?: () => boolean }
+  // canWrite: the same question without an answer that counts, asked when a connection is free for the request
+  // and before it goes to one: false and it is not sent. Absent: no window.
+  | { kind: 'acquired'; waitedMs: number; mayWrite?: () => boolean; canWrite?: () => boolean }
   | { kind: 'too_late'; waitMs: number }
   | { kind: 'aborted' };
 

@@ -178,6 +178,7 @@ export class AmazonCallRunner {
       ...spec.build(grant.token),
       timeoutMs: Math.max(1, Math.min(retry.attemptTimeoutMs, remaining)),
       mayWrite: acquired.mayWrite,
+      canWrite: acquired.canWrite,
       signal: spec.signal,
     });
     if (result.kind === 'failure' && result.reason === 'late') {

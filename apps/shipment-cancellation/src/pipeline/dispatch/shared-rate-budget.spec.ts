@@ -123,6 +123,24 @@ describe('SharedRateBudget', () => {
     expect(written).toEqual(Array(40).fill(true));
   });
 
+  it('answers whether a request could be written without using a token up, and commits only on the write', async () => {
+    const limit = { ratePerSecond: 80, burst: 100 };
+    const budget = budgetOver(
+      gcraStore(limit, () => 0),
+      limit,
+    );
+    const [first, second] = await Promise.all([budget.acquire(key, 1_000), budget.acquire(key, 1_000)]);
+    budget.close();
+    if (first?.kind !== 'acquired' || second?.kind !== 'acquired') throw new Error('no tokens');
+    expect([first.canWrite?.(), first.canWrite?.(), second.canWrite?.()]).toEqual([true, true, true]);
+    expect(first.mayWrite?.()).toBe(true);
+    // Written: its claim is gone, so asking again says no, and the other call still may.
+    expect(first.canWrite?.()).toBe(false);
+    expect(second.canWrite?.()).toBe(true);
+    await sleep(80);
+    expect(second.canWrite?.()).toBe(false);
+  });
+
   it('does not write a request once every token released has closed', async () => {
     const writes = await fullBucketWrites(3);
     // Three tokens of a full bucket close within half the margin plus two intervals (50 ms).

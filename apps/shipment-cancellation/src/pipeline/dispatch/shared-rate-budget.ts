@@ -239,6 +239,7 @@ export class SharedRateBudget implements RateBudget {
           waitedMs: Math.round(this.now() - waiter.queuedAt),
           // The transport asks right before writing: a request queued for a connection too long is not written.
           mayWrite: () => this.commit(quota, claim),
+          canWrite: () => this.writable(quota, claim),
         });
       };
       const delay = token.at - now;
@@ -261,6 +262,14 @@ export class SharedRateBudget implements RateBudget {
     }
     if (best !== claim) [best.token, claim.token] = [claim.token, best.token];
     return true;
+  }
+
+  /** Whether `commit` would let the claim's request be written now (it changes nothing). */
+  private writable(quota: Quota, claim: Claim): boolean {
+    if (!quota.claims.has(claim)) return false;
+    const now = this.now();
+    for (const other of quota.claims) if (other.token.at <= now && now <= other.token.sendBy) return true;
+    return false;
   }
 
   /** The claim whose open token closes first: `claim` itself or one still waiting for a connection. */
