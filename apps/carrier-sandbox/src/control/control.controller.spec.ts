@@ -81,7 +81,8 @@ describe('control API /__sandbox/', () => {
     expect((await sandbox.control('GET', 'shipments')).json<Listed>().count).toBe(0);
   });
 
-  it('seeds 30,000 shipments in one call quickly and lists them by order', async () => {
+  // Not timed (a busy machine makes any bound flaky); a seed that grew quadratic would run into the test timeout.
+  it('seeds 30,000 shipments in one call and lists them by order', async () => {
     const bulk = Array.from({ length: 30_000 }, (_, i) => ({
       api: 'amazon-shipping-v2',
       carrierShipmentId: `bulk-${i}`,
@@ -90,9 +91,7 @@ describe('control API /__sandbox/', () => {
       sellerAccount: 'seller-eu-1',
       labelCost: { amount: '6.90', currency: 'EUR' },
     }));
-    const started = Date.now();
     const res = await sandbox.seed(bulk);
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(res.status).toBe(201);
     const seeded = res.json<{
       created: number;
