@@ -59,6 +59,9 @@ async function withBody(
   }
 }
 
+/** How late a client's bytes reach the sandbox: `GET /__sandbox/probe?sentAt=<epoch ms>` (see LoopStalls). */
+export const PROBE_PATH = '/__sandbox/probe';
+
 /** One base URL for everything, as the service's carrier base URLs all point here. */
 async function route(state: SandboxState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? '/';
@@ -87,6 +90,11 @@ async function route(state: SandboxState, req: IncomingMessage, res: ServerRespo
       return withBody(req, res, (body) => handleMws(state, req, res, 'CancelShipment', body));
     if (action === 'getshipment')
       return withBody(req, res, (body) => handleMws(state, req, res, 'GetShipment', body));
+  } else if (path === PROBE_PATH && method === 'GET') {
+    // Stamped here, as an Amazon call is, before anything waits: see LoopStalls.
+    const sentAt = Number(new URLSearchParams(query).get('sentAt'));
+    if (!Number.isFinite(sentAt)) return sendJson(res, 400, { error: 'sentAt must be epoch milliseconds' });
+    return sendJson(res, 200, { lagMs: state.probe(sentAt) });
   } else if (path.startsWith(CONTROL_PREFIX)) {
     return handleControl(state, req, res, path, query);
   } else if (path === '/health' && method === 'GET') {

@@ -112,6 +112,7 @@ describe('requests over the limit (GET /__sandbox/counters rateLimit)', () => {
           shortMs: expect.any(Number),
           loopDelayMaxMs: expect.any(Number),
           loopDelayNearMs: expect.any(Number),
+          deliveryLagNearMs: 0,
         }),
       ),
     });
@@ -119,6 +120,26 @@ describe('requests over the limit (GET /__sandbox/counters rateLimit)', () => {
     await sandbox.control('POST', 'reset', { seedDemo: false });
     expect((await sandbox.control('GET', 'rate-limits')).json<{ enforce: boolean }>().enforce).toBe(true);
     expect((await rateLimit()).overLimitTotal).toBe(0);
+  });
+
+  it('notes how late a probe reached it, and sets an overrun within that lateness apart', async () => {
+    const bad = await sandbox.http('GET', '/__sandbox/probe?sentAt=soon');
+    expect(bad.status).toBe(400);
+    // A probe written 200 s ago (as a machine that held the bytes that long would deliver it): each overrun
+    // below is 100 s short of a token, within that lag.
+    const probe = await sandbox.http('GET', `/__sandbox/probe?sentAt=${Date.now() - 200_000}`);
+    expect(probe.json<{ lagMs: number }>().lagMs).toBeGreaterThanOrEqual(200_000);
+    expect(await cancelAtOnce(['ol-0', 'ol-1', 'ol-2', 'ol-3'])).toEqual([200, 200, 200, 429]);
+    const { rateLimit: counted } = (await sandbox.control('GET', 'counters')).json<{
+      rateLimit: {
+        overLimit: Record<string, number>;
+        overLimitWithinStall: Record<string, number>;
+        overLimitEvents: Array<{ deliveryLagNearMs: number }>;
+      };
+    }>();
+    expect(counted.overLimit).toEqual({ [CANCEL_A]: 1 });
+    expect(counted.overLimitWithinStall).toEqual({ [CANCEL_A]: 1 });
+    expect(counted.overLimitEvents[0]?.deliveryLagNearMs).toBeGreaterThanOrEqual(200_000);
   });
 
   it('does not count an injected 429 as over the limit, only as a request', async () => {

@@ -11,7 +11,8 @@ const MAX_OVER_LIMIT_EVENTS = 50;
 
 /**
  * One request over its limit: when it arrived, how long after each of the last arrivals on its bucket, how much
- * later it would have fitted, and the worst stall of the sandbox's loop so far and around those arrivals.
+ * later it would have fitted, the worst stall of the sandbox's loop so far and around those arrivals, and the
+ * latest a probe's bytes reached the sandbox around them.
  */
 interface OverLimitEvent {
   bucket: string;
@@ -20,6 +21,7 @@ interface OverLimitEvent {
   shortMs: number;
   loopDelayMaxMs: number;
   loopDelayNearMs: number;
+  deliveryLagNearMs: number;
 }
 
 /** The stalls looked at around an over-limit arrival: back to the arrivals it is judged against, and after it. */
@@ -44,14 +46,15 @@ export class Counters {
   private readonly overLimit = new Map<string, number>();
   private overLimitTotal = 0;
   /**
-   * Of those, the ones short of fitting by no more than the sandbox's own loop stalled around them: their stamps
-   * may be that late, so they may have come in time (a reader decides whether to count them).
+   * Of those, the ones short of fitting by no more than the sandbox's own lag around them (its loop's stalls, or
+   * how late probes' bytes reached it): their stamps may be that late, so they may have been sent in time (a
+   * reader decides whether to count them).
    */
   private readonly overLimitWithinStall = new Map<string, number>();
   /** The first requests over a limit, each with the arrivals before it and the event loop's worst stall so far. */
   private readonly overLimitEvents: OverLimitEvent[] = [];
-  /** The sandbox's own event-loop stalls: arrivals are stamped on that loop, so they bound the stamps' error. */
-  loopStalls: Pick<LoopStalls, 'worst' | 'near'> | null = null;
+  /** The sandbox's own lag: arrivals are stamped on its loop once their bytes reach it, so it bounds the stamps' error. */
+  loopStalls: Pick<LoopStalls, 'worst' | 'near' | 'deliveryNear'> | null = null;
   private readonly faults = { latency: 0, timeout: 0, dropAfterAct: 0, tokenExpired: 0 };
 
   call(endpoint: string, outcome: number | 'timeout' | 'dropped'): void {
@@ -85,8 +88,10 @@ export class Counters {
     if (!over) return;
     this.overLimitTotal++;
     bump(this.overLimit, bucket);
-    const near = this.loopStalls?.near(at - STALL_LOOKBACK_MS, at + STALL_LOOKAHEAD_MS) ?? 0;
-    if (shortMs <= near) bump(this.overLimitWithinStall, bucket);
+    const [from, to] = [at - STALL_LOOKBACK_MS, at + STALL_LOOKAHEAD_MS];
+    const near = this.loopStalls?.near(from, to) ?? 0;
+    const delivery = this.loopStalls?.deliveryNear(from, to) ?? 0;
+    if (shortMs <= Math.max(near, delivery)) bump(this.overLimitWithinStall, bucket);
     if (this.overLimitEvents.length < MAX_OVER_LIMIT_EVENTS)
       this.overLimitEvents.push({
         bucket,
@@ -95,6 +100,7 @@ export class Counters {
         shortMs: Math.round(shortMs),
         loopDelayMaxMs: Math.round(this.loopStalls?.worst ?? 0),
         loopDelayNearMs: Math.round(near),
+        deliveryLagNearMs: Math.round(delivery),
       });
   }
 

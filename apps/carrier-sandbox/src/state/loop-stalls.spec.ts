@@ -44,12 +44,30 @@ describe('LoopStalls', () => {
     expect(stalls.near(8_000, 9_000)).toBe(0);
     expect(stalls.worst).toBe(300);
   });
+
+  it("keeps the probes' lateness apart from the loop's stalls, per window", () => {
+    const stalls = make();
+    stalls.noteDelivery(40);
+    stalls.noteDelivery(700);
+    now = 11_000;
+    stalls.roll(); // [10 s, 11 s]: a probe 700 ms late, the loop never stalled
+    stalls.noteDelivery(15); // open since 11 s
+    now = 11_500;
+    expect(stalls.deliveryNear(10_200, 10_900)).toBe(700);
+    expect(stalls.deliveryNear(11_100, 11_400)).toBe(15);
+    expect(stalls.near(10_200, 10_900)).toBe(0);
+    expect(stalls.worstDelivery).toBe(700);
+  });
 });
 
 describe("Counters: requests over a limit within the sandbox loop's stalls", () => {
   it('sets apart an overrun shorter than the stall around it, and counts it over all the same', () => {
     const counters = new Counters();
-    counters.loopStalls = { worst: 500, near: (from, to) => (from <= 5_000 && to >= 5_000 ? 250 : 10) };
+    counters.loopStalls = {
+      worst: 500,
+      near: (from, to) => (from <= 5_000 && to >= 5_000 ? 250 : 10),
+      deliveryNear: () => 0,
+    };
     counters.arrival('op|a', true, 5_000, [4_789], 211);
     counters.arrival('op|a', true, 9_000, [8_900], 900);
     counters.arrival('op|b', true, 20_000, [19_950], 50);
@@ -64,6 +82,28 @@ describe("Counters: requests over a limit within the sandbox loop's stalls", () 
       [211, 250, 500],
       [900, 10, 500],
       [50, 10, 500],
+    ]);
+  });
+
+  it('sets apart an overrun shorter than how late probes reached the sandbox around it, with no loop stall', () => {
+    const counters = new Counters();
+    counters.loopStalls = {
+      worst: 20,
+      near: () => 20,
+      deliveryNear: (from, to) => (from <= 5_000 && to >= 5_000 ? 860 : 5),
+    };
+    counters.arrival('op|a', true, 5_000, [4_764], 764);
+    counters.arrival('op|a', true, 9_000, [8_700], 300);
+    const rateLimit = counters.toJSON({ perShipment: false })['rateLimit'] as {
+      overLimit: Record<string, number>;
+      overLimitWithinStall: Record<string, number>;
+      overLimitEvents: Array<{ loopDelayNearMs: number; deliveryLagNearMs: number }>;
+    };
+    expect(rateLimit.overLimit).toEqual({ 'op|a': 2 });
+    expect(rateLimit.overLimitWithinStall).toEqual({ 'op|a': 1 });
+    expect(rateLimit.overLimitEvents.map((e) => [e.loopDelayNearMs, e.deliveryLagNearMs])).toEqual([
+      [20, 860],
+      [20, 5],
     ]);
   });
 });

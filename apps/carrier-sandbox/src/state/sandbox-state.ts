@@ -54,6 +54,13 @@ export class SandboxState {
     return Date.now();
   }
 
+  /** A probe written at `sentAt` (epoch ms, the writer's clock: the same machine) has just reached the loop. */
+  probe(sentAt: number): number {
+    const lagMs = Math.max(0, this.now() - sentAt);
+    this.loopStalls.noteDelivery(lagMs);
+    return lagMs;
+  }
+
   /** Validates every item first, so a bad bulk seed changes nothing. */
   seed(items: unknown[]): SeedResult {
     const now = this.now();

@@ -78,8 +78,9 @@ export interface CheckInput {
     /**
      * Per "<api.operation>|<seller>": requests the sandbox counted beyond the configured rate and burst
      * (answered 429 or not), those of them the run excuses (sent while it squeezed a limit without notice), and
-     * those short of fitting by no more than the sandbox's own loop stalled around them (their stamps may be
-     * that late: within the instrument's error, counted but not a violation).
+     * those short of fitting by no more than the sandbox's own lag around them, its loop's stalls or how late
+     * probes' bytes reached it (their stamps may be that late: within the instrument's error, counted but not a
+     * violation).
      */
     overLimit: Record<string, number>;
     overLimitExcused: Record<string, number>;
@@ -100,6 +101,7 @@ export interface OverLimitEvent {
   shortMs?: number;
   loopDelayMaxMs: number;
   loopDelayNearMs?: number;
+  deliveryLagNearMs?: number;
 }
 
 interface Money {
@@ -358,7 +360,7 @@ function checkCarrierLimits(
     withinStall += stalled;
     const why = [
       ...(squeezed > 0 ? [`${squeezed} excused during the rate-limit squeeze`] : []),
-      ...(stalled > 0 ? [`${stalled} within the sandbox's own loop stalls`] : []),
+      ...(stalled > 0 ? [`${stalled} within the sandbox's own lag`] : []),
     ];
     if (n > allowed)
       flag(
@@ -374,6 +376,9 @@ function checkCarrierLimits(
                 (e.shortMs === undefined ? '' : `, ${e.shortMs} ms short of fitting`) +
                 ` (sandbox loop stalled up to ${e.loopDelayMaxMs} ms` +
                 (e.loopDelayNearMs === undefined ? '' : `, ${e.loopDelayNearMs} ms around it`) +
+                (e.deliveryLagNearMs === undefined
+                  ? ''
+                  : `; probes reached it up to ${e.deliveryLagNearMs} ms late around it`) +
                 ')',
             )
             .join(''),

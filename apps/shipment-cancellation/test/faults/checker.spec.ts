@@ -677,7 +677,7 @@ describe('fault checker rules', () => {
     expect(categoriesOf(input)).toEqual(['over_carrier_limit']);
   });
 
-  it("passes requests over the limit by less than the sandbox's loop stalled around them, and counts them", () => {
+  it("passes requests over the limit by less than the sandbox's own lag around them, and counts them", () => {
     const input = history();
     const key = 'amazon-mfn-v0.cancelShipment|a';
     input.carrier.overLimit[key] = 3;
@@ -689,7 +689,7 @@ describe('fault checker rules', () => {
     // One beyond what the stalls explain is a violation, and says what the rest were.
     input.carrier.overLimit[key] = 4;
     expect(check(input).violations.map((v) => v.detail)).toEqual([
-      `${key}: 1 request(s) beyond its rate and burst (4 counted, 3 within the sandbox's own loop stalls)`,
+      `${key}: 1 request(s) beyond its rate and burst (4 counted, 3 within the sandbox's own lag)`,
     ]);
   });
 

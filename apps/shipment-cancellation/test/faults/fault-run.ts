@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { Kafka, type Producer, logLevel } from 'kafkajs';
 import { repoRoot } from '../support/child-app';
 import { GroupWatcher } from '../support/kafka-topics';
+import { DeliveryProbe } from '../support/delivery-probe';
 import { SandboxProcess } from '../support/sandbox';
 import {
   type RunTopics,
@@ -155,6 +156,8 @@ export async function runFaults(options: FaultRunOptions): Promise<{ dir: string
   let postgresRestarted = false;
   let finalExitCodes: Array<number | null> = [];
   let rateLimitExcused: Record<string, number> = {};
+  // The sandbox's own lag, beside its loop's stalls: how late bytes written to it reach it (see DeliveryProbe).
+  const probe = DeliveryProbe.start(sandbox.url);
   try {
     await supervisor.start();
     await publish(producer, workload.purchases, inputs, topics, log);
@@ -202,6 +205,7 @@ export async function runFaults(options: FaultRunOptions): Promise<{ dir: string
     finalExitCodes = await supervisor.stop();
     log.note('service stopped (SIGTERM)', `exit code ${finalExitCodes.join(', ')}`);
   } finally {
+    probe.stop();
     await producer.renew();
     await supervisor.killAll();
     await sandbox.stop().catch(() => undefined);
