@@ -63,15 +63,18 @@ const LATE_MESSAGE = "not written: its rate-limit token's window closed before a
  */
 class ConnectionGate {
   private inFlight = 0;
-  private readonly waiting = new Set<() => void>();
+  private readonly waiting = new Set<(waited: boolean) => void>();
 
   constructor(private readonly size: number) {}
 
-  /** Calls `admit` once a connection is free for the request; the returned function withdraws it unadmitted. */
-  enter(admit: () => void): () => void {
+  /**
+   * Calls `admit` once a connection is free for the request (`waited`: not at once); the returned function
+   * withdraws it unadmitted.
+   */
+  enter(admit: (waited: boolean) => void): () => void {
     if (this.inFlight < this.size && this.waiting.size === 0) {
       this.inFlight += 1;
-      admit();
+      admit(false);
       return () => undefined;
     }
     this.waiting.add(admit);
@@ -85,7 +88,7 @@ class ConnectionGate {
       return;
     }
     this.waiting.delete(next.value);
-    next.value();
+    next.value(true);
   }
 }
 
@@ -182,9 +185,12 @@ export class UndiciHttpTransport implements HttpTransport {
         },
       };
 
-      const dispatch = (): void => {
+      const dispatch = (waited: boolean): void => {
         admitted = true;
-        if (request.canWrite && !request.canWrite()) {
+        // Only a request that waited is asked here. One that goes at once reaches its socket within moments, where
+        // `mayWrite` asks anyway, and asking it earlier would refuse it for want of a token that the next moment
+        // brings: a token released meanwhile to another call can stand in for it at the socket.
+        if (waited && request.canWrite && !request.canWrite()) {
           finish({ kind: 'failure', sent: false, reason: 'late', message: LATE_MESSAGE });
           return;
         }
