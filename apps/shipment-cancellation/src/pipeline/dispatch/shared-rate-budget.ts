@@ -268,17 +268,17 @@ export class SharedRateBudget implements RateBudget {
   private writable(quota: Quota, claim: Claim): boolean {
     if (!quota.claims.has(claim)) return false;
     const now = this.now();
-    for (const other of quota.claims) if (other.token.at <= now && now <= other.token.sendBy) return true;
+    for (const other of quota.claims) if (isOpen(other.token, now)) return true;
     return false;
   }
 
   /** The claim whose open token closes first: `claim` itself or one still waiting for a connection. */
   private openClaim(quota: Quota, claim: Claim, now: number): Claim | null {
-    const open = (token: Token): boolean => token.at <= now && now <= token.sendBy;
-    let best: Claim | null = open(claim.token) ? claim : null;
+    let best: Claim | null = isOpen(claim.token, now) ? claim : null;
     for (const other of quota.claims) {
       if (other.token.sendBy < now) quota.claims.delete(other);
-      else if (open(other.token) && (best === null || other.token.sendBy < best.token.sendBy)) best = other;
+      else if (isOpen(other.token, now) && (best === null || other.token.sendBy < best.token.sendBy))
+        best = other;
     }
     return best;
   }
@@ -405,6 +405,11 @@ export class SharedRateBudget implements RateBudget {
   private now(): number {
     return this.settings.clock.now();
   }
+}
+
+/** Whether a request written at `now` may go with the token. */
+function isOpen(token: Token, now: number): boolean {
+  return token.at <= now && now <= token.sendBy;
 }
 
 function quotaId(key: BucketKey): string {
