@@ -158,6 +158,11 @@ export function printFleetScenario(result: FleetScenarioResult, targets: Target[
       console.log(
         `  ${p.name}: requests per seller beyond its burst since the first input: ${p.startRamp.map((r) => `by ${r.afterS} s min ${r.min}, median ${r.median} (its quota allowed ${r.allowed})`).join('; ')}`,
       );
+    const { service } = p;
+    if (service.tokensGranted > 0 || service.httpCount > 0)
+      console.log(
+        `  ${p.name}: the instances' budget took ${service.tokensGranted} tokens and let ${service.tokensExpired} expire unsent; carrier HTTP exchanges took ${service.httpCount > 0 ? fmt((1000 * service.httpSeconds) / service.httpCount) : '-'} ms on average (${service.httpCount}; instances alive at the phase's end)`,
+      );
     if (p.overLimit && p.overLimit.total > 0)
       console.log(`  ${p.name}: over the limit by bucket ${JSON.stringify(p.overLimit.byBucket)}`);
   }

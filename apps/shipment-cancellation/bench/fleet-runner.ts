@@ -19,6 +19,7 @@ import { OutputCollector } from './bench-measure';
 import { type BenchOptions, type Latency, SETTLE_MS, runPhase, sendAll } from './bench-runner';
 import { purchasedMessage, sandboxSeed } from './bench-workload';
 import { Fleet } from './fleet';
+import { type ServiceCounts, countsDelta, readServiceCounts } from './service-metrics';
 import {
   CarrierClock,
   CpuWatch,
@@ -83,6 +84,8 @@ export interface FleetPhaseResult {
   startRamp: StartRamp[];
   /** Seconds from the first input to each seller's first request at the carrier: min, median, max. */
   firstRequestS: { min: number; median: number; max: number } | null;
+  /** The instances' own counters over the phase (those alive at its end). */
+  service: ServiceCounts;
 }
 
 export interface SellerSummary {
@@ -264,6 +267,7 @@ async function runFleetPhase(
   if (!limit) throw new Error(`scenario ${run.scenario.id} has no limit for ${phase.api}`);
   const startInstances = fleet.live.length;
   const before = await readTally(sandbox);
+  const countsBefore = await readServiceCounts(fleet.live);
   const cpu = new CpuWatch(() => ({ system: fleet.pids, sandbox: sandbox.pid }));
   const carrierClock = new CarrierClock(sandbox);
   cpu.start();
@@ -306,6 +310,7 @@ async function runFleetPhase(
   const cpuMsPerOrder = cpu.stop(drain.completed);
   const lastCancelAt = await carrierClock.stop();
   const tally = tallyDelta(before, await readTally(sandbox));
+  const service = countsDelta(countsBefore, await readServiceCounts(fleet.live));
 
   const doneTimes = orders
     .map((o) => run.collector.doneAt(o.orderId))
@@ -394,5 +399,6 @@ async function runFleetPhase(
     startRamp,
     firstRequestS,
     sellersPaced,
+    service,
   };
 }

@@ -3,6 +3,7 @@
 // the middle of each statement, as Postgres reads clock_timestamp() once it holds the row.
 import type { BucketKey, Clock, RateBudgetSettings } from '@oms/carrier-cancel';
 import { gcraSpacing } from '@oms/carrier-cancel';
+import type { MetricsService } from '../../platform/metrics/metrics.service';
 import type { TokenGrant, TokenRequest } from '../../store/budget.store';
 import { SharedRateBudget, type BudgetStatements } from './shared-rate-budget';
 
@@ -146,6 +147,29 @@ describe('SharedRateBudget', () => {
     // Three tokens of a full bucket close within half the margin plus two intervals (50 ms).
     await sleep(80);
     expect(writes.map((write) => write?.())).toEqual([false, false, false]);
+  });
+
+  it('counts the tokens that close before a waiter can take them as expired', async () => {
+    const limit = { ratePerSecond: 10, burst: 1 };
+    // Burst 1: a paced token is open until half the margin (25 ms) after its time. The first statement takes
+    // 120 ms, so its token cannot be dated precisely enough to be open when the answer comes; the next take 2 ms.
+    const store = gcraStore(limit, (n) => (n === 0 ? 120 : 2));
+    const counted: Array<{ result: string; n: number }> = [];
+    const metrics = {
+      budgetTokens: {
+        inc: (labels: { result: string }, n = 1) => counted.push({ result: labels.result, n }),
+      },
+    } as unknown as MetricsService;
+    const settings: RateBudgetSettings = { limitFor: () => limit, marginMs: MARGIN_MS, clock };
+    const budget = new SharedRateBudget(store, settings, { horizonMs: 250, metrics });
+    const result = await budget.acquire(key, 1_000);
+    budget.close();
+    expect(result.kind).toBe('acquired');
+    expect(counted).toEqual([
+      { result: 'granted', n: 1 },
+      { result: 'expired', n: 1 },
+      { result: 'granted', n: 1 },
+    ]);
   });
 
   it('never sends a token before it is free, nor later than half the margin after its theoretical time', async () => {

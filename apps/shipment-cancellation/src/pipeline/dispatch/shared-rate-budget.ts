@@ -208,7 +208,14 @@ export class SharedRateBudget implements RateBudget {
   /** Hands held tokens to waiters, oldest first; each is released at its token's time. */
   private serve(quota: Quota): void {
     const now = this.now();
+    const held = quota.tokens.length;
     quota.tokens = quota.tokens.filter((t) => t.sendBy >= now);
+    // Closed before a waiter could take them (a slow statement, a busy loop): as expired as a late release.
+    if (quota.tokens.length < held)
+      this.options.metrics?.budgetTokens.inc(
+        { carrier: quota.key.api, result: 'expired' },
+        held - quota.tokens.length,
+      );
     while (quota.waiting.length > 0 && quota.tokens.length > 0) {
       const waiter = quota.waiting.shift() as Waiter;
       const token = quota.tokens.shift() as Token;
