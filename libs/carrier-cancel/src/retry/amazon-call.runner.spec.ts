@@ -347,6 +347,29 @@ describe('AmazonCallRunner', () => {
     expect(transport.requests).toHaveLength(0);
   });
 
+  it('takes the rate-limit token while the access token is still being fetched', async () => {
+    let issue: (grant: TokenGrant) => void = () => undefined;
+    const slow: TokenSource = {
+      get: () => new Promise<TokenGrant>((resolve) => (issue = resolve)),
+      invalidate: () => undefined,
+    };
+    const { runner, spec, transport, limiter } = setup([reply(200)], { token: slow });
+    const acquire = limiter.acquire.bind(limiter);
+    let acquired = 0;
+    limiter.acquire = async (...args) => {
+      const result = await acquire(...args);
+      acquired += 1;
+      return result;
+    };
+    const running = runner.run(spec);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(acquired).toBe(1);
+    expect(transport.requests).toHaveLength(0);
+    issue({ ok: true, token: 'Atza|late' });
+    expect((await running).kind).toBe('response');
+    expect(transport.requests[0]?.headers['x-amz-access-token']).toBe('Atza|late');
+  });
+
   it('retries a token endpoint outage, and stops at once on a credentials problem', async () => {
     const flaky = tokens({ ok: false, transient: 'LWA 503' }, { ok: true, token: 'Atza|t' });
     const a = setup([reply(200)], { token: flaky });

@@ -158,6 +158,9 @@ export class AmazonCallRunner {
       next: 'done',
       result: { kind: 'failure', failure, trace },
     });
+    // Both tokens at once: a seller's first call would otherwise wait for Login with Amazon and then for the
+    // budget's first statement. If the access token fails, the rate-limit token goes unused (never over the quota).
+    const acquiring = limiter.acquire(keyOf(spec), spec.deadlineAt - clock.now(), spec.signal);
     const grant = await spec.token.get(spec.deadlineAt, spec.signal);
     if (!grant.ok && 'failure' in grant) {
       return done(trace.maybeActed ? { kind: 'unknown', cause: 'server_error' } : grant.failure);
@@ -166,7 +169,7 @@ export class AmazonCallRunner {
       logger.warn('access token unavailable', { ...log, reason: grant.transient });
       return { next: 'retry', cause: 'unavailable' };
     }
-    const acquired = await limiter.acquire(keyOf(spec), spec.deadlineAt - clock.now(), spec.signal);
+    const acquired = await acquiring;
     if (acquired.kind === 'too_late') return { next: 'done', result: giveUp('throttled', acquired.waitMs) };
     if (acquired.kind === 'aborted') return { next: 'done', result: giveUp('deadline', 0) };
     const remaining = spec.deadlineAt - clock.now();
