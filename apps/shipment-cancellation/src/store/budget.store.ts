@@ -55,11 +55,14 @@ export const ENSURE_QUOTAS = `INSERT INTO carrier_budget (${CARRIER_BUDGET.names
 
 /**
  * Grants each quota's tokens due within $5 ms, as many as wanted: token k of a quota is free at
- * max(now + lead, tat - tolerance + k * interval), and the schedule moves on by one interval per token granted.
- * The lead ($6 ms, less than $5) dates even a full bucket's tokens a little ahead, so that they are still usable
- * when the answer comes back: a token counts as sent at its time, and is sent no later than a few ms after. Rows
- * are locked in key order (two instances asking for the same quotas never deadlock), and each quota's clock is
- * read once its lock is held, so waiting for another instance's grant never dates a token early.
+ * max(now + lead, base - tolerance + k * interval), where base = max(tat, now + lead + slack), and the schedule
+ * moves on from base by one interval per token granted. The lead ($6 ms, less than $5) dates even a full bucket's
+ * tokens a little ahead, so that they are still usable when the answer comes back. A token must be written by its
+ * theoretical arrival time (base + k * interval) plus a few ms; the slack ($7 ms, at most the tolerance) gives
+ * a full bucket's first tokens that much more time to reach a socket, at the cost of that much of the burst,
+ * and changes nothing once the schedule runs ahead of the clock. Rows are locked in key order (two instances
+ * asking for the same quotas never deadlock), and each quota's clock is read once its lock is held, so waiting
+ * for another instance's grant never dates a token early.
  */
 export const GRANT_TOKENS = `WITH wanted AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])
@@ -72,15 +75,17 @@ export const GRANT_TOKENS = `WITH wanted AS (
             FOR UPDATE OF b
        ), clocked AS (
          SELECT l.*, extract(epoch FROM clock_timestamp()) * 1000 AS now_ms FROM locked l
+       ), based AS (
+         SELECT c.*, greatest(c.tat_ms, c.now_ms + $6 + least($7, c.tolerance_ms)) AS base FROM clocked c
        ), granted AS (
-         SELECT c.*, greatest(c.tat_ms, c.now_ms + $6) - c.tolerance_ms AS first_at,
-                least(c.wanted,
-                      greatest(0, floor((c.now_ms + $5 - (greatest(c.tat_ms, c.now_ms + $6) - c.tolerance_ms))
-                                        / c.interval_ms) + 1))::int AS granted
-           FROM clocked c
+         SELECT b.*, b.base - b.tolerance_ms AS first_at,
+                least(b.wanted,
+                      greatest(0, floor((b.now_ms + $5 - (b.base - b.tolerance_ms)) / b.interval_ms) + 1))::int
+                  AS granted
+           FROM based b
        )
        UPDATE carrier_budget b
-          SET tat_ms = greatest(g.tat_ms, g.now_ms + $6) + g.granted * g.interval_ms, updated_at = now()
+          SET tat_ms = g.base + g.granted * g.interval_ms, updated_at = now()
          FROM granted g
         WHERE (b.api, b.operation, b.seller_account) = (g.api, g.operation, g.seller_account)
        RETURNING b.api, b.operation, b.seller_account AS "sellerAccount", g.granted,
@@ -115,13 +120,19 @@ export class BudgetStore {
     await preparedQuery(this.dataSource, ENSURE_QUOTAS, CARRIER_BUDGET.arrays(sorted, [...LIMIT]));
   }
 
-  grant(requests: readonly TokenRequest[], horizonMs: number, leadMs: number): Promise<TokenGrant[]> {
+  grant(
+    requests: readonly TokenRequest[],
+    horizonMs: number,
+    leadMs: number,
+    slackMs: number,
+  ): Promise<TokenGrant[]> {
     const sorted = [...requests].sort(byKey);
     return preparedQuery<TokenGrant>(this.dataSource, GRANT_TOKENS, [
       ...CARRIER_BUDGET.arrays(sorted, [...KEY]),
       sorted.map((r) => r.wanted),
       horizonMs,
       leadMs,
+      slackMs,
     ]);
   }
 

@@ -29,17 +29,17 @@ function gcraStore(limit: { ratePerSecond: number; burst: number }, roundTripMs:
     drain: async () => undefined,
     observeRemaining: async () => undefined,
     setRate: async () => undefined,
-    grant: async (requests: readonly TokenRequest[], horizonMs: number, leadMs: number) => {
+    grant: async (requests: readonly TokenRequest[], horizonMs: number, leadMs: number, slackMs: number) => {
       const rtt = roundTripMs(store.statements++);
       await sleep(rtt / 2);
       const now = storeNow();
-      const first = Math.max(tat, now + leadMs) - toleranceMs;
+      const base = Math.max(tat, now + leadMs + Math.min(slackMs, toleranceMs));
+      const first = base - toleranceMs;
       const rows: TokenGrant[] = requests.map((r) => {
         const granted = Math.min(
           r.wanted,
           Math.max(0, Math.floor((now + horizonMs - first) / intervalMs) + 1),
         );
-        const base = Math.max(tat, now + leadMs);
         for (let k = 0; k < granted; k++)
           store.granted.push({
             free: Math.max(now + leadMs, first + k * intervalMs),
@@ -138,15 +138,31 @@ describe('SharedRateBudget', () => {
     // Written: its claim is gone, so asking again says no, and the other call still may.
     expect(first.canWrite?.()).toBe(false);
     expect(second.canWrite?.()).toBe(true);
-    await sleep(80);
+    await sleep(130);
     expect(second.canWrite?.()).toBe(false);
   });
 
   it('does not write a request once every token released has closed', async () => {
     const writes = await fullBucketWrites(3);
-    // Three tokens of a full bucket close within half the margin plus two intervals (50 ms).
-    await sleep(80);
+    // Three tokens of a full bucket close within half the margin, the slack and two intervals (100 ms).
+    await sleep(130);
     expect(writes.map((write) => write?.())).toEqual([false, false, false]);
+  });
+
+  it("gives a full bucket's first token the slack of a margin to be written, and a burst-1 token none", async () => {
+    const [first] = await fullBucketWrites(1);
+    // Half the margin (25 ms) is gone; the slack (50 ms) keeps the token open.
+    await sleep(45);
+    expect(first?.()).toBe(true);
+    const limit = { ratePerSecond: 10, burst: 1 };
+    const budget = budgetOver(
+      gcraStore(limit, () => 0),
+      limit,
+    );
+    const paced = await budget.acquire(key, 1_000);
+    budget.close();
+    await sleep(45);
+    expect(paced.kind === 'acquired' && paced.mayWrite?.()).toBe(false);
   });
 
   it('counts the tokens that close before a waiter can take them as expired', async () => {

@@ -9,7 +9,9 @@
 // burst, in any order and however the instances interleave: by induction on k, the carrier's own schedule (with
 // the margin as extra tolerance) stays within the margin of ours as long as each token arrives by TAT_k plus the
 // margin. So a burst may go out over fresh connections, which take a while to open, and a paced token (burst 1)
-// keeps a window of a few ms.
+// keeps a window of a few ms. A grant from a full bucket starts the schedule one margin after the tokens' free
+// time (the slack, never more than the tolerance, so a_k is unchanged): its first tokens then have a margin and a
+// half to be written instead of half a margin, for a margin's worth of the burst.
 //
 // StoreClock maps Postgres's times to this process's clock from the bounds every statement gives, never early and
 // as precise as the quickest statement seen lately. The lead, the statements' recent round trip, keeps the
@@ -339,7 +341,9 @@ export class SharedRateBudget implements RateBudget {
       const started = this.now();
       const requests = wanting.map((q) => ({ ...q.key, wanted: q.waiting.length - q.tokens.length }));
       const lead = this.leadMs();
-      const grants = await this.store.grant(requests, this.options.horizonMs, lead);
+      // A full bucket's first tokens close soonest (a burst's close one interval apart): the slack of one margin
+      // gives them time to reach a socket on a busy process, for a margin's worth of the burst.
+      const grants = await this.store.grant(requests, this.options.horizonMs, lead, this.settings.marginMs);
       const received = this.now();
       this.roundTripMs = Math.max(received - started, this.roundTripMs * ROUND_TRIP_DECAY);
       for (const grant of grants) this.storeClock.observe(grant.nowMs, started, received);
