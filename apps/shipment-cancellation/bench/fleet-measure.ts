@@ -166,6 +166,22 @@ export class CarrierClock {
   }
 
   /**
+   * Each sample's cancel requests per seller since `start` (ms after it, counts beyond the sample at `start`):
+   * the ramp in full, written beside the run's logs.
+   */
+  timeline(start: number, sellers: string[]): Array<{ afterMs: number; requests: Record<string, number> }> {
+    const base = new Map(sellers.map((seller) => [seller, this.requestsBy(seller, start)]));
+    return this.samples
+      .filter((s) => s.at >= start)
+      .map((s) => ({
+        afterMs: s.at - start,
+        requests: Object.fromEntries(
+          sellers.map((seller) => [seller, cancelRequestsOf(s.requests, seller) - (base.get(seller) ?? 0)]),
+        ),
+      }));
+  }
+
+  /**
    * The seller's cancel requests counted by the last sample taken at or before `at` (the carrier's count is
    * cumulative: subtract `requestsBy(seller, start)` for a phase's share); 0 before the first sample.
    */

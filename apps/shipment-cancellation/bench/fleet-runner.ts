@@ -1,6 +1,8 @@
 // One of scenarios d–f against our service: seed the sandbox with every phase's shipments and the sellers'
 // quotas, start the fleet, project the shipments, then drain each phase's backlog in turn, killing or adding
 // an instance mid-drain where the phase says so.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { checkpoint } from '../test/support/database';
 import { GroupWatcher } from '../test/support/kafka-topics';
@@ -226,6 +228,7 @@ export async function runFleetScenario(
         producer,
         topic: topics.orderCancelled,
         budgetMs: options.maxSeconds * 1000,
+        timelineFile: path.join(options.logDir, `${scenario.id}-phase-${i + 1}-timeline.json`),
       });
       phases.push(result);
       if (result.timedOut) {
@@ -255,6 +258,8 @@ interface PhaseRun {
   producer: ReturnType<Kafka['producer']>;
   topic: string;
   budgetMs: number;
+  /** Where the phase's per-seller request timeline is written (many-seller phases). */
+  timelineFile: string;
 }
 
 async function runFleetPhase(
@@ -359,6 +364,8 @@ async function runFleetPhase(
       .map((at) => (at - started) / 1000);
     if (firsts.length > 0)
       firstRequestS = { min: Math.min(...firsts), median: median(firsts), max: Math.max(...firsts) };
+    const sellerIds = [...new Set(done.map((o) => o.sellerAccount))].sort();
+    writeFileSync(run.timelineFile, JSON.stringify(carrierClock.timeline(started, sellerIds)));
     startRamp = rampOf(
       orders,
       limit,
