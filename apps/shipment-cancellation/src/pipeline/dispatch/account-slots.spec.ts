@@ -68,6 +68,25 @@ describe('AccountSlots', () => {
     expect(slots.free).toBe(0);
   });
 
+  it('leaves the places of calls parked on a booked quota to other accounts, each within its cap', () => {
+    let parked = 0;
+    slots = new AccountSlots(caps, 4, () => parked);
+    const a = accountKey(v2('a1', 'A'));
+    for (let i = 0; i < 3; i++) slots.acquire(a);
+    slots.acquire(accountKey(v0('b1', 'B')));
+    expect(slots.free).toBe(0);
+    // Two of A's calls wait on its quota, booked ahead: two calls of others may go meanwhile, none of A's.
+    parked = 2;
+    expect(slots.free).toBe(2);
+    expect(slots.roomFor(a)).toBe(0);
+    const reservation = slots.reserve([v2('a4', 'A'), v2('c1', 'C'), v2('c2', 'C'), v2('c3', 'C')]);
+    expect([...reservation.leased.keys()]).toEqual(['c1', 'c2']);
+    expect(slots.busy).toBe(6);
+    // The parked calls got their tokens: nothing more starts until calls end.
+    parked = 0;
+    expect(slots.free).toBe(-2);
+  });
+
   it('on commit hands over the reserved rows that were leased, and frees the slots of the others', () => {
     const reservation = slots.reserve([v2('a1', 'A'), v0('b1', 'B')]);
     const toCall = slots.commit(reservation, [leasedRow('a1'), leasedRow('x1')]);

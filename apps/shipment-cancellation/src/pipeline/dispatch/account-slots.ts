@@ -26,6 +26,11 @@ export class AccountSlots {
     /** Calls out at once per account of each API. */
     readonly caps: Readonly<Record<Carrier, number>>,
     private readonly concurrency: number,
+    /**
+     * Slots held by calls parked on a quota booked ahead (SharedRateBudget.parked): they still count against
+     * their account's cap, not against the total, which bounds the calls this process works on at once.
+     */
+    private readonly parked: () => number = () => 0,
   ) {}
 
   /** Slots held (calls out, and slots reserved for transactions that have not committed yet). */
@@ -33,9 +38,12 @@ export class AccountSlots {
     return this.total;
   }
 
-  /** Slots left in total (below 0 when a claim's rows came back after a reservation took its room). */
+  /**
+   * Slots left in total, parked calls aside (below 0 when a claim's rows came back after a reservation took its
+   * room, or parked calls got their tokens).
+   */
   get free(): number {
-    return this.concurrency - this.total;
+    return this.concurrency - this.total + this.parked();
   }
 
   /** Slots an account may still take. */
@@ -65,16 +73,18 @@ export class AccountSlots {
   }
 
   /**
-   * Takes a slot for each item while there is room in total and in its account; the transaction creating the
-   * items leases those. Follow with `commit` if it commits, `rollback` if it does not.
+   * Takes a slot for each item while there is room in total (and within `limit`) and in its account; the
+   * transaction creating the items leases those. Follow with `commit` if it commits, `rollback` if it does not.
    */
-  reserve(items: OfferedItem[]): SlotReservation {
+  reserve(items: OfferedItem[], limit = this.free): SlotReservation {
     const leased = new Map<string, string>();
     const rest: OfferedItem[] = [];
+    let free = Math.min(limit, this.free);
     for (const item of items) {
       const key = accountKey(item);
-      if (this.free > 0 && this.roomFor(key) > 0) {
+      if (free > 0 && this.roomFor(key) > 0) {
         this.acquire(key);
+        free -= 1;
         leased.set(item.id, key);
       } else rest.push(item);
     }

@@ -55,11 +55,14 @@ export class CarrierWorker {
       'amazon-mfn-mws': limits['amazon-mfn-mws'].burst,
       'amazon-mfn-v0': limits['amazon-mfn-v0'].burst,
     };
-    this.slots = new AccountSlots(caps, config.worker.concurrency);
+    // A call parked on a quota booked ahead holds its account's slot but leaves its place in the total to a
+    // call that can go now: one seller's deep backlog waiting on its quota does not slow the others' sellers.
+    this.slots = new AccountSlots(caps, config.worker.concurrency, () => this.budget?.parked ?? 0);
     carrier.useRateBudget?.((settings) => {
       const budget = new SharedRateBudget(new BudgetStore(dataSource), settings, {
         horizonMs: config.carrier.budgetHorizonMs,
         metrics,
+        onParked: () => this.claims.slotFreed(),
       });
       this.budget = budget;
       return budget;
@@ -112,12 +115,12 @@ export class CarrierWorker {
 
   /**
    * Reserves slots for cancellations a transaction is about to create, as many as are free within each
-   * account's cap; the transaction leases the reserved ones. Pass the reservation to `runLeased` once the
-   * transaction committed, or to `release` if it did not.
+   * account's cap and not wanted by offered work (ClaimLoop.reservable); the transaction leases the reserved
+   * ones. Pass the reservation to `runLeased` once the transaction committed, or to `release` if it did not.
    */
   reserve(items: OfferedItem[]): Reservation {
     const { leased, rest } = this.claims.active
-      ? this.slots.reserve(items)
+      ? this.slots.reserve(items, this.claims.reservable())
       : { leased: new Map<string, string>(), rest: [...items] };
     return { leased, leaseMs: this.config.worker.leaseMs, rest };
   }

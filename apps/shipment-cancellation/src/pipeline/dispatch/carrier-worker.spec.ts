@@ -91,6 +91,16 @@ describe('CarrierWorker reservations', () => {
     worker.release(reservation);
   });
 
+  it('leaves free slots to offered work: a new transaction reserves only those none of it could take', () => {
+    // Committed earlier and waiting: one call each for E and F (MFN v0, one per account), and a second for E.
+    worker.offer([item(row('e1', 'E')), item(row('f1', 'F')), item(row('e2', 'E'))]);
+    const reservation = worker.reserve([item(row('a1', 'A')), item(row('b1', 'B'))]);
+    // Of three free slots, E and F can use two now: the transaction gets the third.
+    expect([...reservation.leased.keys()]).toEqual(['a1']);
+    expect(reservation.rest.map((r) => r.id)).toEqual(['b1']);
+    worker.release(reservation);
+  });
+
   it('calls the carrier for the leased rows once committed, and applies their results', async () => {
     const rows = [row('a1', 'A'), row('b1', 'B')];
     const reservation = worker.reserve(rows.map(item));

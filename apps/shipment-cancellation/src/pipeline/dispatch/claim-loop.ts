@@ -70,6 +70,16 @@ export class ClaimLoop {
     this.signal.notify();
   }
 
+  /**
+   * Free slots a transaction creating new cancellations may reserve for them: those no offered work is waiting
+   * for. Work already committed goes first; a slot reserved now idles until the reserving transaction commits.
+   */
+  reservable(): number {
+    const free = this.slots.free;
+    if (free <= 0 || this.offered.size === 0) return Math.max(0, free);
+    return Math.max(0, free - this.offered.ready((key) => this.slots.roomFor(key), free));
+  }
+
   /** A slot was given back: offered work waiting for one may go now. */
   slotFreed(): void {
     if (this.offered.size > 0) this.signal.notify();
@@ -80,14 +90,22 @@ export class ClaimLoop {
     while (this.running) {
       let claimed = 0;
       const free = this.slots.free;
-      if (free > 0 && free < this.settings.concurrency / 4 && !this.coalesced) {
+      const scanDue = this.scanWanted || Date.now() - this.lastScanAt >= this.settings.pollIntervalMs;
+      // What a claim could take now: offered work within its accounts' room, or any free slot for a scan.
+      const few = this.settings.concurrency / 4;
+      const claimable = scanDue
+        ? free
+        : Math.min(
+            free,
+            this.offered.ready((key) => this.slots.roomFor(key), few),
+          );
+      if (claimable > 0 && claimable < few && !this.coalesced) {
         this.coalesced = true;
         const pause = this.quotaBound() ? CLAIM_COALESCE_BOUND_MS : CLAIM_COALESCE_MS;
         await new Promise((resolve) => setTimeout(resolve, pause));
         continue;
       }
       this.coalesced = false;
-      const scanDue = this.scanWanted || Date.now() - this.lastScanAt >= this.settings.pollIntervalMs;
       if (free > 0 && (this.offered.size > 0 || scanDue)) {
         try {
           claimed = await this.claimInto(free, scanDue);

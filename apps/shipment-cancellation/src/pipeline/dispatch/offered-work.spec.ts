@@ -16,6 +16,16 @@ describe('OfferedWork', () => {
     expect(offered.size).toBe(0);
   });
 
+  it('counts the ids it could hand out now within each account room, up to what is enough', () => {
+    const offered = new OfferedWork();
+    offered.add([v0('a1', 'A'), v0('a2', 'A'), v0('a3', 'A'), v0('b1', 'B'), v0('c1', 'C'), v0('c2', 'C')]);
+    const room = (key: string) => (key.endsWith('|A') ? 2 : key.endsWith('|B') ? 0 : -1);
+    expect(offered.ready(room, 10)).toBe(2);
+    expect(offered.ready(() => 5, 10)).toBe(6);
+    expect(offered.ready(() => 5, 3)).toBeGreaterThanOrEqual(3);
+    expect(offered.size).toBe(6);
+  });
+
   it('shares the slots among accounts one id at a time, whichever was offered first', () => {
     const offered = new OfferedWork();
     // A deep backlog of one seller offered first, then two sellers with a little work each.

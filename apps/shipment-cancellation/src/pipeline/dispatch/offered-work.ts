@@ -22,6 +22,16 @@ export class OfferedWork {
     this.waiting += items.length;
   }
 
+  /** How many ids `take` could hand out now within each account's room, counted up to `enough`. */
+  ready(roomFor: (key: string) => number, enough: number): number {
+    let ready = 0;
+    for (const [key, queue] of this.byAccount) {
+      ready += Math.min(queue.length, Math.max(0, roomFor(key)));
+      if (ready >= enough) return ready;
+    }
+    return ready;
+  }
+
   /**
    * Takes up to `limit` ids, oldest first within an account, no more of an account than `roomFor` allows, and
    * round the accounts one id at a time: free slots are shared among sellers instead of going to whichever

@@ -165,6 +165,31 @@ describe('SharedRateBudget', () => {
     expect(paced.kind === 'acquired' && paced.mayWrite?.()).toBe(false);
   });
 
+  it('counts the calls a quota booked ahead holds back as parked, and says when calls park', async () => {
+    const limit = { ratePerSecond: 20, burst: 1 };
+    let parkings = 0;
+    const budget = new SharedRateBudget(
+      gcraStore(limit, () => 0),
+      { limitFor: () => limit, marginMs: MARGIN_MS, clock },
+      { horizonMs: 250, onParked: () => (parkings += 1) },
+    );
+    const calls = Array.from({ length: 4 }, () => budget.acquire(key, 5_000));
+    // Nothing is booked yet: the calls wait for the first statement, which this process holds up.
+    expect(budget.parked).toBe(0);
+    await sleep(20);
+    // One token every 100 ms (the margin spaces a burst-1 quota), three within the 250 ms horizon: the fourth
+    // waits for a later refill.
+    expect(budget.parked).toBe(1);
+    expect(parkings).toBe(1);
+    const fifth = budget.acquire(key, 5_000);
+    expect(budget.parked).toBe(2);
+    expect(parkings).toBe(2);
+    const results = await Promise.all([...calls, fifth]);
+    expect(results.map((r) => r.kind)).toEqual(Array(5).fill('acquired'));
+    expect(budget.parked).toBe(0);
+    budget.close();
+  });
+
   it('counts the tokens that close before a waiter can take them as expired', async () => {
     const limit = { ratePerSecond: 10, burst: 1 };
     // Burst 1: a paced token is open until half the margin (25 ms) after its time. The first statement takes

@@ -48,6 +48,8 @@ export interface SharedBudgetOptions {
   /** Tokens are granted up to this far ahead: fewer statements, more lost if the instance dies. */
   horizonMs: number;
   metrics?: MetricsService;
+  /** A call began to wait on a quota booked ahead (see `parked`): the worker may start another in its place. */
+  onParked?: () => void;
 }
 
 interface Waiter {
@@ -131,6 +133,7 @@ export class SharedRateBudget implements RateBudget {
       if (quota.waiting.includes(waiter)) {
         waiter.timer = setTimeout(() => this.expire(quota, waiter), Math.max(0, maxWaitMs));
         this.schedulePump(this.refillInMs(quota, now));
+        if (quota.nextFreeAt > now) this.options.onParked?.();
       }
     });
   }
@@ -146,6 +149,18 @@ export class SharedRateBudget implements RateBudget {
     const now = this.now();
     for (const quota of this.quotas.values()) if (quota.nextFreeAt > now) return true;
     return false;
+  }
+
+  /**
+   * Calls with no token yet on a quota whose schedule is booked ahead: the quota holds them back until a later
+   * refill, not this process, so they need none of the worker's slots while they wait (`AccountSlots`).
+   */
+  get parked(): number {
+    if (this.waiters === 0) return 0;
+    const now = this.now();
+    let parked = 0;
+    for (const quota of this.quotas.values()) if (quota.nextFreeAt > now) parked += quota.waiting.length;
+    return parked;
   }
 
   nextTokenInMs(key: BucketKey): number {
@@ -349,6 +364,8 @@ export class SharedRateBudget implements RateBudget {
       for (const grant of grants) this.storeClock.observe(grant.nowMs, started, received);
       for (const grant of grants) this.take(grant, lead);
       this.failures = 0;
+      // Calls the grant left waiting for a later refill are parked now: their places may go to others.
+      if (this.parked > 0) this.options.onParked?.();
       // Quotas still short of tokens (or newly waiting) ask again once their next token is due for a refill.
       for (const q of this.quotas.values())
         if (q.waiting.length > q.tokens.length)
