@@ -23,6 +23,11 @@ export interface CancelRequest {
   /** Overall budget for this call including retries and waits for rate-limit tokens. */
   deadlineMs?: number;
   signal?: AbortSignal;
+  /**
+   * Told true once a request of this call is written and its answer awaited, false once the answer came (or the
+   * attempt ended): a caller bounding the calls it works on at once may leave out those waiting on Amazon.
+   */
+  awaitingCarrier?: (waiting: boolean) => void;
   /** Fields the caller wants on every log line of this call (its own ids, a trace id); never secrets. */
   logContext?: Readonly<Record<string, string>>;
 }

@@ -72,8 +72,17 @@ describe('UndiciHttpTransport', () => {
     const put = (path: string, ms?: number) => {
       const closes = performance.now() + (ms ?? Infinity);
       const mayWrite = ms === undefined ? undefined : () => performance.now() <= closes;
-      return single.send({ method: 'PUT', url: `${base}${path}`, headers: {}, timeoutMs: 1_000, mayWrite });
+      const onWritten = () => written.push(path);
+      return single.send({
+        method: 'PUT',
+        url: `${base}${path}`,
+        headers: {},
+        timeoutMs: 1_000,
+        mayWrite,
+        onWritten,
+      });
     };
+    const written: string[] = [];
     try {
       const slow = put('/slow');
       // Queued behind /slow on the only connection: its window closes before the connection is free.
@@ -83,6 +92,8 @@ describe('UndiciHttpTransport', () => {
       expect((await slow).kind).toBe('response');
       expect((await roomy).kind).toBe('response');
       expect(seen).toEqual(['/slow', '/roomy']);
+      // The caller hears of each request written, and of none given up.
+      expect(written).toEqual(['/slow', '/roomy']);
     } finally {
       await single.close();
     }

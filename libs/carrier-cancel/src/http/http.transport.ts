@@ -20,6 +20,8 @@ export interface HttpRequest {
    * anything: false and it is given up unsent, with no socket touched. `mayWrite` still decides at the socket.
    */
   canWrite?: () => boolean;
+  /** Told once the request is written on a socket: from then on it waits on the server alone. */
+  onWritten?: () => void;
   signal?: AbortSignal;
 }
 
@@ -158,6 +160,7 @@ export class UndiciHttpTransport implements HttpTransport {
             return;
           }
           sent = true;
+          request.onWritten?.();
         },
         onResponseStart: (_ctl, statusCode, rawHeaders) => {
           status = statusCode;

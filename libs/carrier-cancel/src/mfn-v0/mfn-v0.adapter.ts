@@ -143,6 +143,7 @@ export class MfnV0Adapter implements CarrierAdapter {
       token,
       deadlineAt: context.deadlineAt,
       signal: request.signal,
+      ...(request.awaitingCarrier ? { awaiting: request.awaitingCarrier } : {}),
       context: { carrierShipmentId: request.carrierShipmentId },
       build: (rdt) => ({
         method,

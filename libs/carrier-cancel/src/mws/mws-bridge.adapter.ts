@@ -49,6 +49,7 @@ export class MwsBridgeAdapter implements CarrierAdapter {
       token: context.lwa,
       deadlineAt: context.deadlineAt,
       signal: request.signal,
+      ...(request.awaitingCarrier ? { awaiting: request.awaitingCarrier } : {}),
       context: { carrierShipmentId: request.carrierShipmentId, format: this.format },
       build: (token) => ({
         method: 'POST',

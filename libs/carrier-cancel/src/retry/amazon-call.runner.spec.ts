@@ -1,7 +1,14 @@
 import { DEFAULT_RETRY } from '../carrier-client.config';
-import type { HttpResult } from '../http/http.transport';
+import type { HttpRequest, HttpResult } from '../http/http.transport';
 import { RateLimiter } from '../rate-limit/rate-limiter';
-import { refused, reply, reset, ScriptedTransport, timedOut } from '../../test/support/scripted.transport';
+import {
+  refused,
+  reply,
+  reset,
+  type ScriptStep,
+  ScriptedTransport,
+  timedOut,
+} from '../../test/support/scripted.transport';
 import type { CallSpec, TokenGrant, TokenSource } from './amazon-call.runner';
 import { AmazonCallRunner } from './amazon-call.runner';
 import { backoffDelayMs } from './backoff.policy';
@@ -37,7 +44,7 @@ function tokens(...grants: TokenGrant[]): TokenSource & { invalidated: string[];
 }
 
 function setup(
-  steps: HttpResult[],
+  steps: ScriptStep[],
   options: { idempotent?: boolean; deadlineMs?: number; token?: TokenSource; rate?: number } = {},
 ) {
   const clock = new VirtualClock();
@@ -170,6 +177,21 @@ describe('AmazonCallRunner', () => {
     // Two tokens taken, each handed to the transport with the request it was taken for.
     expect(windows).toHaveLength(2);
     expect(transport.requests.map((r) => r.mayWrite)).toEqual(windows);
+  });
+
+  it('tells the caller while a written request waits on the carrier, and not for one never written', async () => {
+    const late: HttpResult = { kind: 'failure', sent: false, reason: 'late', message: 'no free connection' };
+    const heard: string[] = [];
+    // The first attempt is given up unsent; the second is written, then answered 503; the third, 200.
+    const written = (result: HttpResult) => (request: HttpRequest) => {
+      request.onWritten?.();
+      heard.push(`answered ${result.kind === 'response' ? result.response.status : result.kind}`);
+      return result;
+    };
+    const { runner, spec } = setup([late, written(reply(503)), written(reply(200))]);
+    const result = await runner.run({ ...spec, awaiting: (waiting) => heard.push(String(waiting)) });
+    expect(result.kind).toBe('response');
+    expect(heard).toEqual(['true', 'answered 503', 'false', 'true', 'answered 200', 'false']);
   });
 
   it('repeats an idempotent read after a reset', async () => {

@@ -46,6 +46,8 @@ export interface CallSpec {
   build(token: string): { method: HttpMethod; url: string; headers: Record<string, string>; body?: string };
   deadlineAt: number;
   signal?: AbortSignal;
+  /** See `CancelRequest.awaitingCarrier`. */
+  awaiting?: (waiting: boolean) => void;
   /** Extra log context (never secrets). */
   context?: Record<string, unknown>;
 }
@@ -177,13 +179,24 @@ export class AmazonCallRunner {
 
     trace.attempts += 1;
     const started = clock.now();
+    const awaiting = spec.awaiting;
+    let written = false;
     const result = await this.deps.transport.send({
       ...spec.build(grant.token),
       timeoutMs: Math.max(1, Math.min(retry.attemptTimeoutMs, remaining)),
       mayWrite: acquired.mayWrite,
       canWrite: acquired.canWrite,
       signal: spec.signal,
+      ...(awaiting
+        ? {
+            onWritten: () => {
+              written = true;
+              awaiting(true);
+            },
+          }
+        : {}),
     });
+    if (written) awaiting?.(false);
     if (result.kind === 'failure' && result.reason === 'late') {
       trace.attempts -= 1;
       logger.debug('rate-limit token lapsed before the request was written', {

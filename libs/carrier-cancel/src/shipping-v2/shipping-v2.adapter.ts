@@ -138,6 +138,7 @@ export class ShippingV2Adapter implements CarrierAdapter {
       token: context.lwa,
       deadlineAt: context.deadlineAt,
       signal: request.signal,
+      ...(request.awaitingCarrier ? { awaiting: request.awaitingCarrier } : {}),
       context: { carrierShipmentId: request.carrierShipmentId, businessId },
       build: (token) => ({
         ...target(base),

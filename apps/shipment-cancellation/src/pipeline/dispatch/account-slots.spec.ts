@@ -87,6 +87,24 @@ describe('AccountSlots', () => {
     expect(slots.free).toBe(-2);
   });
 
+  it('leaves the places of calls awaiting the carrier to others, up to twice the total out at once', () => {
+    for (const seller of ['A', 'B', 'C', 'D']) slots.acquire(accountKey(v2(`${seller}1`, seller)));
+    expect(slots.free).toBe(0);
+    // Two requests are on the wire: two more calls may be worked on meanwhile.
+    slots.awaiting(true);
+    slots.awaiting(true);
+    expect(slots.free).toBe(2);
+    slots.acquire(accountKey(v2('E1', 'E')));
+    slots.acquire(accountKey(v2('F1', 'F')));
+    expect(slots.free).toBe(0);
+    // Every request on the wire: no more than twice the total (8) out at once.
+    for (let i = 0; i < 4; i++) slots.awaiting(true);
+    expect(slots.free).toBe(2);
+    // Answers came back to be read: the process is over its total until calls end.
+    for (let i = 0; i < 6; i++) slots.awaiting(false);
+    expect(slots.free).toBe(-2);
+  });
+
   it('on commit hands over the reserved rows that were leased, and frees the slots of the others', () => {
     const reservation = slots.reserve([v2('a1', 'A'), v0('b1', 'B')]);
     const toCall = slots.commit(reservation, [leasedRow('a1'), leasedRow('x1')]);

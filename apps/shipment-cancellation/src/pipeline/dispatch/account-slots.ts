@@ -21,6 +21,8 @@ export class AccountSlots {
   /** Slots held per account; an account holding none has no entry. */
   private readonly held = new Map<string, number>();
   private total = 0;
+  /** Calls whose request is written and whose answer is awaited (see `awaiting`). */
+  private away = 0;
 
   constructor(
     /** Calls out at once per account of each API. */
@@ -39,11 +41,19 @@ export class AccountSlots {
   }
 
   /**
-   * Slots left in total, parked calls aside (below 0 when a claim's rows came back after a reservation took its
-   * room, or parked calls got their tokens).
+   * Slots left in total. Calls parked on a booked quota, and calls whose request is on the wire, wait on Amazon,
+   * not on this process: they leave their places to calls that can go, up to twice the total out at once (parked
+   * calls aside). Below 0 when a claim's rows came back after a reservation took its room, or waiting calls went
+   * back to work (a token came, an answer to read).
    */
   get free(): number {
-    return this.concurrency - this.total + this.parked();
+    const working = this.total - this.parked();
+    return Math.min(this.concurrency - (working - this.away), 2 * this.concurrency - working);
+  }
+
+  /** A call's request was written (true) or its answer came (false): see `free`. */
+  awaiting(waiting: boolean): void {
+    this.away += waiting ? 1 : -1;
   }
 
   /** Slots an account may still take. */

@@ -10,6 +10,7 @@ export function callCarrier(
   carrier: CarrierCancelPort,
   row: CancellationRow,
   deadlineMs: number,
+  awaitingCarrier?: (waiting: boolean) => void,
 ): Promise<CarrierResult> {
   const request: CancelRequest = {
     api: row.carrier,
@@ -21,6 +22,7 @@ export function callCarrier(
     ...(row.carrierId ? { carrierId: row.carrierId } : {}),
     deadlineMs,
     logContext: logContextOf(row),
+    ...(awaitingCarrier ? { awaitingCarrier } : {}),
   };
   const started = performance.now();
   const call: Promise<CarrierResult> =

@@ -146,7 +146,15 @@ export class CarrierWorker {
     const key = accountKey(row);
     this.leases.hold(row.id, row.attempts);
     this.results.callStarted();
-    callCarrier(this.carrier, row, this.config.carrier.deadlineMs)
+    let away = false;
+    // While its request waits on Amazon the call leaves its place to another (AccountSlots.free).
+    const awaitingCarrier = (waiting: boolean): void => {
+      if (waiting === away) return;
+      away = waiting;
+      this.slots.awaiting(waiting);
+      if (waiting) this.claims.slotFreed();
+    };
+    callCarrier(this.carrier, row, this.config.carrier.deadlineMs, awaitingCarrier)
       .then((result) => {
         const kind = result.operation === 'cancel' ? result.outcome.kind : `status_${result.status.kind}`;
         this.metrics.carrierLatency.observe({ carrier: row.carrier, outcome: kind }, result.elapsedMs / 1000);
@@ -158,6 +166,7 @@ export class CarrierWorker {
         this.leases.let(row.id);
       })
       .finally(() => {
+        awaitingCarrier(false);
         this.slots.release(key);
         this.results.callEnded();
         this.claims.slotFreed();

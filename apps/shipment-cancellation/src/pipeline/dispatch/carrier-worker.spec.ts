@@ -12,10 +12,12 @@ import type { OutcomeApplier } from '../apply/outcome-applier.service';
 function gatedCarrier() {
   const calls: string[] = [];
   const answers: Array<(outcome: CancelOutcome) => void> = [];
+  const requests: CancelRequest[] = [];
   const port: CarrierCancelPort = {
     cancel: (request: CancelRequest) =>
       new Promise<CancelOutcome>((resolve) => {
         calls.push(request.carrierShipmentId);
+        requests.push(request);
         answers.push(resolve);
       }),
     status: () => Promise.reject(new Error('not used')),
@@ -30,7 +32,7 @@ function gatedCarrier() {
     answers.shift()?.({ kind: 'voided', attempts: 1 } as CancelOutcome);
     await new Promise((resolve) => setImmediate(resolve));
   };
-  return { calls, port, answerAll, answerNext };
+  return { calls, requests, port, answerAll, answerNext };
 }
 
 /** The worker's own scans find nothing: these tests drive it only through reservations. */
@@ -99,6 +101,22 @@ describe('CarrierWorker reservations', () => {
     expect([...reservation.leased.keys()]).toEqual(['a1']);
     expect(reservation.rest.map((r) => r.id)).toEqual(['b1']);
     worker.release(reservation);
+  });
+
+  it('gives the place of a call whose request waits on the carrier to another, until its answer comes', async () => {
+    const rows = [row('a1', 'A'), row('b1', 'B'), row('c1', 'C')];
+    worker.runLeased(worker.reserve(rows.map(item)), rows);
+    expect(worker.reserve([item(row('d1', 'D'))]).leased.size).toBe(0);
+    // A's request is written: its answer is awaited, and D may go meanwhile.
+    carrier.requests[0]?.awaitingCarrier?.(true);
+    const d = worker.reserve([item(row('d1', 'D'))]);
+    expect([...d.leased.keys()]).toEqual(['d1']);
+    worker.release(d);
+    // The answer came: the place is A's again.
+    carrier.requests[0]?.awaitingCarrier?.(false);
+    expect(worker.reserve([item(row('d1', 'D'))]).leased.size).toBe(0);
+    await carrier.answerAll();
+    expect(worker.busy).toBe(0);
   });
 
   it('calls the carrier for the leased rows once committed, and applies their results', async () => {
