@@ -53,6 +53,7 @@ export async function startService(
   await kafkaClients.ensureTopics();
   const metrics = app.get(MetricsService);
   const inbox = app.get(InboxService);
+  const worker = app.get(CarrierWorker);
   const transport = new KafkaBatchServer({
     kafka: kafkaClients.kafka,
     groupId: config.kafka.groupId,
@@ -68,6 +69,7 @@ export async function startService(
     fetchMaxWaitMs: config.kafka.fetchMaxWaitMs,
     isRefusedInput,
     deadLetter: (message, error) => inbox.deadLetter(message, error),
+    admit: () => worker.admitIntake(),
     watchIntervalMs: PARTITION_WATCH_INTERVAL_MS,
     stallWarnAfterMs: STALL_WARNING_MS,
     onPartitionState: ({ topic, partition, lag, stalledSeconds }) => {
@@ -84,7 +86,6 @@ export async function startService(
   app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
 
   const relay = app.get(OutboxRelay);
-  const worker = app.get(CarrierWorker);
   const readiness = app.get(ReadinessRegistry);
   readiness.register('kafkaConsumer', () => transport.connected);
   readiness.register('kafkaProducer', () => relay.connected);

@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../../platform/config/config.module';
 import type { AppConfig } from '../../platform/config/config';
 import { CARRIER_PORT } from '../../platform/carrier/carrier.tokens';
 import { MetricsService } from '../../platform/metrics/metrics.service';
+import { LoopLag } from '../../platform/scheduling/loop-lag';
 import type { CancellationRow } from '../../domain/cancellation';
 import { OutcomeApplier } from '../apply/outcome-applier.service';
 import { BudgetStore } from '../../store/budget.store';
@@ -14,6 +15,7 @@ import { ClaimsStore, LeasesStore, accountKey } from '../../store/claims.store';
 import { AccountSlots, type OfferedItem, type SlotReservation } from './account-slots';
 import { callCarrier } from './carrier-call';
 import { ClaimLoop } from './claim-loop';
+import { IntakeGate } from './intake-gate';
 import { LeaseKeeper } from './lease-keeper';
 import { ResultBatcher } from './result-batcher';
 import { SharedRateBudget } from './shared-rate-budget';
@@ -39,6 +41,8 @@ export class CarrierWorker {
   private readonly results: ResultBatcher;
   private readonly leases: LeaseKeeper;
   private budget: SharedRateBudget | null = null;
+  private readonly loopLag = new LoopLag();
+  private readonly intake = new IntakeGate(() => this.slots.busy > 0, this.loopLag);
 
   constructor(
     dataSource: DataSource,
@@ -90,6 +94,7 @@ export class CarrierWorker {
   start(): void {
     this.leases.start();
     this.claims.start();
+    this.loopLag.start();
   }
 
   /** Stops claiming, waits for calls in flight and applies their results. */
@@ -100,6 +105,7 @@ export class CarrierWorker {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await this.leases.stop();
+    this.loopLag.stop();
     this.budget?.close();
   }
 
@@ -134,6 +140,14 @@ export class CarrierWorker {
   /** The reserving transaction did not commit: free its slots (nothing it would have leased exists). */
   release(reservation: Reservation): void {
     this.slots.rollback(reservation);
+  }
+
+  /**
+   * Resolves when the next intake batch may go on (the Kafka transport awaits it): held for a moment while the
+   * process is saturated and carrier calls are in progress (IntakeGate).
+   */
+  admitIntake(): Promise<void> {
+    return this.intake.admit();
   }
 
   /** Slots held: calls out, and slots reserved for transactions that have not committed yet. */

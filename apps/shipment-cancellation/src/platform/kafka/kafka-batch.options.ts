@@ -33,6 +33,11 @@ export interface KafkaBatchServerOptions {
   watchIntervalMs: number;
   /** A partition stalled this long is warned about, once per this long. */
   stallWarnAfterMs: number;
+  /**
+   * Awaited before each batch is handed to its handler: lets the carrier worker hold the intake back for a
+   * moment while the calls it could start wait for the CPU (see CarrierWorker.admitIntake).
+   */
+  admit?: () => Promise<void>;
   onPartitionState?: (state: PartitionState) => void;
   onPartitionRevoked?: (partition: PartitionRef) => void;
 }
