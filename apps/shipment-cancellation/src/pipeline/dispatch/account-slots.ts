@@ -83,13 +83,13 @@ export class AccountSlots {
   }
 
   /**
-   * Takes a slot for each item while there is room in total (and within `limit`) and in its account; the
+   * Takes a slot for each item while there is room in total (`limit`, at most what is free) and in its account; the
    * transaction creating the items leases those. Follow with `commit` if it commits, `rollback` if it does not.
    */
   reserve(items: OfferedItem[], limit = this.free): SlotReservation {
     const leased = new Map<string, string>();
     const rest: OfferedItem[] = [];
-    let free = Math.min(limit, this.free);
+    let free = limit;
     for (const item of items) {
       const key = accountKey(item);
       if (free > 0 && this.roomFor(key) > 0) {
