@@ -166,7 +166,9 @@ describe('SharedRateBudget', () => {
   });
 
   it('counts the calls a quota booked ahead holds back as parked, and says when calls park', async () => {
-    const limit = { ratePerSecond: 20, burst: 1 };
+    // One token every 250 ms (a burst-1 quota spaced by its interval plus the margin): the 250 ms horizon holds
+    // two, and the next refill is asked for more than 300 ms later, however slow this machine is meanwhile.
+    const limit = { ratePerSecond: 5, burst: 1 };
     let parkings = 0;
     const budget = new SharedRateBudget(
       gcraStore(limit, () => 0),
@@ -176,13 +178,12 @@ describe('SharedRateBudget', () => {
     const calls = Array.from({ length: 4 }, () => budget.acquire(key, 5_000));
     // Nothing is booked yet: the calls wait for the first statement, which this process holds up.
     expect(budget.parked).toBe(0);
-    await sleep(20);
-    // One token every 100 ms (the margin spaces a burst-1 quota), three within the 250 ms horizon: the fourth
-    // waits for a later refill.
-    expect(budget.parked).toBe(1);
+    // The first statement granted two tokens (the first call goes at once): the last two calls wait for a refill.
+    expect((await calls[0])?.kind).toBe('acquired');
+    expect(budget.parked).toBe(2);
     expect(parkings).toBe(1);
     const fifth = budget.acquire(key, 5_000);
-    expect(budget.parked).toBe(2);
+    expect(budget.parked).toBe(3);
     expect(parkings).toBe(2);
     const results = await Promise.all([...calls, fifth]);
     expect(results.map((r) => r.kind)).toEqual(Array(5).fill('acquired'));
