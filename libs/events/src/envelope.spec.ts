@@ -124,4 +124,27 @@ describe('the envelope', () => {
     const event = { ...example, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
     expect(decodeEvent(event)).toEqual({ ok: true, event });
   });
+
+  it('checks each time against its range as an instant, message after message', () => {
+    // Many distinct times in a row (more than the validator remembers), in and out of the range, in other
+    // time zones and with a leap second: each is judged by its own instant, as Date.parse reads it.
+    const earliest = Date.parse('2000-01-01T00:00:00Z');
+    const latest = Date.parse('2199-12-31T23:59:59.999Z');
+    for (let i = 0; i < 300; i += 1) {
+      const ms = Date.parse('1999-12-31T12:00:00Z') + i * 7_919_000;
+      const shifted = new Date(ms + 5 * 3_600_000).toISOString().replace('Z', '+05:00');
+      const time = i % 3 === 0 ? shifted : new Date(ms).toISOString();
+      const inRange = ms >= earliest && ms <= latest;
+      expect([time, decodeEvent({ ...example, time }).ok]).toEqual([time, inRange]);
+    }
+    for (const [time, ok] of [
+      ['2199-12-31T23:59:59.999Z', true],
+      ['2200-01-01T00:59:59.999+01:00', true],
+      ['2200-01-01T01:00:00+01', false],
+      ['1999-12-31T23:59:60Z', false],
+      ['2016-12-31T23:59:60Z', true],
+    ] as const) {
+      expect([time, decodeEvent({ ...example, time }).ok]).toEqual([time, ok]);
+    }
+  });
 });
