@@ -42,7 +42,11 @@ export class CarrierWorker {
   private readonly leases: LeaseKeeper;
   private budget: SharedRateBudget | null = null;
   private readonly loopLag = new LoopLag();
-  private readonly intake = new IntakeGate(() => this.slots.busy > 0, this.loopLag);
+  private readonly intake = new IntakeGate(
+    () => this.slots.busy > 0,
+    this.loopLag,
+    () => this.budget?.unwrittenMs ?? 0,
+  );
 
   constructor(
     dataSource: DataSource,

@@ -14,10 +14,30 @@ describe('IntakeGate', () => {
   it('lets batches go at once on a process that keeps up, or with no carrier call in progress', async () => {
     expect(Math.max(...(await admittedAfter(new IntakeGate(() => true, { ms: 0 }), 6)))).toBeLessThan(20);
     expect(Math.max(...(await admittedAfter(new IntakeGate(() => false, { ms: 500 }), 6)))).toBeLessThan(20);
+    expect(
+      Math.max(
+        ...(await admittedAfter(
+          new IntakeGate(
+            () => false,
+            { ms: 0 },
+            () => 500,
+          ),
+          6,
+        )),
+      ),
+    ).toBeLessThan(20);
   });
 
   it('while saturated with calls in progress, lets one batch go per hold, whichever lane asks', async () => {
-    const went = await admittedAfter(new IntakeGate(() => true, { ms: SATURATED_LAG_MS * 5 }, 60), 4);
+    const went = await admittedAfter(
+      new IntakeGate(
+        () => true,
+        { ms: SATURATED_LAG_MS * 5 },
+        () => 0,
+        60,
+      ),
+      4,
+    );
     expect(went[0]).toBeLessThan(20);
     // Timers never fire early; a busy machine may make them late, which only spaces the batches more.
     for (let i = 1; i < went.length; i += 1)
@@ -27,7 +47,12 @@ describe('IntakeGate', () => {
 
   it('lets the waiting batches go at once when the loop catches up', async () => {
     const lag = { ms: SATURATED_LAG_MS * 5 };
-    const gate = new IntakeGate(() => true, lag, 5_000);
+    const gate = new IntakeGate(
+      () => true,
+      lag,
+      () => 0,
+      5_000,
+    );
     setTimeout(() => (lag.ms = 0), 60);
     const went = await admittedAfter(gate, 3);
     expect(went[0]).toBeLessThan(20);
@@ -35,5 +60,22 @@ describe('IntakeGate', () => {
     expect(went[2]).toBeLessThan(1_000);
     // Caught up: the next batch does not wait for a turn either.
     expect(Math.max(...(await admittedAfter(gate, 2)))).toBeLessThan(20);
+  });
+
+  it('counts granted requests left unwritten as saturation, the loop on time or not', async () => {
+    let unwritten = SATURATED_LAG_MS * 3;
+    setTimeout(() => (unwritten = 0), 80);
+    const went = await admittedAfter(
+      new IntakeGate(
+        () => true,
+        { ms: 0 },
+        () => unwritten,
+        5_000,
+      ),
+      3,
+    );
+    expect(went[0]).toBeLessThan(20);
+    expect(went[1]).toBeGreaterThanOrEqual(70);
+    expect(went[2]).toBeLessThan(1_000);
   });
 });

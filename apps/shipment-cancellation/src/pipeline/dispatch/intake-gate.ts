@@ -1,5 +1,7 @@
 // Paces the intake while the process is saturated and carrier calls are in progress: the calls then get the CPU
-// they wait for, and the intake, which runs far ahead of what the quotas let out, loses little.
+// they wait for, and the intake, which runs far ahead of what the quotas let out, loses little. Saturated: the
+// event loop runs late, or requests granted a token wait to be written (a burst's tokens close within a few
+// hundred ms, and a token that closes unwritten is lost).
 //
 // The pace is the gate's, not each batch's: every partition lane asks the same gate, and while saturated it lets
 // one batch go per hold, whichever lane asks. (A hold per batch would let six lanes go together after each hold:
@@ -7,7 +9,7 @@
 // let out, so the intake stays ahead of the dispatch for every seller. Once the loop catches up, batches go at once.
 /** While saturated, one intake batch goes per this many ms (the intake is slowed, never stopped). */
 export const INTAKE_HOLD_MS = 200;
-/** A loop this late (ms, recent average) is saturated. */
+/** A loop this late (ms, recent average), or a granted request unwritten this long, is saturated. */
 export const SATURATED_LAG_MS = 20;
 const POLL_MS = 10;
 
@@ -22,6 +24,8 @@ export class IntakeGate {
     private readonly calling: () => boolean,
     /** The event loop's recent lag (LoopLag). */
     private readonly lag: { readonly ms: number },
+    /** How long the oldest request granted a token has waited to be written (SharedRateBudget.unwrittenMs). */
+    private readonly unwrittenMs: () => number = () => 0,
     private readonly holdMs = INTAKE_HOLD_MS,
   ) {}
 
@@ -40,6 +44,6 @@ export class IntakeGate {
   }
 
   private saturated(): boolean {
-    return this.calling() && this.lag.ms > SATURATED_LAG_MS;
+    return this.calling() && (this.lag.ms > SATURATED_LAG_MS || this.unwrittenMs() > SATURATED_LAG_MS);
   }
 }

@@ -111,6 +111,23 @@ describe('SharedRateBudget', () => {
     expect((sent.at(-1) as number) - started).toBeLessThan(400);
   });
 
+  it('says how long the oldest granted request has waited to be written', async () => {
+    const limit = { ratePerSecond: 80, burst: 100 };
+    const budget = budgetOver(
+      gcraStore(limit, () => 0),
+      limit,
+    );
+    expect(budget.unwrittenMs).toBe(0);
+    const [first, second] = await Promise.all([budget.acquire(key, 1_000), budget.acquire(key, 1_000)]);
+    budget.close();
+    if (first?.kind !== 'acquired' || second?.kind !== 'acquired') throw new Error('no tokens');
+    await sleep(30);
+    expect(budget.unwrittenMs).toBeGreaterThanOrEqual(25);
+    first.mayWrite?.();
+    second.mayWrite?.();
+    expect(budget.unwrittenMs).toBe(0);
+  });
+
   it("writes a full bucket's requests in any order: each goes with the open token that closes first", async () => {
     const writes = await fullBucketWrites(40);
     // The last call released reaches its socket first, the first last, about 7 ms apart (fresh connections): the

@@ -163,6 +163,18 @@ export class SharedRateBudget implements RateBudget {
     return parked;
   }
 
+  /**
+   * How long the call released longest ago has waited to write its request since its token opened, among those
+   * whose token is still open (0 when none waits): a process too busy to write what it was granted.
+   */
+  get unwrittenMs(): number {
+    const now = this.now();
+    let oldest = now;
+    for (const quota of this.quotas.values())
+      for (const { token } of quota.claims) if (token.sendBy >= now) oldest = Math.min(oldest, token.at);
+    return now - oldest;
+  }
+
   nextTokenInMs(key: BucketKey): number {
     const quota = this.quotas.get(quotaId(key));
     if (!quota || quota.tokens.length > 0) return 0;
