@@ -150,7 +150,7 @@ export class CarrierWorker {
    * Resolves when the next intake batch may go on (the Kafka transport awaits it): held for a moment while the
    * process is saturated and carrier calls are in progress (IntakeGate).
    */
-  admitIntake(): Promise<void> {
+  admitIntake(): Promise<() => void> {
     return this.intake.admit();
   }
 

@@ -1,34 +1,59 @@
-import { IntakeGate, SATURATED_LAG_MS } from './intake-gate';
+import { IN_FLIGHT_WAIT_MS, IntakeGate, SATURATED_LAG_MS } from './intake-gate';
 
-/** When each of `lanes` batches asked at once was let go, in ms after the ask, in the order they went. */
-async function admittedAfter(gate: IntakeGate, lanes: number): Promise<number[]> {
+/**
+ * When each of `lanes` batches asked at once was let go, in ms after the ask, in the order they went. Each batch
+ * is handled `handleMs` after it went (or never, with null).
+ */
+async function admittedAfter(
+  gate: IntakeGate,
+  lanes: number,
+  handleMs: number | null = 0,
+): Promise<number[]> {
   const started = Date.now();
   const went: number[] = [];
   await Promise.all(
-    Array.from({ length: lanes }, () => gate.admit().then(() => went.push(Date.now() - started))),
+    Array.from({ length: lanes }, async () => {
+      const handled = await gate.admit();
+      went.push(Date.now() - started);
+      if (handleMs !== null) setTimeout(handled, handleMs);
+    }),
   );
   return went;
 }
 
 describe('IntakeGate', () => {
-  it('lets batches go at once on a process that keeps up, or with no carrier call in progress', async () => {
-    expect(Math.max(...(await admittedAfter(new IntakeGate(() => true, { ms: 0 }), 6)))).toBeLessThan(20);
-    expect(Math.max(...(await admittedAfter(new IntakeGate(() => false, { ms: 500 }), 6)))).toBeLessThan(20);
+  it('lets batches go together with no carrier call in progress', async () => {
     expect(
       Math.max(
         ...(await admittedAfter(
           new IntakeGate(
             () => false,
-            { ms: 0 },
+            { ms: 500 },
             () => 500,
           ),
           6,
+          null,
         )),
       ),
     ).toBeLessThan(20);
   });
 
-  it('while saturated with calls in progress, lets one batch go per hold, whichever lane asks', async () => {
+  it('while calls are in progress, lets one batch go at a time on a process that keeps up', async () => {
+    const went = await admittedAfter(new IntakeGate(() => true, { ms: 0 }), 3, 40);
+    expect(went[0]).toBeLessThan(20);
+    for (let i = 1; i < went.length; i += 1) {
+      expect((went[i] as number) - (went[i - 1] as number)).toBeGreaterThanOrEqual(35);
+      expect((went[i] as number) - (went[i - 1] as number)).toBeLessThan(500);
+    }
+  });
+
+  it('lets the next batch go after a while when the one before is not done (slowed, never stopped)', async () => {
+    const went = await admittedAfter(new IntakeGate(() => true, { ms: 0 }), 2, null);
+    expect(went[1]).toBeGreaterThanOrEqual(IN_FLIGHT_WAIT_MS - 5);
+    expect(went[1]).toBeLessThan(IN_FLIGHT_WAIT_MS * 3);
+  });
+
+  it('while saturated besides, lets one batch go per hold, whichever lane asks', async () => {
     const went = await admittedAfter(
       new IntakeGate(
         () => true,
@@ -45,7 +70,7 @@ describe('IntakeGate', () => {
     expect(went[3]).toBeLessThan(1_000);
   });
 
-  it('lets the waiting batches go at once when the loop catches up', async () => {
+  it('lets the waiting batches go as soon as the loop catches up', async () => {
     const lag = { ms: SATURATED_LAG_MS * 5 };
     const gate = new IntakeGate(
       () => true,
@@ -58,8 +83,8 @@ describe('IntakeGate', () => {
     expect(went[0]).toBeLessThan(20);
     expect(went[1]).toBeGreaterThanOrEqual(50);
     expect(went[2]).toBeLessThan(1_000);
-    // Caught up: the next batch does not wait for a turn either.
-    expect(Math.max(...(await admittedAfter(gate, 2)))).toBeLessThan(20);
+    // Caught up: the next batch waits for no turn either.
+    expect(Math.max(...(await admittedAfter(gate, 1)))).toBeLessThan(20);
   });
 
   it('counts granted requests left unwritten as saturation, the loop on time or not', async () => {

@@ -1,14 +1,18 @@
-// Paces the intake while the process is saturated and carrier calls are in progress: the calls then get the CPU
-// they wait for, and the intake, which runs far ahead of what the quotas let out, loses little. Saturated: the
-// event loop runs late, or requests granted a token wait to be written (a burst's tokens close within a few
-// hundred ms, and a token that closes unwritten is lost).
+// Paces the intake while carrier calls are in progress: the calls then get the CPU they wait for, and the intake,
+// which runs far ahead of what the quotas let out, loses little.
 //
-// The pace is the gate's, not each batch's: every partition lane asks the same gate, and while saturated it lets
-// one batch go per hold, whichever lane asks. (A hold per batch would let six lanes go together after each hold:
-// the intake barely slowed.) At 500 messages a batch that is still 2,500 orders/s, several times what the quotas
-// let out, so the intake stays ahead of the dispatch for every seller. Once the loop catches up, batches go at once.
+// - While calls are in progress, one intake batch is handled at a time (every partition lane asks the same gate).
+//   Six lanes let go together at the start of a backlog took the CPU for a second and a half while the first
+//   burst of calls waited to be written; one at a time, 500 messages a batch still take in thousands of orders a
+//   second, several times what any quota lets out.
+// - While the process is saturated besides (the event loop runs late, or requests granted a token wait to be
+//   written: a burst's tokens close within a few hundred ms, and a token that closes unwritten is lost), one
+//   batch goes per hold.
+// With no call in progress the intake runs at full speed, as many batches at once as the lanes bring.
 /** While saturated, one intake batch goes per this many ms (the intake is slowed, never stopped). */
 export const INTAKE_HOLD_MS = 200;
+/** Longest a batch waits for the one before it to be handled. */
+export const IN_FLIGHT_WAIT_MS = 1_000;
 /** A loop this late (ms, recent average), or a granted request unwritten this long, is saturated. */
 export const SATURATED_LAG_MS = 20;
 const POLL_MS = 10;
@@ -18,6 +22,8 @@ export class IntakeGate {
   private queue: Promise<void> = Promise.resolve();
   /** When, while saturated, the next batch may go. */
   private nextAt = 0;
+  /** Batches let go and not yet done. */
+  private inFlight = 0;
 
   constructor(
     /** Whether carrier calls are in progress. */
@@ -29,18 +35,33 @@ export class IntakeGate {
     private readonly holdMs = INTAKE_HOLD_MS,
   ) {}
 
-  /** Resolves when the next intake batch may go on: at once, or once the loop caught up, or at its turn. */
-  admit(): Promise<void> {
+  /**
+   * Resolves when the next intake batch may go, with the function to call once it is handled: at once, or once
+   * the batch before it is done, or at its turn while the process is saturated.
+   */
+  admit(): Promise<() => void> {
     const turn = this.queue.then(() => this.waitTurn());
-    this.queue = turn;
+    this.queue = turn.then(() => undefined);
     return turn;
   }
 
-  private async waitTurn(): Promise<void> {
-    while (this.saturated() && Date.now() < this.nextAt)
+  private async waitTurn(): Promise<() => void> {
+    // A batch that takes long (its transaction retried) holds the next one back for a while, not for good.
+    const until = Date.now() + IN_FLIGHT_WAIT_MS;
+    while (
+      (this.inFlight > 0 && this.calling() && Date.now() < until) ||
+      (this.saturated() && Date.now() < this.nextAt)
+    )
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     // A batch let go while saturated spends the turn; one let go on a loop that keeps up does not.
     this.nextAt = this.saturated() ? Date.now() + this.holdMs : 0;
+    this.inFlight += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight -= 1;
+    };
   }
 
   private saturated(): boolean {

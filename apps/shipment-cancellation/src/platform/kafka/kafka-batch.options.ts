@@ -34,10 +34,11 @@ export interface KafkaBatchServerOptions {
   /** A partition stalled this long is warned about, once per this long. */
   stallWarnAfterMs: number;
   /**
-   * Awaited before each batch is handed to its handler: lets the carrier worker hold the intake back for a
-   * moment while the calls it could start wait for the CPU (see CarrierWorker.admitIntake).
+   * Awaited before each batch is handed to its handler, and the function it gives called once the batch is
+   * handled (or given up): lets the carrier worker pace the intake while its calls need the CPU (see
+   * CarrierWorker.admitIntake).
    */
-  admit?: () => Promise<void>;
+  admit?: () => Promise<() => void>;
   onPartitionState?: (state: PartitionState) => void;
   onPartitionRevoked?: (partition: PartitionRef) => void;
 }

@@ -156,9 +156,13 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       }));
       jobs.push(async () => {
         if (this.stopping || !isRunning() || isStale()) return false;
-        await this.options.admit?.();
-        if (this.stopping || !isRunning() || isStale()) return false;
-        await this.untilHandled(partition, () => this.deliver(route, messages), heartbeat, isRunning);
+        const handled = await this.options.admit?.();
+        try {
+          if (this.stopping || !isRunning() || isStale()) return false;
+          await this.untilHandled(partition, () => this.deliver(route, messages), heartbeat, isRunning);
+        } finally {
+          handled?.();
+        }
         this.watch.progressed(partition);
         // Durable in Postgres, so the committed offset may move past it now.
         this.committer.mark({
