@@ -111,6 +111,9 @@ export const SET_RATE = `UPDATE carrier_budget
      SET rate_per_second = $4, interval_ms = $5, tolerance_ms = $6, updated_at = now()
    WHERE (api, operation, seller_account) = ($1, $2, $3) AND rate_per_second <> $4`;
 
+/** Postgres's clock (epoch ms): read while idle, it keeps this process's mapping to it precise (StoreClock). */
+export const READ_CLOCK = `SELECT extract(epoch FROM clock_timestamp()) * 1000 AS "nowMs"`;
+
 /** The shared carrier budget's statements. */
 export class BudgetStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -134,6 +137,11 @@ export class BudgetStore {
       leadMs,
       slackMs,
     ]);
+  }
+
+  async readClock(): Promise<number> {
+    const [row] = await preparedQuery<{ nowMs: string | number }>(this.dataSource, READ_CLOCK, []);
+    return Number(row?.nowMs);
   }
 
   async drain(key: BudgetKey): Promise<void> {

@@ -96,6 +96,7 @@ export class CarrierWorker {
   }
 
   start(): void {
+    this.budget?.start();
     this.leases.start();
     this.claims.start();
     this.loopLag.start();

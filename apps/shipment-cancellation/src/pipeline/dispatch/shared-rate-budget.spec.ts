@@ -26,6 +26,8 @@ function gcraStore(limit: { ratePerSecond: number; burst: number }, roundTripMs:
     /** Each token's window on the store's clock: free, and theoretical arrival time. */
     granted: [] as Array<{ free: number; theoretical: number }>,
     ensure: async () => undefined,
+    /** Postgres's clock read at once (an idle server). */
+    readClock: async () => storeNow(),
     drain: async () => undefined,
     observeRemaining: async () => undefined,
     setRate: async () => undefined,
@@ -109,6 +111,20 @@ describe('SharedRateBudget', () => {
     expect(results).toEqual(Array(40).fill('acquired'));
     // A bucket of 100 lets 40 go at once: all within two statements and the lead, not one per interval.
     expect((sent.at(-1) as number) - started).toBeLessThan(400);
+  });
+
+  it("dates a burst's first tokens by the clock read while idle, not by its own slow grant", async () => {
+    const limit = { ratePerSecond: 80, burst: 100 };
+    // The grant statement takes 100 ms (a loaded Postgres): on its own it could date a token no better than that,
+    // and the first tokens of the burst (open a margin and a half) would close before it answered.
+    const store = gcraStore(limit, () => 100);
+    const budget = budgetOver(store, limit);
+    budget.start();
+    await sleep(20);
+    const { results } = await sendTimes(budget, 40, 2_000);
+    expect(results).toEqual(Array(40).fill('acquired'));
+    // One grant served all 40: none had to ask again for a token that closed before the answer came.
+    expect(store.statements).toBe(1);
   });
 
   it('says how long the oldest granted request has waited to be written', async () => {

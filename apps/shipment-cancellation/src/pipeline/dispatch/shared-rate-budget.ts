@@ -41,7 +41,7 @@ import { StoreClock } from './store-clock';
 /** The statements the budget runs (store/budget.store.ts). */
 export type BudgetStatements = Pick<
   BudgetStore,
-  'ensure' | 'grant' | 'drain' | 'observeRemaining' | 'setRate'
+  'ensure' | 'grant' | 'drain' | 'observeRemaining' | 'setRate' | 'readClock'
 >;
 
 export interface SharedBudgetOptions {
@@ -90,6 +90,8 @@ const RETRY_MS = [50, 200, 1_000, 2_000];
 const MIN_GAP_MS = 2;
 /** The lead never dates tokens further ahead than this: a statement slower than it loses its tokens. */
 const MAX_LEAD_MS = 100;
+/** With no statement answered for this long, Postgres's clock is read again (see `start`). */
+const CLOCK_READ_MS = 1_000;
 /** Per statement, the remembered peak round trip shrinks by this factor (a spike is forgotten in about 20). */
 const ROUND_TRIP_DECAY = 0.9;
 
@@ -105,6 +107,8 @@ export class SharedRateBudget implements RateBudget {
   private readonly storeClock = new StoreClock();
   /** The grant statements' round trip, held at its recent peak (decaying): the lead tokens are dated ahead by. */
   private roundTripMs = 0;
+  private clockTimer: NodeJS.Timeout | null = null;
+  private readingClock = false;
 
   constructor(
     private readonly store: BudgetStatements,
@@ -208,10 +212,41 @@ export class SharedRateBudget implements RateBudget {
     this.background('quota', this.store.observeRemaining(key, report.remaining));
   }
 
+  /**
+   * Keeps the mapping to Postgres's clock precise while no statement runs: Postgres's clock is read whenever a
+   * second passed without a statement. A token's time can be mapped no better than the quickest statement seen
+   * lately; without this, a burst after a quiet spell (a backlog's first calls) is dated by its own grant, whose
+   * round trip under load (tens of ms) comes off the first tokens' windows, and they close unwritten.
+   */
+  start(): void {
+    if (this.clockTimer) return;
+    void this.readClock();
+    this.clockTimer = setInterval(() => {
+      if (this.now() - this.storeClock.observedAt >= CLOCK_READ_MS) void this.readClock();
+    }, CLOCK_READ_MS);
+    this.clockTimer.unref();
+  }
+
   /** Stops asking for tokens; waiting calls run into their deadlines. */
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.clockTimer) clearInterval(this.clockTimer);
+    this.clockTimer = null;
+  }
+
+  private async readClock(): Promise<void> {
+    if (this.readingClock) return;
+    this.readingClock = true;
+    const sent = this.now();
+    try {
+      const storeNowMs = await this.store.readClock();
+      if (Number.isFinite(storeNowMs)) this.storeClock.observe(storeNowMs, sent, this.now());
+    } catch {
+      // The next grant reads the clock too; a failing Postgres shows there.
+    } finally {
+      this.readingClock = false;
+    }
   }
 
   private quota(key: BucketKey): Quota {

@@ -42,6 +42,11 @@ export class StoreClock {
     return storeMs - this.hi;
   }
 
+  /** When (local time) the last statement answered; -Infinity before any. */
+  get observedAt(): number {
+    return Number.isFinite(this.lo) ? this.at : -Infinity;
+  }
+
   /** How uncertain the mapping is now (ms). */
   get uncertaintyMs(): number {
     return this.hi - this.lo;
