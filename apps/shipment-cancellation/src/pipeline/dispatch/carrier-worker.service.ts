@@ -82,6 +82,7 @@ export class CarrierWorker {
       config.worker,
       (row) => this.call(row),
       () => this.budget?.quotaBound ?? false,
+      (account) => this.budget?.bookedAhead(account) ?? false,
     );
     this.leases = new LeaseKeeper(new LeasesStore(dataSource), config.worker.leaseMs, metrics);
     this.results = new ResultBatcher(

@@ -36,6 +36,8 @@ export class ClaimLoop {
     private readonly run: (row: CancellationRow) => void,
     /** Whether calls wait for the carrier's quota (see SharedRateBudget.quotaBound). */
     private readonly quotaBound: () => boolean = () => false,
+    /** Whether an account's calls wait on its quota booked ahead (see SharedRateBudget.bookedAhead). */
+    private readonly bookedAhead: (account: string) => boolean = () => false,
   ) {}
 
   get active(): boolean {
@@ -101,7 +103,7 @@ export class ClaimLoop {
           );
       if (claimable > 0 && claimable < few && !this.coalesced) {
         this.coalesced = true;
-        const pause = this.quotaBound() ? CLAIM_COALESCE_BOUND_MS : CLAIM_COALESCE_MS;
+        const pause = this.waitsOnQuotas(scanDue) ? CLAIM_COALESCE_BOUND_MS : CLAIM_COALESCE_MS;
         await new Promise((resolve) => setTimeout(resolve, pause));
         continue;
       }
@@ -121,6 +123,17 @@ export class ClaimLoop {
       const delay = failures > 0 ? Math.min(30_000, 500 * 2 ** failures) : Math.max(1, untilScan);
       await this.signal.wait(delay);
     }
+  }
+
+  /**
+   * Whether the work a claim could take now would only wait on quotas: calls wait on some quota, and no offered
+   * work is for an account whose quota could take a call now. (One seller's deep backlog waiting on its quota
+   * must not slow the claims of the others' sellers, whose quotas have room.)
+   */
+  private waitsOnQuotas(scanDue: boolean): boolean {
+    if (!this.quotaBound()) return false;
+    if (scanDue) return true;
+    return this.offered.ready((key) => (this.bookedAhead(key) ? 0 : this.slots.roomFor(key)), 1) === 0;
   }
 
   /**

@@ -215,12 +215,16 @@ describe('SharedRateBudget', () => {
     expect((await calls[0])?.kind).toBe('acquired');
     expect(budget.parked).toBe(2);
     expect(parkings).toBe(1);
+    // The account's calls wait on its quota booked ahead; another account's do not.
+    expect(budget.bookedAhead(`${key.api}|${key.sellerAccount}`)).toBe(true);
+    expect(budget.bookedAhead(`${key.api}|seller-2`)).toBe(false);
     const fifth = budget.acquire(key, 5_000);
     expect(budget.parked).toBe(3);
     expect(parkings).toBe(2);
     const results = await Promise.all([...calls, fifth]);
     expect(results.map((r) => r.kind)).toEqual(Array(5).fill('acquired'));
     expect(budget.parked).toBe(0);
+    expect(budget.bookedAhead(`${key.api}|${key.sellerAccount}`)).toBe(false);
     budget.close();
   });
 

@@ -98,6 +98,8 @@ const ROUND_TRIP_DECAY = 0.9;
 export class SharedRateBudget implements RateBudget {
   private readonly logger = new Logger('CarrierBudget');
   private readonly quotas = new Map<string, Quota>();
+  /** The quotas of each (API, seller account), keyed as `api|sellerAccount` (the worker's account key). */
+  private readonly byAccount = new Map<string, Quota[]>();
   private readonly ensured = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
@@ -177,6 +179,17 @@ export class SharedRateBudget implements RateBudget {
     for (const quota of this.quotas.values())
       for (const { token } of quota.claims) if (token.sendBy >= now) oldest = Math.min(oldest, token.at);
     return now - oldest;
+  }
+
+  /**
+   * Whether calls of an (API, seller account), keyed `api|sellerAccount`, wait on a quota booked ahead: another
+   * call of the account started now would only wait behind them.
+   */
+  bookedAhead(account: string): boolean {
+    const quotas = this.byAccount.get(account);
+    if (!quotas) return false;
+    const now = this.now();
+    return quotas.some((q) => q.nextFreeAt > now && q.waiting.length > 0);
   }
 
   nextTokenInMs(key: BucketKey): number {
@@ -265,6 +278,8 @@ export class SharedRateBudget implements RateBudget {
         intervalMs,
       };
       this.quotas.set(id, quota);
+      const account = `${key.api}|${key.sellerAccount}`;
+      this.byAccount.set(account, [...(this.byAccount.get(account) ?? []), quota]);
     }
     return quota;
   }
