@@ -43,7 +43,7 @@ export class CarrierWorker {
   private budget: SharedRateBudget | null = null;
   private readonly loopLag = new LoopLag();
   private readonly intake = new IntakeGate(
-    () => this.slots.busy > 0,
+    () => this.dispatchAhead(),
     this.loopLag,
     () => this.budget?.unwrittenMs ?? 0,
   );
@@ -149,11 +149,20 @@ export class CarrierWorker {
   }
 
   /**
-   * Resolves when the next intake batch may go on (the Kafka transport awaits it): held for a moment while the
-   * process is saturated and carrier calls are in progress (IntakeGate).
+   * Resolves when the next intake batch may go on (the Kafka transport awaits it), with the function to call once
+   * it is handled: paced while the dispatch has committed work in hand (IntakeGate).
    */
   admitIntake(): Promise<() => void> {
     return this.intake.admit();
+  }
+
+  /**
+   * Whether the dispatch has committed work in hand: calls in progress, and offered work that could start for
+   * every slot (`WORKER_CONCURRENCY`). The intake is paced only then (IntakeGate).
+   */
+  private dispatchAhead(): boolean {
+    const enough = this.config.worker.concurrency;
+    return this.slots.busy > 0 && this.claims.readyOffered(enough) >= enough;
   }
 
   /** Slots held: calls out, and slots reserved for transactions that have not committed yet. */

@@ -168,6 +168,28 @@ describe('CarrierWorker reservations', () => {
     expect(batches).toEqual([['a1'], ['b1']]);
   });
 
+  it('paces the intake only while offered work could fill every slot', async () => {
+    const rows = [row('a1', 'A'), row('b1', 'B'), row('c1', 'C')];
+    worker.runLeased(worker.reserve(rows.map(item)), rows);
+    expect(carrier.calls).toHaveLength(3);
+    // Calls in progress but nothing offered: the dispatch could run dry, so the batches go together.
+    const together = await Promise.all([worker.admitIntake(), worker.admitIntake()]);
+    for (const handled of together) handled();
+    // Three offered calls could start (accounts D, E, F have room) once slots free: one batch at a time now.
+    worker.offer([item(row('d1', 'D')), item(row('e1', 'E')), item(row('f1', 'F'))]);
+    const first = await worker.admitIntake();
+    let secondWent = false;
+    const second = worker.admitIntake().then((handled) => {
+      secondWent = true;
+      return handled;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(secondWent).toBe(false);
+    first();
+    (await second)();
+    expect(secondWent).toBe(true);
+  });
+
   it('reserves nothing once stopping', async () => {
     await worker.stop();
     const reservation = worker.reserve([item(row('a1', 'A'))]);

@@ -22,7 +22,7 @@ async function admittedAfter(
 }
 
 describe('IntakeGate', () => {
-  it('lets batches go together with no carrier call in progress', async () => {
+  it('lets batches go together while the dispatch could run dry', async () => {
     expect(
       Math.max(
         ...(await admittedAfter(
@@ -38,7 +38,7 @@ describe('IntakeGate', () => {
     ).toBeLessThan(20);
   });
 
-  it('while calls are in progress, lets one batch go at a time on a process that keeps up', async () => {
+  it('while the dispatch has work in hand, lets one batch go at a time on a process that keeps up', async () => {
     const went = await admittedAfter(new IntakeGate(() => true, { ms: 0 }), 3, 40);
     expect(went[0]).toBeLessThan(20);
     for (let i = 1; i < went.length; i += 1) {

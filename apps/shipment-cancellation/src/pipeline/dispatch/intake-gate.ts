@@ -1,14 +1,14 @@
-// Paces the intake while carrier calls are in progress: the calls then get the CPU they wait for, and the intake,
-// which runs far ahead of what the quotas let out, loses little.
+// Paces the intake while the dispatch has committed work in hand: calls in progress, and enough offered work that
+// could start to keep every slot busy. The calls then get the CPU they wait for, and the intake, which then runs
+// ahead of what the carrier lets out, loses nothing the dispatch needs. When the dispatch could run dry (a carrier
+// that answers at once drains as fast as the intake brings work, or a trickle of orders), the intake runs free.
 //
-// - While calls are in progress, one intake batch is handled at a time (every partition lane asks the same gate).
-//   Six lanes let go together at the start of a backlog took the CPU for a second and a half while the first
-//   burst of calls waited to be written; one at a time, 500 messages a batch still take in thousands of orders a
-//   second, several times what any quota lets out.
+// - While ahead, one intake batch is handled at a time (every partition lane asks the same gate). Six lanes let
+//   go together at the start of a backlog took the CPU for a second and a half while the first burst of calls
+//   waited to be written; one at a time, 500 messages a batch still take in thousands of orders a second.
 // - While the process is saturated besides (the event loop runs late, or requests granted a token wait to be
 //   written: a burst's tokens close within a few hundred ms, and a token that closes unwritten is lost), one
 //   batch goes per hold.
-// With no call in progress the intake runs at full speed, as many batches at once as the lanes bring.
 /** While saturated, one intake batch goes per this many ms (the intake is slowed, never stopped). */
 export const INTAKE_HOLD_MS = 200;
 /** Longest a batch waits for the one before it to be handled. */
@@ -26,8 +26,8 @@ export class IntakeGate {
   private inFlight = 0;
 
   constructor(
-    /** Whether carrier calls are in progress. */
-    private readonly calling: () => boolean,
+    /** Whether the dispatch has committed work in hand (calls in progress, and offered work for every slot). */
+    private readonly ahead: () => boolean,
     /** The event loop's recent lag (LoopLag). */
     private readonly lag: { readonly ms: number },
     /** How long the oldest request granted a token has waited to be written (SharedRateBudget.unwrittenMs). */
@@ -49,7 +49,7 @@ export class IntakeGate {
     // A batch that takes long (its transaction retried) holds the next one back for a while, not for good.
     const until = Date.now() + IN_FLIGHT_WAIT_MS;
     while (
-      (this.inFlight > 0 && this.calling() && Date.now() < until) ||
+      (this.inFlight > 0 && this.ahead() && Date.now() < until) ||
       (this.saturated() && Date.now() < this.nextAt)
     )
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -65,6 +65,6 @@ export class IntakeGate {
   }
 
   private saturated(): boolean {
-    return this.calling() && (this.lag.ms > SATURATED_LAG_MS || this.unwrittenMs() > SATURATED_LAG_MS);
+    return this.ahead() && (this.lag.ms > SATURATED_LAG_MS || this.unwrittenMs() > SATURATED_LAG_MS);
   }
 }
