@@ -156,7 +156,7 @@ export function printFleetScenario(result: FleetScenarioResult, targets: Target[
       );
     if (p.startRamp.length > 0)
       console.log(
-        `  ${p.name}: requests per seller beyond its burst since the first input: ${p.startRamp.map((r) => `by ${r.afterS} s min ${r.min}, median ${r.median} (its quota allowed ${r.allowed})`).join('; ')}`,
+        `  ${p.name}: requests sent per seller with more orders than its burst, counted from the first input: ${p.startRamp.map((r) => `by ${r.afterS} s min ${r.min}, median ${r.median} (its burst and rate allowed ${r.allowed})`).join('; ')}`,
       );
     const { service } = p;
     if (service.tokensGranted > 0 || service.httpCount > 0)
