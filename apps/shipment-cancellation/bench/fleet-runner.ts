@@ -97,7 +97,10 @@ export interface SellerSummary {
   lowest: SellerUse[];
 }
 
-/** Requests per seller (beyond its burst) sent by `afterS` after the first input, and what its quota allowed. */
+/**
+ * Requests sent by `afterS` after the first input, burst included, per seller with more orders than its burst
+ * (min and median), and what its burst and rate allowed by then.
+ */
 export interface StartRamp {
   afterS: number;
   min: number;
