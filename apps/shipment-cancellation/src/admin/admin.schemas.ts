@@ -15,10 +15,19 @@ export const CANCELLATION_STATES: readonly CancellationState[] = [
   'failed',
 ];
 
-const id = (what: string): JsonSchemaObject => ({
+/** A name or id: compared with text columns and kept in the audit log (jsonb), so no control characters. */
+export const PRINTABLE_PATTERN = '^[^\\u0000-\\u001f\\u007f]+$';
+/** Free text may hold any character but NUL (U+0000), which Postgres stores in neither text nor jsonb. */
+export const NO_NUL_PATTERN = '^[^\\u0000]*$';
+/** Free text must not be blank. */
+export const NOT_BLANK_PATTERN = '\\S';
+
+/** A name or id of up to `maxLength` characters. */
+export const printable = (what: string, maxLength = 200): JsonSchemaObject => ({
   type: 'string',
   minLength: 1,
-  maxLength: 200,
+  maxLength,
+  pattern: PRINTABLE_PATTERN,
   description: what,
 });
 const uuid = (what: string): JsonSchemaObject => ({ type: 'string', format: 'uuid', description: what });
@@ -32,7 +41,9 @@ const reasonSchema: JsonSchemaObject = {
   type: 'string',
   minLength: 1,
   maxLength: 2000,
-  pattern: '\\S',
+  pattern: NOT_BLANK_PATTERN,
+  // A schema holds one pattern: the second goes in an allOf.
+  allOf: [{ pattern: NO_NUL_PATTERN }],
   description: 'Why this is done; stored verbatim in the audit log and on the cancellation request.',
   example: 'customer called support: order placed twice (ticket 4711)',
 };
@@ -44,20 +55,13 @@ export const writeBodySchema: JsonSchemaObject = {
   properties: { reason: reasonSchema },
 };
 
-// Filters are compared with text columns, and a bulk retry's are stored in the audit log (jsonb): no control
-// characters.
-const printable = (what: string): JsonSchemaObject => ({
-  ...id(what),
-  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
-});
-
 export interface OrderParams {
   orderId: string;
 }
 export const orderParamsSchema: JsonSchemaObject = {
   type: 'object',
   required: ['orderId'],
-  properties: { orderId: id('Our order id.') },
+  properties: { orderId: printable('Our order id.') },
 };
 
 export interface ShipmentParams extends OrderParams {
@@ -66,7 +70,10 @@ export interface ShipmentParams extends OrderParams {
 export const shipmentParamsSchema: JsonSchemaObject = {
   type: 'object',
   required: ['orderId', 'shipmentId'],
-  properties: { orderId: id('Our order id.'), shipmentId: id('Our shipment id (as in ShipmentPurchased).') },
+  properties: {
+    orderId: printable('Our order id.'),
+    shipmentId: printable('Our shipment id (as in ShipmentPurchased).'),
+  },
 };
 
 export interface CancellationParams {

@@ -1,14 +1,5 @@
 // The dead-letter routes' request schemas, validated at runtime and published as they are (see admin.schemas.ts).
-import { type JsonSchemaObject, type WriteBody, writeBodySchema } from '../admin.schemas';
-
-// Filters are stored in the audit log (jsonb) and compared with text columns: no control characters.
-const printable = (what: string, maxLength: number): JsonSchemaObject => ({
-  type: 'string',
-  minLength: 1,
-  maxLength,
-  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
-  description: what,
-});
+import { type JsonSchemaObject, printable, type WriteBody, writeBodySchema } from '../admin.schemas';
 
 export const BULK_REDRIVE_MAX = 1_000;
 

@@ -1,9 +1,11 @@
 import {
+  bulkRetryBodySchema,
   cancellationParamsSchema,
   listQuerySchema,
   shipmentParamsSchema,
   writeBodySchema,
 } from '../admin.schemas';
+import { deadLetterListQuerySchema } from '../dead-letters/dead-letters.schemas';
 import { AdminError, type FieldProblem } from './admin-error';
 import { SchemaPipe } from './schema.pipe';
 
@@ -59,13 +61,40 @@ describe('SchemaPipe (request validation with field paths)', () => {
       { reason: 'ok', dryRun: true },
       [{ location: 'body', path: '/dryRun', message: 'is not allowed' }],
     ],
+    [
+      'a reason holding NUL, which Postgres cannot store',
+      { reason: 'a\u0000b' },
+      [{ location: 'body', path: '/reason', message: 'must not contain NUL (U+0000)' }],
+    ],
     ['an array', [{ reason: 'x' }], [{ location: 'body', path: '/', message: 'must be object' }]],
     ['null', null, [{ location: 'body', path: '/', message: 'must be object' }]],
   ])('names the field at fault for %s', (_what, value, expected) => {
     expect(problems(body, value)).toEqual(expected);
   });
 
-  it('checks path ids: cancellation ids are UUIDs, order and shipment ids any text up to 200 characters', () => {
+  it('accepts any other character in a reason: lines, tabs, emoji', () => {
+    const reason = 'called twice\n\tticket 4711 \u{1F4E6}';
+    expect(body.transform({ reason })).toEqual({ reason });
+  });
+
+  it('refuses control characters in ids and filters, wherever they are, with one message', () => {
+    const expected = (location: FieldProblem['location'], path: string): FieldProblem[] => [
+      { location, path, message: 'must not contain control characters' },
+    ];
+    const pipe = new SchemaPipe(shipmentParamsSchema, 'path');
+    expect(problems(pipe, { orderId: 'ABC\u0000DEF', shipmentId: 's' })).toEqual(
+      expected('path', '/orderId'),
+    );
+    expect(problems(pipe, { orderId: 'o', shipmentId: 's\n1' })).toEqual(expected('path', '/shipmentId'));
+    expect(
+      problems(new SchemaPipe(bulkRetryBodySchema, 'body'), { reason: 'r', sellerAccount: 'seller\u007f' }),
+    ).toEqual(expected('body', '/sellerAccount'));
+    expect(problems(new SchemaPipe(deadLetterListQuerySchema, 'query'), { orderId: 'o\u0000' })).toEqual(
+      expected('query', '/orderId'),
+    );
+  });
+
+  it('checks path ids: cancellation ids are UUIDs, order and shipment ids any printable text up to 200 characters', () => {
     expect(problems(new SchemaPipe(cancellationParamsSchema, 'path'), { cancellationId: 'abc' })).toEqual([
       { location: 'path', path: '/cancellationId', message: 'must match format "uuid"' },
     ]);

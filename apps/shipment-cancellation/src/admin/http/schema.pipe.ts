@@ -1,7 +1,15 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { NO_NUL_PATTERN, NOT_BLANK_PATTERN, PRINTABLE_PATTERN } from '../admin.schemas';
 import { AdminError, type FieldLocation, type FieldProblem } from './admin-error';
+
+/** What each shared pattern means, said instead of the pattern itself. */
+const PATTERN_MESSAGES: Record<string, string> = {
+  [NOT_BLANK_PATTERN]: 'must not be blank',
+  [NO_NUL_PATTERN]: 'must not contain NUL (U+0000)',
+  [PRINTABLE_PATTERN]: 'must not contain control characters',
+};
 
 function compiler(coerceTypes: boolean): Ajv {
   // `example` is OpenAPI's, not JSON Schema's: allowed so one schema serves both.
@@ -44,9 +52,9 @@ export function fieldProblems(
       const allowed = (e.params['allowedValues'] as unknown[]).map(String).join(', ');
       return { location, path: e.instancePath || '/', message: `must be one of: ${allowed}` };
     }
-    if (e.keyword === 'pattern' && e.params['pattern'] === '\\S') {
-      return { location, path: e.instancePath || '/', message: 'must not be blank' };
-    }
+    const patternMessage =
+      e.keyword === 'pattern' ? PATTERN_MESSAGES[String(e.params['pattern'])] : undefined;
+    if (patternMessage) return { location, path: e.instancePath || '/', message: patternMessage };
     return { location, path: e.instancePath || '/', message: e.message ?? 'is invalid' };
   });
   // allErrors can report the same problem twice; one line each is enough.
