@@ -118,7 +118,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const read = new EnvReader(env, problems);
 
   const carrierBase = read.url('CARRIER_BASE_URL', 'http://127.0.0.1:4010');
-  const concurrency = read.integer('WORKER_CONCURRENCY', 128, 1, 4096);
   const config: AppConfig = {
     http: { host: read.string('HTTP_HOST', '127.0.0.1'), port: read.port('HTTP_PORT', 3000) },
     databaseUrl: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/oms_cancellation', [
@@ -168,12 +167,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       deadlineMs: read.integer('CARRIER_DEADLINE_MS', 30_000, 500, 600_000),
       budgetHorizonMs: read.integer('CARRIER_BUDGET_HORIZON_MS', 250, 10, 10_000),
       rateLimitMarginMs: read.integer('CARRIER_RATE_LIMIT_MARGIN_MS', 100, 0, 1_000),
-      // Calls on the wire leave their places to others, so up to twice WORKER_CONCURRENCY are out at once: as many
-      // connections let each of them reach a socket as soon as its token opens (docs/scaling.md, slots).
-      maxConnections: read.integer('CARRIER_MAX_CONNECTIONS', Math.min(1024, 2 * concurrency), 1, 1024),
+      maxConnections: read.integer('CARRIER_MAX_CONNECTIONS', 128, 1, 1024),
     },
     worker: {
-      concurrency,
+      concurrency: read.integer('WORKER_CONCURRENCY', 128, 1, 4096),
       pollIntervalMs: read.integer('WORKER_POLL_INTERVAL_MS', 250, 10, 60_000),
       // Renewed every third of it while the call runs: a dead instance's work comes back within one lease.
       leaseMs: read.integer('WORKER_LEASE_MS', 9_000, 1_000, 3_600_000),
