@@ -13,6 +13,7 @@ import { InboxMessageEntity } from './entities/inbox-message.entity';
 import { CarrierBudgetEntity } from './entities/carrier-budget.entity';
 import { OutboxEventEntity } from './entities/outbox-event.entity';
 import { ShipmentEntity } from './entities/shipment.entity';
+import { QueryLogger } from './query-logger';
 import { InitialSchema1795000000000 } from './migrations/1795000000000-initial-schema';
 import { ServiceInstance1795000100000 } from './migrations/1795000100000-service-instance';
 import { ShipmentAndRequestFillfactor1795000200000 } from './migrations/1795000200000-shipment-and-request-fillfactor';
@@ -54,7 +55,9 @@ export function dataSourceOptions(url: string, extra: { poolSize?: number } = {}
     // The schema comes from migrations only.
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    // Failed statements through the service's JSON logger, without their parameters (query-logger.ts).
+    logging: ['error', 'warn'],
+    logger: new QueryLogger(),
     poolSize: extra.poolSize ?? 20,
     extra: { application_name: 'oms-shipment-cancellation' },
   };
