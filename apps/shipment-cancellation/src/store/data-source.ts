@@ -55,8 +55,8 @@ export function dataSourceOptions(url: string, extra: { poolSize?: number } = {}
     // The schema comes from migrations only.
     synchronize: false,
     migrationsRun: false,
-    // Failed statements through the service's JSON logger, without their parameters (query-logger.ts).
-    logging: ['error', 'warn'],
+    // Refused and slow statements through the service's JSON logger, never their parameters. TypeORM hands a
+    // logger object every message and ignores `logging`, so QueryLogger alone decides (query-logger.ts).
     logger: new QueryLogger(),
     poolSize: extra.poolSize ?? 20,
     extra: { application_name: 'oms-shipment-cancellation' },
