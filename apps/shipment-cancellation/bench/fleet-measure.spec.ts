@@ -88,7 +88,29 @@ describe('tallyDelta', () => {
 
   it('counts cancel calls, 429s and requests over each limit in between', () => {
     const d = tallyDelta(tally(10, 1, { 'a|x': 1 }), tally(30, 4, { 'a|x': 1, 'a|y': 2 }));
-    expect(d).toEqual({ cancelCalls: 20, throttled: 3, overLimit: { 'a|y': 2 }, overLimitTotal: 2 });
+    expect(d).toEqual({
+      cancelCalls: 20,
+      throttled: 3,
+      overLimit: { 'a|y': 2 },
+      overLimitTotal: 2,
+      overLimitWithinStall: 0,
+      overLimitEvents: [],
+    });
+  });
+
+  it("keeps the phase's own over-limit stories and those within the sandbox's lag", () => {
+    const story = (at: string) => ({ bucket: 'a|y', at, gapsMs: [3], shortMs: 4, loopDelayMaxMs: 30 });
+    const from = tally(10, 0, { 'a|x': 1 });
+    const to = tally(30, 0, { 'a|x': 1, 'a|y': 2 });
+    if (!from.rateLimit || !to.rateLimit) throw new Error('the tallies count requests over the limit');
+    Object.assign(from.rateLimit, { overLimitWithinStall: { 'a|x': 1 }, overLimitEvents: [story('t0')] });
+    Object.assign(to.rateLimit, {
+      overLimitWithinStall: { 'a|x': 1, 'a|y': 1 },
+      overLimitEvents: [story('t0'), story('t1'), story('t2')],
+    });
+    const d = tallyDelta(from, to);
+    expect(d.overLimitWithinStall).toBe(1);
+    expect(d.overLimitEvents.map((e) => e.at)).toEqual(['t1', 't2']);
   });
 
   it('says when the sandbox does not count requests over the limit', () => {

@@ -1,6 +1,6 @@
 // What scenarios d–f measure beyond a–c: CPU of a fleet whose members die and join, the sandbox's counts of
 // requests over each (operation, seller) limit, rates over sliding windows, and each seller's use of its quota.
-import type { SandboxProcess } from '../test/support/sandbox';
+import type { OverLimitEvent, SandboxProcess } from '../test/support/sandbox';
 import { type CpuPids, type CpuRole, type CpuSnapshot, cpuSnapshot, cpuUse } from './bench-measure';
 
 /**
@@ -58,6 +58,10 @@ export interface SandboxTally {
     firstArrivalAt?: Record<string, number>;
     overLimit: Record<string, number>;
     overLimitTotal: number;
+    /** Of those, per bucket, the ones short of fitting by no more than the sandbox's own lag around them. */
+    overLimitWithinStall?: Record<string, number>;
+    /** The stories of the first requests over a limit since the sandbox was reset. */
+    overLimitEvents?: OverLimitEvent[];
   };
 }
 
@@ -73,6 +77,10 @@ export interface TallyDelta {
   /** Requests over a limit, by `api.operation|seller`; null when the sandbox does not count them. */
   overLimit: Record<string, number> | null;
   overLimitTotal: number | null;
+  /** Of those, the requests short of fitting by no more than the sandbox's own lag (its stamps' error). */
+  overLimitWithinStall: number | null;
+  /** The sandbox's story of each (the first few of a run). */
+  overLimitEvents: OverLimitEvent[];
 }
 
 function delta(to: Record<string, number>, from: Record<string, number>): Record<string, number> {
@@ -81,6 +89,10 @@ function delta(to: Record<string, number>, from: Record<string, number>): Record
       .map(([key, n]): [string, number] => [key, n - (from[key] ?? 0)])
       .filter(([, n]) => n !== 0),
   );
+}
+
+function sum(counts: Record<string, number> = {}): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
 }
 
 /** Cancel calls the carrier accepted (every answer but a 429). */
@@ -219,6 +231,13 @@ export function tallyDelta(from: SandboxTally, to: SandboxTally): TallyDelta {
     overLimit: over,
     overLimitTotal:
       to.rateLimit && from.rateLimit ? to.rateLimit.overLimitTotal - from.rateLimit.overLimitTotal : null,
+    overLimitWithinStall:
+      to.rateLimit && from.rateLimit
+        ? sum(to.rateLimit.overLimitWithinStall) - sum(from.rateLimit.overLimitWithinStall)
+        : null,
+    overLimitEvents: (to.rateLimit?.overLimitEvents ?? []).slice(
+      from.rateLimit?.overLimitEvents?.length ?? 0,
+    ),
   };
 }
 

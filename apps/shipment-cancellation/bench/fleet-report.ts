@@ -1,4 +1,5 @@
 // The printed table of scenarios d–f (one row per phase) and their targets from issue 23.
+import { describeOverLimit } from '../test/support/sandbox';
 import { printTable, type Target } from './bench-report';
 import { NO_OVER_LIMIT_COUNTER } from './fleet-measure';
 import type { FleetPhaseResult, FleetScenarioResult } from './fleet-runner';
@@ -10,11 +11,19 @@ const pct = (n: number | null) => (n === null ? '-' : `${fmt(n * 100)}%`);
 export function fleetTargets(result: FleetScenarioResult): Target[] {
   const targets: Target[] = [];
   const add = (name: string, value: string, met: boolean | null) => targets.push({ name, value, met });
+  // As the fault suite's checker counts them: a request short of fitting by no more than the sandbox's own lag
+  // around it (its loop stalled, or bytes reached it late) may have been stamped that late, within the
+  // instrument's error. The count and each request's story are printed either way.
   const overLimit = (p: FleetPhaseResult, what: string) =>
     add(
-      `${what}: 0 requests over the limit`,
-      p.overLimit === null ? 'not measured (sandbox has no over-limit counter)' : `${p.overLimit.total}`,
-      p.overLimit === null ? null : p.overLimit.total === 0,
+      `${what}: 0 requests over the limit (beyond the sandbox's own lag)`,
+      p.overLimit === null
+        ? 'not measured (sandbox has no over-limit counter)'
+        : `${p.overLimit.total - p.overLimit.withinStall}` +
+            (p.overLimit.withinStall > 0
+              ? ` (${p.overLimit.total} counted, ${p.overLimit.withinStall} within the sandbox's own lag)`
+              : ''),
+      p.overLimit === null ? null : p.overLimit.total - p.overLimit.withinStall === 0,
     );
   for (const p of result.phases)
     add(
@@ -163,8 +172,12 @@ export function printFleetScenario(result: FleetScenarioResult, targets: Target[
       console.log(
         `  ${p.name}: the instances' budget took ${service.tokensGranted} tokens and let ${service.tokensExpired} expire unsent; carrier HTTP exchanges took ${service.httpCount > 0 ? fmt((1000 * service.httpSeconds) / service.httpCount) : '-'} ms on average (${service.httpCount}; instances alive at the phase's end)`,
       );
-    if (p.overLimit && p.overLimit.total > 0)
-      console.log(`  ${p.name}: over the limit by bucket ${JSON.stringify(p.overLimit.byBucket)}`);
+    if (p.overLimit && p.overLimit.total > 0) {
+      console.log(
+        `  ${p.name}: over the limit by bucket ${JSON.stringify(p.overLimit.byBucket)}, ${p.overLimit.withinStall} of them within the sandbox's own lag`,
+      );
+      for (const e of p.overLimit.events) console.log(`    ${e.bucket}: ${describeOverLimit(e)}`);
+    }
   }
   for (const t of targets)
     console.log(`  [${t.met === null ? ' -- ' : t.met ? 'MET ' : 'MISS'}] ${t.name}: ${t.value}`);

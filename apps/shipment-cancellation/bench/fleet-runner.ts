@@ -7,7 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { checkpoint } from '../test/support/database';
 import { GroupWatcher } from '../test/support/kafka-topics';
 import { waitFor } from '../test/support/ports';
-import type { SandboxProcess } from '../test/support/sandbox';
+import type { OverLimitEvent, SandboxProcess } from '../test/support/sandbox';
 import {
   brokers,
   createTopics,
@@ -60,8 +60,17 @@ export interface FleetPhaseResult {
   ordersPerSecond: number;
   latencyMs: Latency;
   carrier: { cancelCalls: number; perSecond: number; throttled: number };
-  /** Requests over the (operation, seller) limit as the sandbox counts them; null: it does not count them. */
-  overLimit: { total: number; byBucket: Record<string, number> } | null;
+  /**
+   * Requests over the (operation, seller) limit as the sandbox counts them, those of them short of fitting by no
+   * more than the sandbox's own lag (as the fault suite's checker counts them), and the sandbox's story of each;
+   * null: it does not count them.
+   */
+  overLimit: {
+    total: number;
+    withinStall: number;
+    byBucket: Record<string, number>;
+    events: OverLimitEvent[];
+  } | null;
   cpuMsPerOrder: Record<CpuRole, number> | null;
   event: {
     kind: 'kill' | 'join';
@@ -401,7 +410,14 @@ async function runFleetPhase(
       throttled: tally.throttled,
     },
     overLimit:
-      tally.overLimit === null ? null : { total: tally.overLimitTotal ?? 0, byBucket: tally.overLimit },
+      tally.overLimit === null
+        ? null
+        : {
+            total: tally.overLimitTotal ?? 0,
+            withinStall: tally.overLimitWithinStall ?? 0,
+            byBucket: tally.overLimit,
+            events: tally.overLimitEvents,
+          },
     cpuMsPerOrder,
     event,
     sellers,

@@ -3,6 +3,7 @@
 // bug in the shared decoder cannot hide from it.
 import { createHash } from 'node:crypto';
 import type { TopicRecord } from '../support/kafka-topics';
+import { describeOverLimit, type OverLimitEvent } from '../support/sandbox';
 import type { FaultOrder, FaultShipment } from './fault-workload';
 import type { InputEntry } from './input-log';
 
@@ -88,20 +89,6 @@ export interface CheckInput {
     /** The sandbox's story of the first requests over a limit (absent from an older sandbox). */
     overLimitEvents?: OverLimitEvent[];
   };
-}
-
-/**
- * A request over its limit as the sandbox saw it: gaps (ms) to the arrivals before it, how much later it would
- * have fitted, its loop's worst stall so far and around it (the last two absent from an older sandbox).
- */
-export interface OverLimitEvent {
-  bucket: string;
-  at: string;
-  gapsMs: number[];
-  shortMs?: number;
-  loopDelayMaxMs: number;
-  loopDelayNearMs?: number;
-  deliveryLagNearMs?: number;
 }
 
 interface Money {
@@ -370,17 +357,7 @@ function checkCarrierLimits(
           (carrier.overLimitEvents ?? [])
             .filter((e) => e.bucket === key)
             .slice(0, 3)
-            .map(
-              (e) =>
-                `; at ${e.at}, ${e.gapsMs.join('/')} ms after the arrivals before it` +
-                (e.shortMs === undefined ? '' : `, ${e.shortMs} ms short of fitting`) +
-                ` (sandbox loop stalled up to ${e.loopDelayMaxMs} ms` +
-                (e.loopDelayNearMs === undefined ? '' : `, ${e.loopDelayNearMs} ms around it`) +
-                (e.deliveryLagNearMs === undefined
-                  ? ''
-                  : `; probes reached it up to ${e.deliveryLagNearMs} ms late around it`) +
-                ')',
-            )
+            .map((e) => `; ${describeOverLimit(e)}`)
             .join(''),
       );
   }

@@ -2,7 +2,7 @@
 // the beginning, the database and the carrier's counters — and reports every violation of our guarantees.
 //   SWC_NODE_PROJECT=apps/shipment-cancellation/tsconfig.json node -r @swc-node/register \
 //     apps/shipment-cancellation/test/faults/checker.ts [tmp/faults/<run>]   (default: the latest run)
-import type { OverLimitEvent } from './checker-rules';
+import type { OverLimitEvent } from '../support/sandbox';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';

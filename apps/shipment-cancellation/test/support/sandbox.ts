@@ -19,6 +19,35 @@ export interface SandboxCounters {
   rateLimit: { requests: Record<string, number>; overLimit: Record<string, number>; overLimitTotal: number };
 }
 
+/**
+ * A request over its limit as the sandbox saw it: gaps (ms) to the arrivals before it, how much later it would
+ * have fitted, its loop's worst stall so far and around it (the last two absent from an older sandbox), and how
+ * late probes' bytes reached it around it.
+ */
+export interface OverLimitEvent {
+  bucket: string;
+  at: string;
+  gapsMs: number[];
+  shortMs?: number;
+  loopDelayMaxMs: number;
+  loopDelayNearMs?: number;
+  deliveryLagNearMs?: number;
+}
+
+/** One over-limit request's story in a sentence: what a reader needs to tell our bug from the sandbox's lag. */
+export function describeOverLimit(e: OverLimitEvent): string {
+  return (
+    `at ${e.at}, ${e.gapsMs.join('/')} ms after the arrivals before it` +
+    (e.shortMs === undefined ? '' : `, ${e.shortMs} ms short of fitting`) +
+    ` (sandbox loop stalled up to ${e.loopDelayMaxMs} ms` +
+    (e.loopDelayNearMs === undefined ? '' : `, ${e.loopDelayNearMs} ms around it`) +
+    (e.deliveryLagNearMs === undefined
+      ? ''
+      : `; probes reached it up to ${e.deliveryLagNearMs} ms late around it`) +
+    ')'
+  );
+}
+
 export class SandboxProcess {
   private constructor(
     readonly url: string,
