@@ -158,10 +158,13 @@ export class CarrierWorker {
 
   /**
    * Whether the dispatch has committed work in hand: calls in progress, and offered work that could start for
-   * every slot (`WORKER_CONCURRENCY`). The intake is paced only then (IntakeGate).
+   * every slot (`WORKER_CONCURRENCY`); or requests whose tokens close unless written soon (a burst of many
+   * sellers at once, each within its account's room: SharedRateBudget.pressing). The intake is paced only then
+   * (IntakeGate): a batch taken in meanwhile holds the event loop while tokens close unwritten.
    */
   private dispatchAhead(): boolean {
     const enough = this.config.worker.concurrency;
+    if (this.budget?.pressing) return true;
     return this.slots.busy > 0 && this.claims.readyOffered(enough) >= enough;
   }
 

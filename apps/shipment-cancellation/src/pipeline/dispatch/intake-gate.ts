@@ -1,6 +1,7 @@
 // Paces the intake while the dispatch has committed work in hand: calls in progress, and enough offered work that
-// could start to keep every slot busy. The calls then get the CPU they wait for, and the intake, which then runs
-// ahead of what the carrier lets out, loses nothing the dispatch needs. When the dispatch could run dry (a carrier
+// could start to keep every slot busy; or requests whose tokens close unless written soon. The calls then get
+// the CPU they wait for, and the intake, which then runs ahead of what the carrier lets out, loses nothing the
+// dispatch needs. When the dispatch could run dry (a carrier
 // that answers at once drains as fast as the intake brings work, or a trickle of orders), the intake runs free.
 //
 // - While ahead, one intake batch is handled at a time (every partition lane asks the same gate). Six lanes let
@@ -26,7 +27,10 @@ export class IntakeGate {
   private inFlight = 0;
 
   constructor(
-    /** Whether the dispatch has committed work in hand (calls in progress, and offered work for every slot). */
+    /**
+     * Whether the dispatch has committed work in hand (calls in progress, and offered work for every slot), or
+     * requests whose tokens close unless written soon (CarrierWorker.dispatchAhead).
+     */
     private readonly ahead: () => boolean,
     /** The event loop's recent lag (LoopLag). */
     private readonly lag: { readonly ms: number },

@@ -144,6 +144,37 @@ describe('SharedRateBudget', () => {
     expect(budget.unwrittenMs).toBe(0);
   });
 
+  it('presses while calls wait for tokens due now or hold unwritten ones, and not for a quota with no real limit', async () => {
+    const limit = { ratePerSecond: 20, burst: 20 };
+    const budget = budgetOver(
+      gcraStore(limit, () => 10),
+      limit,
+    );
+    expect(budget.pressing).toBe(false);
+    const pending = Promise.all([budget.acquire(key, 1_000), budget.acquire(key, 1_000)]);
+    // Waiting for a full bucket's tokens, which the grant dates within a few ms.
+    expect(budget.pressing).toBe(true);
+    const [first, second] = await pending;
+    if (first?.kind !== 'acquired' || second?.kind !== 'acquired') throw new Error('no tokens');
+    // Released, not written: their windows are closing.
+    expect(budget.pressing).toBe(true);
+    first.mayWrite?.();
+    expect(budget.pressing).toBe(true);
+    second.mayWrite?.();
+    expect(budget.pressing).toBe(false);
+    budget.close();
+
+    const unlimited = { ratePerSecond: 1_000_000, burst: 1_000_000 };
+    const free = budgetOver(
+      gcraStore(unlimited, () => 10),
+      unlimited,
+    );
+    const waiting = free.acquire(key, 1_000);
+    expect(free.pressing).toBe(false);
+    await waiting;
+    free.close();
+  });
+
   it("writes a full bucket's requests in any order: each goes with the open token that closes first", async () => {
     const writes = await fullBucketWrites(40);
     // The last call released reaches its socket first, the first last, about 7 ms apart (fresh connections): the

@@ -79,6 +79,8 @@ interface Quota {
   tokens: Token[];
   /** Released to a call, the request not written yet. */
   claims: Set<Claim>;
+  /** Handed to a waiting call, to be released at the token's time. */
+  releasing: number;
   /** When the schedule's next free token is (local clock), as of the last grant. */
   nextFreeAt: number;
   ratePerSecond: number;
@@ -92,6 +94,8 @@ const MIN_GAP_MS = 2;
 const MAX_LEAD_MS = 100;
 /** With no statement answered for this long, Postgres's clock is read again (see `start`). */
 const CLOCK_READ_MS = 1_000;
+/** A quota paced at least this far apart (ms) presses its calls' writes on the process (see `pressing`). */
+const PRESSING_INTERVAL_MS = 1;
 /** Per statement, the remembered peak round trip shrinks by this factor (a spike is forgotten in about 20). */
 const ROUND_TRIP_DECAY = 0.9;
 
@@ -179,6 +183,22 @@ export class SharedRateBudget implements RateBudget {
     for (const quota of this.quotas.values())
       for (const { token } of quota.claims) if (token.sendBy >= now) oldest = Math.min(oldest, token.at);
     return now - oldest;
+  }
+
+  /**
+   * Whether requests of a paced quota must be written soon or lose their tokens: calls hold tokens (released or
+   * still to be), or wait for tokens due now. Those tokens are usable within a window, a burst's for a few
+   * hundred ms, and one that closes unwritten is lost: the seller's schedule has moved past it. A quota paced
+   * finer than a ms (no real limit) never presses: its lost tokens cost nothing.
+   */
+  get pressing(): boolean {
+    const now = this.now();
+    for (const q of this.quotas.values()) {
+      if (q.intervalMs < PRESSING_INTERVAL_MS) continue;
+      if (q.tokens.length > 0 || q.claims.size > 0 || q.releasing > 0) return true;
+      if (q.waiting.length > 0 && q.nextFreeAt <= now) return true;
+    }
+    return false;
   }
 
   /**
@@ -273,6 +293,7 @@ export class SharedRateBudget implements RateBudget {
         waiting: [],
         tokens: [],
         claims: new Set(),
+        releasing: 0,
         nextFreeAt: 0,
         ratePerSecond: limit.ratePerSecond,
         intervalMs,
@@ -300,6 +321,7 @@ export class SharedRateBudget implements RateBudget {
       const token = quota.tokens.shift() as Token;
       if (waiter.timer) clearTimeout(waiter.timer);
       waiter.timer = null;
+      quota.releasing += 1;
       const release = (): void => {
         // Timers may fire a little early (the loop's clock is cached): a token is never used before its time.
         const early = token.at - this.now();
@@ -307,6 +329,7 @@ export class SharedRateBudget implements RateBudget {
           setTimeout(release, Math.ceil(early));
           return;
         }
+        quota.releasing -= 1;
         if (this.now() > token.sendBy) {
           // Too late to send safely (a busy event loop): drop the token, wait for another.
           this.options.metrics?.budgetTokens.inc({ carrier: quota.key.api, result: 'expired' });
