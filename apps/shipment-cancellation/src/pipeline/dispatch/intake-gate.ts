@@ -1,8 +1,8 @@
 // Paces the intake while the dispatch has committed work in hand: calls in progress, and enough offered work that
 // could start to keep every slot busy; or requests whose tokens close unless written soon. The calls then get
 // the CPU they wait for, and the intake, which then runs ahead of what the carrier lets out, loses nothing the
-// dispatch needs. When the dispatch could run dry (a carrier
-// that answers at once drains as fast as the intake brings work, or a trickle of orders), the intake runs free.
+// dispatch needs. When the dispatch could run dry (a carrier that answers at once drains as fast as the intake
+// brings work, or a trickle of orders), the intake runs free.
 //
 // - While ahead, one intake batch is handled at a time (every partition lane asks the same gate). Six lanes let
 //   go together at the start of a backlog took the CPU for a second and a half while the first burst of calls
