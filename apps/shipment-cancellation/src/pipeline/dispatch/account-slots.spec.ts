@@ -87,7 +87,20 @@ describe('AccountSlots', () => {
     expect(slots.free).toBe(-2);
   });
 
-  it('leaves the places of calls awaiting the carrier to others, up to twice the total out at once', () => {
+  it('lets calls out beyond the total up to one per carrier connection', () => {
+    slots = new AccountSlots(caps, 4, () => 0, 10);
+    for (const seller of ['A', 'B', 'C', 'D']) slots.acquire(accountKey(v2(`${seller}1`, seller)));
+    for (let i = 0; i < 4; i++) slots.awaiting(true);
+    expect(slots.free).toBe(4);
+    for (const seller of ['E', 'F', 'G', 'H']) slots.acquire(accountKey(v2(`${seller}1`, seller)));
+    for (let i = 0; i < 4; i++) slots.awaiting(true);
+    for (const seller of ['I', 'J', 'K', 'L']) slots.acquire(accountKey(v2(`${seller}1`, seller)));
+    for (let i = 0; i < 4; i++) slots.awaiting(true);
+    // 12 on the wire, 0 worked on: the total (4) plus the 10 connections bounds them at 14.
+    expect(slots.free).toBe(2);
+  });
+
+  it('leaves the places of calls awaiting the carrier to others, up to the total plus the connections out at once', () => {
     for (const seller of ['A', 'B', 'C', 'D']) slots.acquire(accountKey(v2(`${seller}1`, seller)));
     expect(slots.free).toBe(0);
     // Two requests are on the wire: two more calls may be worked on meanwhile.
@@ -97,7 +110,7 @@ describe('AccountSlots', () => {
     slots.acquire(accountKey(v2('E1', 'E')));
     slots.acquire(accountKey(v2('F1', 'F')));
     expect(slots.free).toBe(0);
-    // Every request on the wire: no more than twice the total (8) out at once.
+    // Every request on the wire: no more than the total plus the connections (4 + 4) out at once.
     for (let i = 0; i < 4; i++) slots.awaiting(true);
     expect(slots.free).toBe(2);
     // Answers came back to be read: the process is over its total until calls end.

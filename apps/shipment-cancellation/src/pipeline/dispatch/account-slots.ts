@@ -33,6 +33,8 @@ export class AccountSlots {
      * their account's cap, not against the total, which bounds the calls this process works on at once.
      */
     private readonly parked: () => number = () => 0,
+    /** Requests on the wire at most (the carrier connections): calls out beyond the total are bounded by them. */
+    private readonly wire: number = concurrency,
   ) {}
 
   /** Slots held (calls out, and slots reserved for transactions that have not committed yet). */
@@ -42,13 +44,13 @@ export class AccountSlots {
 
   /**
    * Slots left in total. Calls parked on a booked quota, and calls whose request is on the wire, wait on Amazon,
-   * not on this process: they leave their places to calls that can go, up to twice the total out at once (parked
-   * calls aside). Below 0 when a claim's rows came back after a reservation took its room, or waiting calls went
+   * not on this process: they leave their places to calls that can go, up to the total plus one call per carrier
+   * connection out at once (parked calls aside). Below 0 when a claim's rows came back after a reservation took its room, or waiting calls went
    * back to work (a token came, an answer to read).
    */
   get free(): number {
     const working = this.total - this.parked();
-    return Math.min(this.concurrency - (working - this.away), 2 * this.concurrency - working);
+    return Math.min(this.concurrency - (working - this.away), this.concurrency + this.wire - working);
   }
 
   /** A call's request was written (true) or its answer came (false): see `free`. */

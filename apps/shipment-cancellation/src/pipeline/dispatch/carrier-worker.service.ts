@@ -65,7 +65,13 @@ export class CarrierWorker {
     };
     // A call parked on a quota booked ahead holds its account's slot but leaves its place in the total to a
     // call that can go now: one seller's deep backlog waiting on its quota does not slow the others' sellers.
-    this.slots = new AccountSlots(caps, config.worker.concurrency, () => this.budget?.parked ?? 0);
+    // A call on the wire holds a connection: the connections bound how many calls may be out beyond the total.
+    this.slots = new AccountSlots(
+      caps,
+      config.worker.concurrency,
+      () => this.budget?.parked ?? 0,
+      config.carrier.maxConnections,
+    );
     carrier.useRateBudget?.((settings) => {
       const budget = new SharedRateBudget(new BudgetStore(dataSource), settings, {
         horizonMs: config.carrier.budgetHorizonMs,
