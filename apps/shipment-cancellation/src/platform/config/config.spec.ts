@@ -43,10 +43,10 @@ describe('loadConfig', () => {
     );
   });
 
-  it('sets the calls worked on and the connections to the carrier apart, enough connections for many bursts', () => {
+  it('sets the calls worked on and the connections to the carrier apart, as many of each unless told otherwise', () => {
     const defaults = loadConfig({});
     expect(defaults.worker.concurrency).toBe(128);
-    expect(defaults.carrier.maxConnections).toBe(512);
+    expect(defaults.carrier.maxConnections).toBe(128);
     const set = loadConfig({ WORKER_CONCURRENCY: '64', CARRIER_MAX_CONNECTIONS: '16' });
     expect([set.worker.concurrency, set.carrier.maxConnections]).toEqual([64, 16]);
     expect(() => loadConfig({ CARRIER_MAX_CONNECTIONS: '0' })).toThrow(

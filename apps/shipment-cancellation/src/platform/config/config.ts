@@ -167,7 +167,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       deadlineMs: read.integer('CARRIER_DEADLINE_MS', 30_000, 500, 600_000),
       budgetHorizonMs: read.integer('CARRIER_BUDGET_HORIZON_MS', 250, 10, 10_000),
       rateLimitMarginMs: read.integer('CARRIER_RATE_LIMIT_MARGIN_MS', 100, 0, 1_000),
-      maxConnections: read.integer('CARRIER_MAX_CONNECTIONS', 512, 1, 1024),
+      maxConnections: read.integer('CARRIER_MAX_CONNECTIONS', 128, 1, 1024),
     },
     worker: {
       concurrency: read.integer('WORKER_CONCURRENCY', 128, 1, 4096),
