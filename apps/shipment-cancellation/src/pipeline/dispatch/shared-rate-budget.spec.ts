@@ -162,6 +162,12 @@ describe('SharedRateBudget', () => {
     expect(budget.pressing).toBe(true);
     second.mayWrite?.();
     expect(budget.pressing).toBe(false);
+    // A request given up unsent leaves its claim behind: once its window has closed it presses no more.
+    const [third] = await Promise.all([budget.acquire(key, 1_000)]);
+    if (third?.kind !== 'acquired') throw new Error('no token');
+    expect(budget.pressing).toBe(true);
+    await sleep(1_200);
+    expect(budget.pressing).toBe(false);
     budget.close();
 
     const unlimited = { ratePerSecond: 1_000_000, burst: 1_000_000 };

@@ -186,16 +186,19 @@ export class SharedRateBudget implements RateBudget {
   }
 
   /**
-   * Whether requests of a paced quota must be written soon or lose their tokens: calls hold tokens (released or
-   * still to be), or wait for tokens due now. Those tokens are usable within a window, a burst's for a few
-   * hundred ms, and one that closes unwritten is lost: the seller's schedule has moved past it. A quota paced
-   * finer than a ms (no real limit) never presses: its lost tokens cost nothing.
+   * Whether requests of a paced quota must be written soon or lose their tokens: calls hold tokens still open
+   * (released or still to be), or wait for tokens due now. Those tokens are usable within a window, a burst's for
+   * a few hundred ms, and one that closes unwritten is lost: the seller's schedule has moved past it. A token that
+   * has closed presses no more (a call that gave its request up leaves its claim behind until the quota's next
+   * write). A quota paced finer than a ms (no real limit) never presses: its lost tokens cost nothing.
    */
   get pressing(): boolean {
     const now = this.now();
+    const open = (token: Token): boolean => token.sendBy >= now;
     for (const q of this.quotas.values()) {
       if (q.intervalMs < PRESSING_INTERVAL_MS) continue;
-      if (q.tokens.length > 0 || q.claims.size > 0 || q.releasing > 0) return true;
+      if (q.releasing > 0 || q.tokens.some(open)) return true;
+      for (const { token } of q.claims) if (open(token)) return true;
       if (q.waiting.length > 0 && q.nextFreeAt <= now) return true;
     }
     return false;
