@@ -14,17 +14,16 @@ export function fleetTargets(result: FleetScenarioResult): Target[] {
   // As the fault suite's checker counts them: a request short of fitting by no more than the sandbox's own lag
   // around it (its loop stalled, or bytes reached it late) may have been stamped that late, within the
   // instrument's error. The count and each request's story are printed either way.
-  const overLimit = (p: FleetPhaseResult, what: string) =>
-    add(
-      `${what}: 0 requests over the limit (beyond the sandbox's own lag)`,
-      p.overLimit === null
-        ? 'not measured (sandbox has no over-limit counter)'
-        : `${p.overLimit.total - p.overLimit.withinStall}` +
-            (p.overLimit.withinStall > 0
-              ? ` (${p.overLimit.total} counted, ${p.overLimit.withinStall} within the sandbox's own lag)`
-              : ''),
-      p.overLimit === null ? null : p.overLimit.total - p.overLimit.withinStall === 0,
-    );
+  const overLimit = (p: FleetPhaseResult, what: string) => {
+    const name = `${what}: 0 requests over the limit (beyond the sandbox's own lag)`;
+    if (p.overLimit === null) {
+      add(name, 'not measured (sandbox has no over-limit counter)', null);
+      return;
+    }
+    const { total, withinStall } = p.overLimit;
+    const counted = withinStall > 0 ? ` (${total} counted, ${withinStall} within the sandbox's own lag)` : '';
+    add(name, `${total - withinStall}${counted}`, total - withinStall === 0);
+  };
   for (const p of result.phases)
     add(
       `${p.name}: every order completed`,

@@ -45,8 +45,8 @@ export class AccountSlots {
   /**
    * Slots left in total. Calls parked on a booked quota, and calls whose request is on the wire, wait on Amazon,
    * not on this process: they leave their places to calls that can go, up to the total plus one call per carrier
-   * connection out at once (parked calls aside). Below 0 when a claim's rows came back after a reservation took its room, or waiting calls went
-   * back to work (a token came, an answer to read).
+   * connection out at once (parked calls aside). Below 0 when a claim's rows came back after a reservation took
+   * its room, or waiting calls went back to work (a token came, an answer to read).
    */
   get free(): number {
     const working = this.total - this.parked();
