@@ -69,7 +69,7 @@ export async function startService(
     fetchMaxWaitMs: config.kafka.fetchMaxWaitMs,
     isRefusedInput,
     deadLetter: (message, error) => inbox.deadLetter(message, error),
-    admit: () => worker.admitIntake(),
+    admit: (messages) => worker.admitIntake(messages),
     watchIntervalMs: PARTITION_WATCH_INTERVAL_MS,
     stallWarnAfterMs: STALL_WARNING_MS,
     onPartitionState: ({ topic, partition, lag, stalledSeconds }) => {

@@ -155,23 +155,24 @@ export class CarrierWorker {
   }
 
   /**
-   * Resolves when the next intake batch may go on (the Kafka transport awaits it), with the function to call once
-   * it is handled: paced while the dispatch has committed work in hand (IntakeGate).
+   * Resolves when an intake batch of `messages` may go on (the Kafka transport awaits it), with the function to
+   * call once it is handled: paced while the dispatch has committed work in hand (IntakeGate).
    */
-  admitIntake(): Promise<() => void> {
-    return this.intake.admit();
+  admitIntake(messages: number): Promise<() => void> {
+    return this.intake.admit(messages);
   }
 
   /**
-   * Whether the dispatch has committed work in hand: calls in progress, and offered work that could start for
-   * every slot (`WORKER_CONCURRENCY`); or requests whose tokens close unless written soon (a burst of many
-   * sellers at once, each within its account's room: SharedRateBudget.pressing). The intake is paced only then
-   * (IntakeGate): a batch taken in meanwhile holds the event loop while tokens close unwritten.
+   * Whether the dispatch has committed work in hand: calls in progress, and offered work for every slot
+   * (`WORKER_CONCURRENCY`), whether it could start now or waits for room in its accounts (many sellers, each
+   * capped at its burst, hold far more work than they may start at once); or requests whose tokens close unless
+   * written soon (SharedRateBudget.pressing). The intake is paced only then (IntakeGate): a batch taken in
+   * meanwhile would hold the event loop while the calls wait for it, and bring the dispatch nothing it could
+   * start sooner.
    */
   private dispatchAhead(): boolean {
-    const enough = this.config.worker.concurrency;
     if (this.budget?.pressing) return true;
-    return this.slots.busy > 0 && this.claims.readyOffered(enough) >= enough;
+    return this.slots.busy > 0 && this.claims.offeredWaiting >= this.config.worker.concurrency;
   }
 
   /** Slots held: calls out, and slots reserved for transactions that have not committed yet. */

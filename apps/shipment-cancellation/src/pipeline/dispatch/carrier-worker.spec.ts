@@ -173,13 +173,36 @@ describe('CarrierWorker reservations', () => {
     worker.runLeased(worker.reserve(rows.map(item)), rows);
     expect(carrier.calls).toHaveLength(3);
     // Calls in progress but nothing offered: the dispatch could run dry, so the batches go together.
-    const together = await Promise.all([worker.admitIntake(), worker.admitIntake()]);
+    const together = await Promise.all([worker.admitIntake(500), worker.admitIntake(500)]);
     for (const handled of together) handled();
-    // Three offered calls could start (accounts D, E, F have room) once slots free: one batch at a time now.
+    // Three offered calls (D, E, F) will take the slots as they free: one full batch at a time now.
     worker.offer([item(row('d1', 'D')), item(row('e1', 'E')), item(row('f1', 'F'))]);
-    const first = await worker.admitIntake();
+    await expectOneBatchAtATime();
+  });
+
+  it("counts offered work that waits for its account's room as work in hand (many sellers, each capped)", async () => {
+    const rows = [row('a1', 'A'), row('b1', 'B'), row('c1', 'C')];
+    worker.runLeased(worker.reserve(rows.map(item)), rows);
+    // MFN v0 allows one call per account: none of these could start while A, B and C are out.
+    worker.offer([item(row('a2', 'A')), item(row('b2', 'B')), item(row('c2', 'C'))]);
+    await expectOneBatchAtATime();
+  });
+
+  it('lets small batches go together up to a full batch while it paces the intake', async () => {
+    const rows = [row('a1', 'A'), row('b1', 'B'), row('c1', 'C')];
+    worker.runLeased(worker.reserve(rows.map(item)), rows);
+    worker.offer([item(row('a2', 'A')), item(row('b2', 'B')), item(row('c2', 'C'))]);
+    // A backlog's first fetches bring each lane a few messages: six lanes' worth fit in one turn.
+    const together = await Promise.all(Array.from({ length: 6 }, () => worker.admitIntake(80)));
+    for (const handled of together) handled();
+    await expectOneBatchAtATime();
+  });
+
+  /** A full batch is let go; the next waits until it is handled. */
+  async function expectOneBatchAtATime(): Promise<void> {
+    const first = await worker.admitIntake(500);
     let secondWent = false;
-    const second = worker.admitIntake().then((handled) => {
+    const second = worker.admitIntake(500).then((handled) => {
       secondWent = true;
       return handled;
     });
@@ -188,7 +211,7 @@ describe('CarrierWorker reservations', () => {
     first();
     (await second)();
     expect(secondWent).toBe(true);
-  });
+  }
 
   it('reserves nothing once stopping', async () => {
     await worker.stop();

@@ -82,9 +82,9 @@ export class ClaimLoop {
     return Math.max(0, free - this.offered.ready((key) => this.slots.roomFor(key), free));
   }
 
-  /** How many offered calls could start now within their accounts' room, counted up to `enough`. */
-  readyOffered(enough: number): number {
-    return this.offered.size === 0 ? 0 : this.offered.ready((key) => this.slots.roomFor(key), enough);
+  /** Offered calls not claimed yet: waiting for a slot, or for room in their account. */
+  get offeredWaiting(): number {
+    return this.offered.size;
   }
 
   /** A slot was given back: offered work waiting for one may go now. */

@@ -1,19 +1,20 @@
-import { IN_FLIGHT_WAIT_MS, IntakeGate, SATURATED_LAG_MS } from './intake-gate';
+import { INTAKE_QUANTUM, IN_FLIGHT_WAIT_MS, IntakeGate, SATURATED_LAG_MS } from './intake-gate';
 
 /**
- * When each of `lanes` batches asked at once was let go, in ms after the ask, in the order they went. Each batch
- * is handled `handleMs` after it went (or never, with null).
+ * When each of `lanes` batches of `messages` asked at once was let go, in ms after the ask, in the order they
+ * went. Each batch is handled `handleMs` after it went (or never, with null).
  */
 async function admittedAfter(
   gate: IntakeGate,
   lanes: number,
   handleMs: number | null = 0,
+  messages = INTAKE_QUANTUM,
 ): Promise<number[]> {
   const started = Date.now();
   const went: number[] = [];
   await Promise.all(
     Array.from({ length: lanes }, async () => {
-      const handled = await gate.admit();
+      const handled = await gate.admit(messages);
       went.push(Date.now() - started);
       if (handleMs !== null) setTimeout(handled, handleMs);
     }),
@@ -102,5 +103,36 @@ describe('IntakeGate', () => {
     expect(went[0]).toBeLessThan(20);
     expect(went[1]).toBeGreaterThanOrEqual(70);
     expect(went[2]).toBeLessThan(1_000);
+  });
+  it('while the dispatch has work in hand, lets small batches go together up to a quantum, then waits', async () => {
+    // Six lanes of 100 messages: five fit in a quantum of 500 and go at once; the sixth waits for them.
+    const went = await admittedAfter(new IntakeGate(() => true, { ms: 0 }), 6, 60, 100);
+    expect(went.slice(0, 5).every((ms) => ms < 20)).toBe(true);
+    expect(went[5]).toBeGreaterThanOrEqual(55);
+    expect(went[5]).toBeLessThan(500);
+  });
+
+  it('lets a batch larger than the quantum go alone', async () => {
+    const went = await admittedAfter(new IntakeGate(() => true, { ms: 0 }), 2, 40, INTAKE_QUANTUM * 2);
+    expect(went[0]).toBeLessThan(20);
+    expect(went[1]).toBeGreaterThanOrEqual(35);
+  });
+
+  it('while saturated besides, lets a quantum of small batches go per hold', async () => {
+    const went = await admittedAfter(
+      new IntakeGate(
+        () => true,
+        { ms: SATURATED_LAG_MS * 5 },
+        () => 0,
+        80,
+        300,
+      ),
+      6,
+      0,
+      100,
+    );
+    // Three batches of 100 per hold of 80 ms: 0, 0, 0, then 80, 80, 80 (timers may be late, never early).
+    expect(went.slice(0, 3).every((ms) => ms < 20)).toBe(true);
+    expect(went.slice(3).every((ms) => ms >= 75 && ms < 1_000)).toBe(true);
   });
 });

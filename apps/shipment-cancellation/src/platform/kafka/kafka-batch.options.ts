@@ -38,7 +38,7 @@ export interface KafkaBatchServerOptions {
    * handled (or given up): lets the carrier worker pace the intake while its calls need the CPU (see
    * CarrierWorker.admitIntake).
    */
-  admit?: () => Promise<() => void>;
+  admit?: (messages: number) => Promise<() => void>;
   onPartitionState?: (state: PartitionState) => void;
   onPartitionRevoked?: (partition: PartitionRef) => void;
 }

@@ -156,7 +156,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       }));
       jobs.push(async () => {
         if (this.stopping || !isRunning() || isStale()) return false;
-        const handled = await this.options.admit?.();
+        const handled = await this.options.admit?.(messages.length);
         try {
           if (this.stopping || !isRunning() || isStale()) return false;
           await this.untilHandled(partition, () => this.deliver(route, messages), heartbeat, isRunning);
