@@ -228,6 +228,8 @@ export async function runFleetScenario(
     const phases: FleetPhaseResult[] = [];
     for (const [i, phase] of scenario.phases.entries()) {
       await fleet.resize(phase.instances);
+      // A phase measured while the group still rebalances would count the rebalance against the sellers.
+      await watcher.untilStable(phase.instances);
       await new Promise((resolve) => setTimeout(resolve, PHASE_GAP_MS));
       const ordersOfPhase = phaseOrders[i] ?? [];
       const result = await runFleetPhase(phase, ordersOfPhase, {

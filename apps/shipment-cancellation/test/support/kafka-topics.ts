@@ -40,6 +40,25 @@ export class GroupWatcher {
     return total;
   }
 
+  /**
+   * Waits until the group is stable with `members` members (a rebalance after an instance joined or left is
+   * over), polling every 250 ms; throws after `timeoutMs`.
+   */
+  async untilStable(members: number, timeoutMs = 60_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    let seen = 'unknown';
+    while (Date.now() < until) {
+      const { groups } = await this.admin.describeGroups([this.groupId]);
+      const group = groups[0];
+      seen = group ? `${group.state}, ${group.members.length} members` : 'no group';
+      if (group?.state === 'Stable' && group.members.length === members) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(
+      `consumer group ${this.groupId} not stable with ${members} members after ${timeoutMs} ms (${seen})`,
+    );
+  }
+
   async stop(): Promise<void> {
     await this.admin.disconnect();
   }
