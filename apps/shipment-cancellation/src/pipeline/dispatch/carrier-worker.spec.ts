@@ -192,8 +192,10 @@ describe('CarrierWorker reservations', () => {
     const rows = [row('a1', 'A'), row('b1', 'B'), row('c1', 'C')];
     worker.runLeased(worker.reserve(rows.map(item)), rows);
     worker.offer([item(row('a2', 'A')), item(row('b2', 'B')), item(row('c2', 'C'))]);
-    // A backlog's first fetches bring each lane a few messages: six lanes' worth fit in one turn.
+    // A backlog's first fetches bring each lane a few messages: six lanes' worth fit in one turn, let go at once.
+    const asked = Date.now();
     const together = await Promise.all(Array.from({ length: 6 }, () => worker.admitIntake(80)));
+    expect(Date.now() - asked).toBeLessThan(100);
     for (const handled of together) handled();
     await expectOneBatchAtATime();
   });

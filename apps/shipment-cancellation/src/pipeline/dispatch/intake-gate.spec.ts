@@ -22,6 +22,17 @@ async function admittedAfter(
   return went;
 }
 
+/** A gate whose dispatch has work in hand on an event loop running late: one quantum per hold of `holdMs`. */
+function saturatedGate(holdMs: number, quantum = INTAKE_QUANTUM): IntakeGate {
+  return new IntakeGate(
+    () => true,
+    { ms: SATURATED_LAG_MS * 5 },
+    () => 0,
+    holdMs,
+    quantum,
+  );
+}
+
 describe('IntakeGate', () => {
   it('lets batches go together while the dispatch could run dry', async () => {
     expect(
@@ -55,15 +66,7 @@ describe('IntakeGate', () => {
   });
 
   it('while saturated besides, lets one batch go per hold, whichever lane asks', async () => {
-    const went = await admittedAfter(
-      new IntakeGate(
-        () => true,
-        { ms: SATURATED_LAG_MS * 5 },
-        () => 0,
-        60,
-      ),
-      4,
-    );
+    const went = await admittedAfter(saturatedGate(60), 4);
     expect(went[0]).toBeLessThan(20);
     // Timers never fire early; a busy machine may make them late, which only spaces the batches more.
     for (let i = 1; i < went.length; i += 1)
@@ -119,18 +122,7 @@ describe('IntakeGate', () => {
   });
 
   it('while saturated besides, lets a quantum of small batches go per hold', async () => {
-    const went = await admittedAfter(
-      new IntakeGate(
-        () => true,
-        { ms: SATURATED_LAG_MS * 5 },
-        () => 0,
-        80,
-        300,
-      ),
-      6,
-      0,
-      100,
-    );
+    const went = await admittedAfter(saturatedGate(80, 300), 6, 0, 100);
     // Three batches of 100 per hold of 80 ms: 0, 0, 0, then 80, 80, 80 (timers may be late, never early).
     expect(went.slice(0, 3).every((ms) => ms < 20)).toBe(true);
     expect(went.slice(3).every((ms) => ms >= 75 && ms < 1_000)).toBe(true);

@@ -181,7 +181,7 @@ export class SharedRateBudget implements RateBudget {
     const now = this.now();
     let oldest = now;
     for (const quota of this.quotas.values())
-      for (const { token } of quota.claims) if (token.sendBy >= now) oldest = Math.min(oldest, token.at);
+      for (const { token } of quota.claims) if (!hasClosed(token, now)) oldest = Math.min(oldest, token.at);
     return now - oldest;
   }
 
@@ -194,11 +194,11 @@ export class SharedRateBudget implements RateBudget {
    */
   get pressing(): boolean {
     const now = this.now();
-    const open = (token: Token): boolean => token.sendBy >= now;
+    const live = (token: Token): boolean => !hasClosed(token, now);
     for (const q of this.quotas.values()) {
       if (q.intervalMs < PRESSING_INTERVAL_MS) continue;
-      if (q.releasing > 0 || q.tokens.some(open)) return true;
-      for (const { token } of q.claims) if (open(token)) return true;
+      if (q.releasing > 0 || q.tokens.some(live)) return true;
+      for (const { token } of q.claims) if (live(token)) return true;
       if (q.waiting.length > 0 && q.nextFreeAt <= now) return true;
     }
     return false;
@@ -312,7 +312,7 @@ export class SharedRateBudget implements RateBudget {
   private serve(quota: Quota): void {
     const now = this.now();
     const held = quota.tokens.length;
-    quota.tokens = quota.tokens.filter((t) => t.sendBy >= now);
+    quota.tokens = quota.tokens.filter((t) => !hasClosed(t, now));
     // Closed before a waiter could take them (a slow statement, a busy loop): as expired as a late release.
     if (quota.tokens.length < held)
       this.options.metrics?.budgetTokens.inc(
@@ -388,7 +388,7 @@ export class SharedRateBudget implements RateBudget {
   private openClaim(quota: Quota, claim: Claim, now: number): Claim | null {
     let best: Claim | null = isOpen(claim.token, now) ? claim : null;
     for (const other of quota.claims) {
-      if (other.token.sendBy < now) quota.claims.delete(other);
+      if (hasClosed(other.token, now)) quota.claims.delete(other);
       else if (isOpen(other.token, now) && (best === null || other.token.sendBy < best.token.sendBy))
         best = other;
     }
@@ -521,6 +521,11 @@ export class SharedRateBudget implements RateBudget {
   private now(): number {
     return this.settings.clock.now();
   }
+}
+
+/** Whether the token's window has closed by `now`: a request may no longer go with it, ever. */
+function hasClosed(token: Token, now: number): boolean {
+  return token.sendBy < now;
 }
 
 /** Whether a request written at `now` may go with the token. */
