@@ -56,6 +56,8 @@ export interface SandboxTally {
     /** When the latest request of each bucket arrived (epoch ms, the sandbox's clock: this machine's). */
     lastArrivalAt?: Record<string, number>;
     firstArrivalAt?: Record<string, number>;
+    /** Per bucket, as of its latest request: how long the bucket sat full since its first (ms), tokens left. */
+    bucketUse?: Record<string, BucketUse>;
     overLimit: Record<string, number>;
     overLimitTotal: number;
     /** Of those, per bucket, the ones short of fitting by no more than the sandbox's own lag around them. */
@@ -63,6 +65,12 @@ export interface SandboxTally {
     /** The stories of the first requests over a limit since the sandbox was reset. */
     overLimitEvents?: OverLimitEvent[];
   };
+}
+
+/** A bucket as the sandbox saw it after its latest request (see the sandbox's ArrivalCount). */
+export interface BucketUse {
+  fullMs: number;
+  left: number;
 }
 
 export function readTally(sandbox: SandboxProcess): Promise<SandboxTally> {
@@ -113,6 +121,7 @@ export class CarrierClock {
     requests: Record<string, number>;
     lastArrivalAt: Record<string, number> | undefined;
     firstArrivalAt: Record<string, number> | undefined;
+    bucketUse: Record<string, BucketUse> | undefined;
   }> = [];
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
@@ -134,6 +143,7 @@ export class CarrierClock {
         requests: tally.rateLimit?.requests ?? {},
         lastArrivalAt: tally.rateLimit?.lastArrivalAt,
         firstArrivalAt: tally.rateLimit?.firstArrivalAt,
+        bucketUse: tally.rateLimit?.bucketUse,
       });
     } catch {
       // A missed sample only coarsens the clock.
@@ -175,6 +185,13 @@ export class CarrierClock {
       .filter(([bucket]) => isCancelBucketOf(bucket, sellerAccount))
       .map(([, at]) => at);
     return times.length > 0 ? Math.min(...times) : null;
+  }
+
+  /** The seller's cancel bucket after its latest request, as the sandbox last reported it; null if unknown. */
+  bucketUse(sellerAccount: string): BucketUse | null {
+    const use = this.samples[this.samples.length - 1]?.bucketUse ?? {};
+    const bucket = Object.keys(use).find((b) => isCancelBucketOf(b, sellerAccount));
+    return bucket === undefined ? null : (use[bucket] ?? null);
   }
 
   /**

@@ -162,6 +162,10 @@ export function printFleetScenario(result: FleetScenarioResult, targets: Target[
       console.log(
         `  ${p.name}: each seller's first request reached the carrier ${fmt(p.firstRequestS.min, 2)}–${fmt(p.firstRequestS.max, 2)} s (median ${fmt(p.firstRequestS.median, 2)} s) after the first input`,
       );
+    if (p.shortfalls.length > 0)
+      console.log(
+        `  ${p.name}: where the lowest sellers' time beyond the minimum went: ${p.shortfalls.map((f) => `${f.sellerAccount} ${fmt(f.beyondS, 2)} s = first request ${fmt(f.startS, 2)} s + bucket full ${fmt(f.fullS, 2)} s + ${fmt(f.leftTokens, 1)} tokens left ${fmt(f.leftS, 2)} s`).join('; ')}`,
+      );
     if (p.startRamp.length > 0)
       console.log(
         `  ${p.name}: requests sent per seller with more orders than its burst, counted from the first input: ${p.startRamp.map((r) => `by ${r.afterS} s min ${r.min}, median ${r.median} (its burst and rate allowed ${r.allowed})`).join('; ')}`,

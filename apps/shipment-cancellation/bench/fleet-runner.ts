@@ -95,8 +95,24 @@ export interface FleetPhaseResult {
   startRamp: StartRamp[];
   /** Seconds from the first input to each seller's first request at the carrier: min, median, max. */
   firstRequestS: { min: number; median: number; max: number } | null;
+  /** Where the time beyond its minimum went, for each of the sellers lowest in `sellers`. */
+  shortfalls: Shortfall[];
   /** The instances' own counters over the phase (those alive at its end). */
   service: ServiceCounts;
+}
+
+/**
+ * A seller's time to its last request beyond its quota's minimum, in the parts the carrier's bucket tells apart
+ * (they sum to it while no request went over the limit): until its first request, while its bucket sat full
+ * after that (capacity with nothing sent), and the tokens still in the bucket at its last request.
+ */
+export interface Shortfall {
+  sellerAccount: string;
+  beyondS: number;
+  startS: number;
+  fullS: number;
+  leftTokens: number;
+  leftS: number;
 }
 
 export interface SellerSummary {
@@ -356,6 +372,7 @@ async function runFleetPhase(
   let startRamp: StartRamp[] = [];
   let firstRequestS: FleetPhaseResult['firstRequestS'] = null;
   let sellersPaced: SellerSummary | null = null;
+  let shortfalls: Shortfall[] = [];
   if (phase.sellers.length > 1) {
     const done = orders.map((o) => ({
       sellerAccount: o.sellerAccount ?? '',
@@ -378,6 +395,23 @@ async function runFleetPhase(
       .map((at) => (at - started) / 1000);
     if (firsts.length > 0)
       firstRequestS = { min: Math.min(...firsts), median: median(firsts), max: Math.max(...firsts) };
+    shortfalls = (sellers?.lowest ?? []).flatMap((s) => {
+      const first = carrierClock.firstRequestAt(s.sellerAccount);
+      const use = carrierClock.bucketUse(s.sellerAccount);
+      if (first === null || use === null) return [];
+      const leftS = use.left / limit.ratePerSecond;
+      const [startS, fullS] = [(first - started) / 1000, use.fullMs / 1000];
+      return [
+        {
+          sellerAccount: s.sellerAccount,
+          beyondS: s.tookS - s.minimumS,
+          startS,
+          fullS,
+          leftTokens: use.left,
+          leftS,
+        },
+      ];
+    });
     const sellerIds = [...new Set(done.map((o) => o.sellerAccount))].sort();
     writeFileSync(run.timelineFile, JSON.stringify(carrierClock.timeline(started, sellerIds)));
     startRamp = rampOf(
@@ -426,6 +460,7 @@ async function runFleetPhase(
     sellersEndToEnd,
     startRamp,
     firstRequestS,
+    shortfalls,
     sellersPaced,
     service,
   };

@@ -187,8 +187,7 @@ export class AmazonCall {
   private settleArrival(principal?: string): void {
     if (this.arrival === undefined) return;
     const verdicts = this.state.rateLimiter.settle(this.arrival, this.op.bucket, principal);
-    for (const { key, over, at, before, shortMs } of verdicts)
-      this.state.counters.arrival(key, over, at, before, shortMs);
+    for (const verdict of verdicts) this.state.counters.arrival(verdict);
   }
 
   private holdForever(): void {

@@ -49,6 +49,22 @@ describe('ArrivalCount', () => {
     expect(count.settle(held)).toMatchObject([]);
   });
 
+  it('tells after each arrival how long its bucket sat full and what it has left', () => {
+    const count = new ArrivalCount();
+    const limit = { ratePerSecond: 10, burst: 2 };
+    // Two at once empty the bucket; it is full again at 200 ms and sits idle until the third at 500 ms.
+    const verdicts = [0, 0, 500, 600].flatMap((at) => count.settle(count.arrive(at, limit), 'op|s'));
+    expect(verdicts.map((v) => [v.fullMs, v.left])).toEqual([
+      [0, 1],
+      [0, 0],
+      [300, 1],
+      [300, 1],
+    ]);
+    // What the bench reads: last − first = (arrivals − burst + left) / rate + full.
+    const last = verdicts[3] as (typeof verdicts)[number];
+    expect(((4 - 2 + last.left) / 10) * 1000 + last.fullMs).toBeCloseTo(600 - 0);
+  });
+
   it('starts a full bucket of the new limit at the first arrival under it', () => {
     const count = new ArrivalCount();
     const next = { ...V0 };

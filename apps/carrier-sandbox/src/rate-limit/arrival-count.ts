@@ -21,6 +21,13 @@ export interface Counted {
   before?: number[];
   /** When over: how much later it would have fitted (ms), the time its bucket still needed for a token. */
   shortMs?: number;
+  /**
+   * Its bucket after it: how long the bucket has sat full since its first arrival (ms), and the tokens left.
+   * The span from a key's first arrival to its last is (arrivals − burst + left) ÷ rate + full: what a caller
+   * left unused of its quota, as capacity idle at full and as tokens never taken.
+   */
+  fullMs: number;
+  left: number;
 }
 
 /** Arrivals remembered per key, for the story of one over the limit. */
@@ -94,8 +101,10 @@ export class ArrivalCount {
         this.buckets.set(arrival.key, held);
         this.recent.delete(arrival.key);
       }
-      const over = !held.bucket.tryTake(arrival.at);
+      const { bucket } = held;
+      const over = !bucket.tryTake(arrival.at);
       const recent = this.recent.get(arrival.key) ?? [];
+      const use = { fullMs: bucket.fullMs(arrival.at), left: bucket.level(arrival.at) };
       verdicts.push(
         over
           ? {
@@ -103,9 +112,10 @@ export class ArrivalCount {
               over,
               at: arrival.at,
               before: [...recent],
-              shortMs: held.bucket.shortMs(arrival.at),
+              shortMs: bucket.shortMs(arrival.at),
+              ...use,
             }
-          : { key: arrival.key, over, at: arrival.at },
+          : { key: arrival.key, over, at: arrival.at, ...use },
       );
       recent.push(arrival.at);
       if (recent.length > RECENT) recent.shift();

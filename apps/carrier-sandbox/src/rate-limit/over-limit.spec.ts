@@ -12,13 +12,14 @@ const CANCEL_B = 'amazon-shipping-v2.cancelShipment|seller-b';
 describe('requests over the limit (GET /__sandbox/counters rateLimit)', () => {
   let sandbox: TestSandbox;
 
-  // The counts; the story of each request over the limit (overLimitEvents) and the arrival times are read where
-  // a test needs them.
+  // The counts; the story of each request over the limit (overLimitEvents), the arrival times and the buckets'
+  // use are read where a test needs them.
   const rateLimit = async (view = ''): Promise<RateLimitCounters> => {
     const {
       overLimitEvents: _events,
       firstArrivalAt: _first,
       lastArrivalAt: _last,
+      bucketUse: _use,
       overLimitWithinStall: _withinStall,
       ...counts
     } = (await sandbox.control('GET', `counters${view}`)).json<{
@@ -26,6 +27,7 @@ describe('requests over the limit (GET /__sandbox/counters rateLimit)', () => {
         overLimitEvents: unknown[];
         firstArrivalAt: unknown;
         lastArrivalAt: unknown;
+        bucketUse: unknown;
         overLimitWithinStall: unknown;
       };
     }>().rateLimit;
@@ -100,6 +102,8 @@ describe('requests over the limit (GET /__sandbox/counters rateLimit)', () => {
       requests: { [CANCEL_A]: 5 },
       firstArrivalAt: { [CANCEL_A]: expect.any(Number) },
       lastArrivalAt: { [CANCEL_A]: expect.any(Number) },
+      // Three arrivals took the burst of 3 and the two refused took nothing: empty, never full since the first.
+      bucketUse: { [CANCEL_A]: { fullMs: 0, left: expect.closeTo(0, 1) } },
       // Each 100 s short of a token: far more than any stall of the sandbox's loop.
       overLimitWithinStall: {},
       overLimit: { [CANCEL_A]: 2 },

@@ -11,6 +11,19 @@ describe('TokenBucket', () => {
     expect(bucket.tryTake(200)).toBe(false);
     expect(bucket.remaining(10_000)).toBe(10); // never above burst
   });
+
+  it('counts the time it sat full: capacity a caller with work left unused', () => {
+    const bucket = new TokenBucket(10, 4, 0);
+    expect(bucket.fullMs(500)).toBe(500); // made full, nothing taken for 500 ms
+    for (let i = 0; i < 4; i++) bucket.tryTake(500);
+    // Empty at 500 ms, full again 400 ms later; the 100 ms after that are idle.
+    expect(bucket.fullMs(900)).toBe(500);
+    expect(bucket.level(900)).toBeCloseTo(4);
+    expect(bucket.fullMs(1_000)).toBeCloseTo(600);
+    bucket.tryTake(1_000);
+    expect(bucket.fullMs(1_050)).toBeCloseTo(600);
+    expect(bucket.level(1_050)).toBeCloseTo(3.5);
+  });
 });
 
 describe('RateLimiter', () => {

@@ -2,6 +2,8 @@
 export class TokenBucket {
   private tokens: number;
   private last: number;
+  /** How long the bucket has sat full since it was made (ms): a caller with work to send left that unused. */
+  private full = 0;
 
   constructor(
     private readonly ratePerSecond: number,
@@ -25,6 +27,18 @@ export class TokenBucket {
     return this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.ratePerSecond) * 1000;
   }
 
+  /** The time the bucket has spent full since it was made, up to `now` (ms). */
+  fullMs(now: number): number {
+    this.refill(now);
+    return this.full;
+  }
+
+  /** The tokens it holds at `now`, fractions included. */
+  level(now: number): number {
+    this.refill(now);
+    return this.tokens;
+  }
+
   remaining(now: number): number {
     this.refill(now);
     return Math.floor(this.tokens);
@@ -38,7 +52,10 @@ export class TokenBucket {
 
   private refill(now: number): void {
     if (now > this.last) {
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
+      const gained = ((now - this.last) / 1000) * this.ratePerSecond;
+      const room = this.burst - this.tokens;
+      if (gained > room) this.full += ((gained - room) / this.ratePerSecond) * 1000;
+      this.tokens = Math.min(this.burst, this.tokens + gained);
       this.last = now;
     }
   }

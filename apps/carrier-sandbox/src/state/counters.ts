@@ -1,5 +1,6 @@
 // What the benches and end-to-end tests assert on: calls, state-changing cancels, 429s, injected faults, and
 // requests beyond the configured rate limits (whether or not they were answered 429).
+import type { Counted } from '../rate-limit/arrival-count';
 import type { LoopStalls } from './loop-stalls';
 
 interface EndpointCount {
@@ -43,6 +44,8 @@ export class Counters {
   /** When the first and the latest counted request of each bucket arrived (epoch ms): a drain's exact span. */
   private readonly firstArrivalAt = new Map<string, number>();
   private readonly lastArrivalAt = new Map<string, number>();
+  /** Per bucket, as of its latest arrival: the time it sat full (ms), and the tokens left (see Counted). */
+  private readonly bucketUse = new Map<string, { fullMs: number; left: number }>();
   private readonly overLimit = new Map<string, number>();
   private overLimitTotal = 0;
   /**
@@ -81,10 +84,11 @@ export class Counters {
   }
 
   /** One arrival judged against its (operation|principal) limit; `over` when the limit had no room for it. */
-  arrival(bucket: string, over: boolean, at = 0, before: number[] = [], shortMs = 0): void {
+  arrival({ key: bucket, over, at, before = [], shortMs = 0, fullMs, left }: Counted): void {
     bump(this.rateLimitRequests, bucket);
     if (at < (this.firstArrivalAt.get(bucket) ?? Infinity)) this.firstArrivalAt.set(bucket, at);
     if (at > (this.lastArrivalAt.get(bucket) ?? 0)) this.lastArrivalAt.set(bucket, at);
+    this.bucketUse.set(bucket, { fullMs: Math.round(fullMs), left: Math.round(left * 100) / 100 });
     if (!over) return;
     this.overLimitTotal++;
     bump(this.overLimit, bucket);
@@ -119,6 +123,7 @@ export class Counters {
     this.rateLimitRequests.clear();
     this.firstArrivalAt.clear();
     this.lastArrivalAt.clear();
+    this.bucketUse.clear();
     this.overLimit.clear();
     this.overLimitTotal = 0;
     this.overLimitWithinStall.clear();
@@ -152,6 +157,7 @@ export class Counters {
         requests: Object.fromEntries(this.rateLimitRequests),
         firstArrivalAt: Object.fromEntries(this.firstArrivalAt),
         lastArrivalAt: Object.fromEntries(this.lastArrivalAt),
+        bucketUse: Object.fromEntries(this.bucketUse),
         overLimit: Object.fromEntries(this.overLimit),
         overLimitTotal: this.overLimitTotal,
         overLimitWithinStall: Object.fromEntries(this.overLimitWithinStall),

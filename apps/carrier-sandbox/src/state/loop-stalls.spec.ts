@@ -1,3 +1,4 @@
+import type { Counted } from '../rate-limit/arrival-count';
 import { Counters } from './counters';
 import { LoopStalls, type DelayHistogram } from './loop-stalls';
 
@@ -60,6 +61,11 @@ describe('LoopStalls', () => {
   });
 });
 
+/** A verdict over the limit: at `at`, after an arrival at `after`, short of fitting by `shortMs`. */
+function over(key: string, at: number, after: number, shortMs: number): Counted {
+  return { key, over: true, at, before: [after], shortMs, fullMs: 0, left: 0 };
+}
+
 describe("Counters: requests over a limit within the sandbox loop's stalls", () => {
   it('sets apart an overrun shorter than the stall around it, and counts it over all the same', () => {
     const counters = new Counters();
@@ -68,9 +74,9 @@ describe("Counters: requests over a limit within the sandbox loop's stalls", () 
       near: (from, to) => (from <= 5_000 && to >= 5_000 ? 250 : 10),
       deliveryNear: () => 0,
     };
-    counters.arrival('op|a', true, 5_000, [4_789], 211);
-    counters.arrival('op|a', true, 9_000, [8_900], 900);
-    counters.arrival('op|b', true, 20_000, [19_950], 50);
+    counters.arrival(over('op|a', 5_000, 4_789, 211));
+    counters.arrival(over('op|a', 9_000, 8_900, 900));
+    counters.arrival(over('op|b', 20_000, 19_950, 50));
     const rateLimit = counters.toJSON({ perShipment: false })['rateLimit'] as {
       overLimit: Record<string, number>;
       overLimitWithinStall: Record<string, number>;
@@ -92,8 +98,8 @@ describe("Counters: requests over a limit within the sandbox loop's stalls", () 
       near: () => 20,
       deliveryNear: (from, to) => (from <= 5_000 && to >= 5_000 ? 860 : 5),
     };
-    counters.arrival('op|a', true, 5_000, [4_764], 764);
-    counters.arrival('op|a', true, 9_000, [8_700], 300);
+    counters.arrival(over('op|a', 5_000, 4_764, 764));
+    counters.arrival(over('op|a', 9_000, 8_700, 300));
     const rateLimit = counters.toJSON({ perShipment: false })['rateLimit'] as {
       overLimit: Record<string, number>;
       overLimitWithinStall: Record<string, number>;
