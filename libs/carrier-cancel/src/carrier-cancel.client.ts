@@ -19,7 +19,12 @@ import type {
   ShipmentStatusResult,
 } from './port';
 import { RateLimiter } from './rate-limit/rate-limiter';
-import { SwitchableBudget, type RateBudgetFactory, type RateBudgetSettings } from './rate-limit/rate-budget';
+import {
+  SwitchableBudget,
+  cancelQuota,
+  type RateBudgetFactory,
+  type RateBudgetSettings,
+} from './rate-limit/rate-budget';
 import { AmazonCallRunner } from './retry/amazon-call.runner';
 import { ShippingV2Adapter } from './shipping-v2/shipping-v2.adapter';
 
@@ -164,13 +169,7 @@ export class CarrierCancelClient implements CarrierCancelPort {
 
   nextTokenInMs(request: Pick<CancelRequest, 'api' | 'sellerAccount'>): number {
     if (!this.adapters[request.api]) return 0;
-    return Math.ceil(
-      this.limiter.nextTokenInMs({
-        api: request.api,
-        operation: 'cancel',
-        sellerAccount: request.sellerAccount,
-      }),
-    );
+    return Math.ceil(this.limiter.nextTokenInMs(cancelQuota(request.api, request.sellerAccount)));
   }
 
   /**

@@ -26,7 +26,7 @@ export { DEFAULT_CANCEL_RATE_LIMITS, DEFAULT_RETRY } from './carrier-client.conf
 export { CarrierCancelClient, CarrierCancelError } from './carrier-cancel.client';
 export type { MfnShipment, MfnAddress, MfnCurrencyAmount } from './merchant-fulfillment/mfn-shipment.parser';
 export { TokenBucket } from './rate-limit/token-bucket';
-export { gcraSpacing } from './rate-limit/rate-budget';
+export { cancelQuota, gcraSpacing } from './rate-limit/rate-budget';
 export type {
   AcquireResult,
   BucketKey,

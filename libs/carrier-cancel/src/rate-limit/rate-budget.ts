@@ -10,6 +10,11 @@ export interface BucketKey {
   sellerAccount: string;
 }
 
+/** The quota a cancel of `api` for `sellerAccount` takes its tokens from. */
+export function cancelQuota(api: string, sellerAccount: string): BucketKey {
+  return { api, operation: 'cancel', sellerAccount };
+}
+
 export type AcquireResult =
   // mayWrite: asked once, on a connected socket right before the request is written. True: write it now. False:
   // the token's window closed while the request waited for a connection (and no other open token of the quota

@@ -2,7 +2,7 @@
 // Work is claimed with a lease (another instance takes it over after a crash); results apply in batches.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CarrierCancelPort } from '@oms/carrier-cancel';
+import { cancelQuota, type CarrierCancelPort } from '@oms/carrier-cancel';
 import { APP_CONFIG } from '../../platform/config/config.module';
 import type { AppConfig } from '../../platform/config/config';
 import { CARRIER_PORT } from '../../platform/carrier/carrier.tokens';
@@ -135,8 +135,10 @@ export class CarrierWorker {
    * Reserves slots for cancellations a transaction is about to create, as many as are free within each
    * account's cap and not wanted by offered work (ClaimLoop.reservable); the transaction leases the reserved
    * ones. Pass the reservation to `runLeased` once the transaction committed, or to `release` if it did not.
+   * The carrier budget creates the items' quotas meanwhile (SharedRateBudget.prepare).
    */
   reserve(items: OfferedItem[]): Reservation {
+    this.budget?.prepare(items.map((item) => cancelQuota(item.carrier, item.sellerAccount)));
     const { leased, rest } = this.claims.active
       ? this.slots.reserve(items, this.claims.reservable())
       : { leased: new Map<string, string>(), rest: [...items] };

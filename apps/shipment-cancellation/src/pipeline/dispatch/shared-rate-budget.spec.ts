@@ -288,6 +288,39 @@ describe('SharedRateBudget', () => {
     ]);
   });
 
+  it('creates a quota while work for it is on its way, so its first grant does not wait for the insert', async () => {
+    const limit = { ratePerSecond: 80, burst: 100 };
+    const store = gcraStore(limit, () => 0);
+    const inserts: string[][] = [];
+    let failNext = true;
+    const ensure = async (limits: readonly { sellerAccount: string }[]): Promise<void> => {
+      inserts.push(limits.map((l) => l.sellerAccount));
+      await sleep(30);
+      if (failNext) {
+        failNext = false;
+        throw new Error('connection lost');
+      }
+    };
+    const budget = budgetOver({ ...store, ensure }, limit);
+    const other = { ...key, sellerAccount: 'seller-2' };
+    // Prepared once per quota, however many items name it; the first insert fails.
+    budget.prepare([key, key, other]);
+    expect(inserts).toEqual([['seller-1', 'seller-2']]);
+    await sleep(40);
+    // The grant inserts what the failed attempt left out, then goes on.
+    expect((await budget.acquire(key, 1_000)).kind).toBe('acquired');
+    expect(inserts).toEqual([['seller-1', 'seller-2'], ['seller-1']]);
+    // A quota prepared while no call waits is inserted at once; the call that comes meanwhile waits for that
+    // insert instead of making another, and prepared again it is not inserted again.
+    budget.prepare([other]);
+    const acquired = budget.acquire(other, 1_000);
+    budget.prepare([other]);
+    expect((await acquired).kind).toBe('acquired');
+    budget.prepare([other]);
+    budget.close();
+    expect(inserts).toEqual([['seller-1', 'seller-2'], ['seller-1'], ['seller-2']]);
+  });
+
   it('never sends a token before it is free, nor later than half the margin after its theoretical time', async () => {
     const limit = { ratePerSecond: 20, burst: 5 };
     const store = gcraStore(limit, (n) => [0, 40, 5, 70, 20][n % 5] as number);

@@ -105,6 +105,8 @@ export class SharedRateBudget implements RateBudget {
   /** The quotas of each (API, seller account), keyed as `api|sellerAccount` (the worker's account key). */
   private readonly byAccount = new Map<string, Quota[]>();
   private readonly ensured = new Set<string>();
+  /** Quotas whose insert is under way, with it. */
+  private readonly ensuring = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private pumping = false;
@@ -146,6 +148,19 @@ export class SharedRateBudget implements RateBudget {
         if (quota.nextFreeAt > now) this.options.onParked?.();
       }
     });
+  }
+
+  /**
+   * Work for these quotas is on its way (a transaction is creating it): the quotas this instance has not used
+   * yet are created now, beside that transaction, so that their first calls' grant does not wait for the insert.
+   */
+  prepare(keys: readonly BucketKey[]): void {
+    const fresh = new Set<Quota>();
+    for (const key of keys) {
+      const quota = this.quota(key);
+      if (!this.ensured.has(quotaId(quota.key))) fresh.add(quota);
+    }
+    if (fresh.size > 0) this.background('ensure', this.ensure([...fresh]));
   }
 
   /** Calls waiting for a token, or holding one not yet due. */
@@ -500,18 +515,36 @@ export class SharedRateBudget implements RateBudget {
     this.serve(quota);
   }
 
-  /** Creates the quotas this instance has not used yet, at their configured limits. */
-  private async ensure(quotas: Quota[]): Promise<void> {
-    const fresh = quotas.filter((q) => !this.ensured.has(quotaId(q.key)));
-    if (fresh.length === 0) return;
-    await this.store.ensure(
-      fresh.map((q) => {
-        const limit = this.settings.limitFor(q.key.api, q.key.operation);
-        const spacing = gcraSpacing(limit.ratePerSecond, limit.burst, this.settings.marginMs);
-        return { ...q.key, configuredRate: limit.ratePerSecond, burst: limit.burst, ...spacing };
-      }),
-    );
-    for (const q of fresh) this.ensured.add(quotaId(q.key));
+  /**
+   * Creates the quotas this instance has not used yet, at their configured limits; a quota whose insert is under
+   * way (see `prepare`) is waited for, not inserted again.
+   */
+  private ensure(quotas: Quota[]): Promise<void> {
+    const waits: Promise<void>[] = [];
+    const fresh: Quota[] = [];
+    for (const q of quotas) {
+      const id = quotaId(q.key);
+      if (this.ensured.has(id)) continue;
+      const pending = this.ensuring.get(id);
+      if (pending) waits.push(pending);
+      else fresh.push(q);
+    }
+    if (fresh.length > 0) {
+      const ids = fresh.map((q) => quotaId(q.key));
+      const insert = this.store
+        .ensure(
+          fresh.map((q) => {
+            const limit = this.settings.limitFor(q.key.api, q.key.operation);
+            const spacing = gcraSpacing(limit.ratePerSecond, limit.burst, this.settings.marginMs);
+            return { ...q.key, configuredRate: limit.ratePerSecond, burst: limit.burst, ...spacing };
+          }),
+        )
+        .then(() => ids.forEach((id) => this.ensured.add(id)))
+        .finally(() => ids.forEach((id) => this.ensuring.delete(id)));
+      for (const id of ids) this.ensuring.set(id, insert);
+      waits.push(insert);
+    }
+    return waits.length === 0 ? Promise.resolve() : Promise.all(waits).then(() => undefined);
   }
 
   private background(what: string, work: Promise<void>): void {
