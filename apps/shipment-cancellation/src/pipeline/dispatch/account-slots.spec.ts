@@ -48,7 +48,7 @@ describe('AccountSlots', () => {
     expect(reservation.rest.map((item) => item.id)).toEqual(['a2']);
   });
 
-  it('reserves within each account cap and the total, naming the account each slot belongs to', () => {
+  it('reserves within each account cap and the total, round the accounts, naming the account of each slot', () => {
     const reservation = slots.reserve([
       v2('a1', 'A'),
       v2('a2', 'A'),
@@ -57,13 +57,14 @@ describe('AccountSlots', () => {
       v2('a3', 'A'),
       v2('c1', 'C'),
     ]);
+    // C's row comes last but gets a slot before A's second: the total (4) is shared among the sellers.
     expect([...reservation.leased]).toEqual([
       ['a1', 'amazon-shipping-v2|A'],
-      ['a2', 'amazon-shipping-v2|A'],
       ['b1', 'amazon-mfn-v0|B'],
-      ['a3', 'amazon-shipping-v2|A'],
+      ['c1', 'amazon-shipping-v2|C'],
+      ['a2', 'amazon-shipping-v2|A'],
     ]);
-    expect(reservation.rest.map((item) => item.id)).toEqual(['b2', 'c1']);
+    expect(reservation.rest.map((item) => item.id)).toEqual(['b2', 'a3']);
     expect(slots.busy).toBe(4);
     expect(slots.free).toBe(0);
   });

@@ -85,22 +85,37 @@ export class AccountSlots {
   }
 
   /**
-   * Takes a slot for each item while there is room in total (`limit`, at most what is free) and in its account; the
-   * transaction creating the items leases those. Follow with `commit` if it commits, `rollback` if it does not.
+   * Takes slots for the items while there is room in total (`limit`, at most what is free) and in their accounts,
+   * round the accounts one item at a time (as OfferedWork.take does): a backlog's first transaction shares its
+   * slots among its sellers instead of giving them to those whose rows come first, whose calls would then wait on
+   * their quotas while the others' buckets sit full. The transaction creating the items leases those given a
+   * slot. Follow with `commit` if it commits, `rollback` if it does not.
    */
   reserve(items: OfferedItem[], limit = this.free): SlotReservation {
-    const leased = new Map<string, string>();
-    const rest: OfferedItem[] = [];
-    let free = limit;
+    const byAccount = new Map<string, OfferedItem[]>();
     for (const item of items) {
       const key = accountKey(item);
-      if (free > 0 && this.roomFor(key) > 0) {
+      const queue = byAccount.get(key);
+      if (queue) queue.push(item);
+      else byAccount.set(key, [item]);
+    }
+    const leased = new Map<string, string>();
+    let free = limit;
+    let progress = true;
+    while (free > 0 && progress) {
+      progress = false;
+      for (const [key, queue] of byAccount) {
+        if (free <= 0) break;
+        const item = queue[0];
+        if (!item || this.roomFor(key) <= 0) continue;
+        queue.shift();
         this.acquire(key);
         free -= 1;
         leased.set(item.id, key);
-      } else rest.push(item);
+        progress = true;
+      }
     }
-    return { leased, rest };
+    return { leased, rest: items.filter((item) => !leased.has(item.id)) };
   }
 
   /**
