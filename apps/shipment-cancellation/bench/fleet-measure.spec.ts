@@ -6,6 +6,7 @@ import {
   longestGapMs,
   median,
   sellerUse,
+  shortfallOf,
   tallyDelta,
 } from './fleet-measure';
 import { FLEET_SCENARIOS, buildFleetOrders, minimumDrainS } from './fleet-workload';
@@ -165,6 +166,42 @@ describe('acceptedCancels', () => {
         throttled: { total: 2, byBucket: {} },
       }),
     ).toBe(11);
+  });
+});
+
+describe('shortfallOf', () => {
+  // 30 orders at 10/s burst 20: 1 s at the least. The burst went at 300 ms, seven calls at the rate until 1 s,
+  // then three 100 ms apart from 1.3 s, as the bucket refilled: it never sat full, and held 2 at the last call.
+  const limit = { ratePerSecond: 10, burst: 20 };
+  const arrivals = [
+    ...Array<number>(20).fill(300),
+    ...Array.from({ length: 7 }, (_, i) => 400 + i * 100),
+    1_300,
+    1_400,
+    1_500,
+  ];
+  const [use] = sellerUse(
+    arrivals.map((doneAt) => ({ sellerAccount: 's', doneAt })),
+    0,
+    limit,
+  );
+
+  it("splits a seller's time beyond its minimum into its start, its bucket idle at full and the tokens left", () => {
+    const shortfall = shortfallOf(use as NonNullable<typeof use>, {
+      startedAt: 0,
+      firstRequestAt: 300,
+      bucket: { fullMs: 0, left: 2 },
+      ratePerSecond: limit.ratePerSecond,
+    });
+    expect(shortfall).toMatchObject({ sellerAccount: 's', startS: 0.3, fullS: 0, leftTokens: 2, leftS: 0.2 });
+    // 1.5 s against 1 s: the parts add up to the half second beyond.
+    expect(shortfall?.beyondS).toBeCloseTo(0.5);
+    expect((shortfall?.startS ?? 0) + (shortfall?.fullS ?? 0) + (shortfall?.leftS ?? 0)).toBeCloseTo(0.5);
+  });
+
+  it('says nothing of a seller the carrier saw no request of', () => {
+    const carrier = { startedAt: 0, firstRequestAt: null, bucket: null, ratePerSecond: 10 };
+    expect(shortfallOf(use as NonNullable<typeof use>, carrier)).toBeNull();
   });
 });
 

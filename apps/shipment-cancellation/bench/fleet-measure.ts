@@ -332,6 +332,42 @@ export function sellerUse(
     });
 }
 
+/**
+ * A seller's time to its last request beyond its quota's minimum, in the parts the carrier's bucket tells apart
+ * (they sum to it while no request went over the limit): until its first request, while its bucket sat full
+ * after that (capacity with nothing sent), and the tokens still in the bucket at its last request.
+ */
+export interface Shortfall {
+  sellerAccount: string;
+  beyondS: number;
+  startS: number;
+  fullS: number;
+  leftTokens: number;
+  leftS: number;
+}
+
+/** The seller's shortfall from its use and the carrier's view of its bucket; null when the carrier saw none. */
+export function shortfallOf(
+  use: SellerUse,
+  carrier: {
+    startedAt: number;
+    firstRequestAt: number | null;
+    bucket: BucketUse | null;
+    ratePerSecond: number;
+  },
+): Shortfall | null {
+  const { startedAt, firstRequestAt, bucket, ratePerSecond } = carrier;
+  if (firstRequestAt === null || bucket === null) return null;
+  return {
+    sellerAccount: use.sellerAccount,
+    beyondS: use.tookS - use.minimumS,
+    startS: (firstRequestAt - startedAt) / 1000,
+    fullS: bucket.fullMs / 1000,
+    leftTokens: bucket.left,
+    leftS: bucket.left / ratePerSecond,
+  };
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return 0;

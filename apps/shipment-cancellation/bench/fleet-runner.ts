@@ -31,6 +31,8 @@ import {
   median,
   readTally,
   sellerUse,
+  shortfallOf,
+  type Shortfall,
   tallyDelta,
 } from './fleet-measure';
 import {
@@ -99,20 +101,6 @@ export interface FleetPhaseResult {
   shortfalls: Shortfall[];
   /** The instances' own counters over the phase (those alive at its end). */
   service: ServiceCounts;
-}
-
-/**
- * A seller's time to its last request beyond its quota's minimum, in the parts the carrier's bucket tells apart
- * (they sum to it while no request went over the limit): until its first request, while its bucket sat full
- * after that (capacity with nothing sent), and the tokens still in the bucket at its last request.
- */
-export interface Shortfall {
-  sellerAccount: string;
-  beyondS: number;
-  startS: number;
-  fullS: number;
-  leftTokens: number;
-  leftS: number;
 }
 
 export interface SellerSummary {
@@ -395,22 +383,14 @@ async function runFleetPhase(
       .map((at) => (at - started) / 1000);
     if (firsts.length > 0)
       firstRequestS = { min: Math.min(...firsts), median: median(firsts), max: Math.max(...firsts) };
-    shortfalls = (sellers?.lowest ?? []).flatMap((s) => {
-      const first = carrierClock.firstRequestAt(s.sellerAccount);
-      const use = carrierClock.bucketUse(s.sellerAccount);
-      if (first === null || use === null) return [];
-      const leftS = use.left / limit.ratePerSecond;
-      const [startS, fullS] = [(first - started) / 1000, use.fullMs / 1000];
-      return [
-        {
-          sellerAccount: s.sellerAccount,
-          beyondS: s.tookS - s.minimumS,
-          startS,
-          fullS,
-          leftTokens: use.left,
-          leftS,
-        },
-      ];
+    shortfalls = (sellers?.lowest ?? []).flatMap((use) => {
+      const shortfall = shortfallOf(use, {
+        startedAt: started,
+        firstRequestAt: carrierClock.firstRequestAt(use.sellerAccount),
+        bucket: carrierClock.bucketUse(use.sellerAccount),
+        ratePerSecond: limit.ratePerSecond,
+      });
+      return shortfall ? [shortfall] : [];
     });
     const sellerIds = [...new Set(done.map((o) => o.sellerAccount))].sort();
     writeFileSync(run.timelineFile, JSON.stringify(carrierClock.timeline(started, sellerIds)));
