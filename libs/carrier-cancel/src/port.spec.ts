@@ -8,7 +8,7 @@ describe('public entry', () => {
     expect(CARRIER_APIS).toEqual(apis);
   });
 
-  it('exports the client, the bucket and its GCRA spacing, the LWA provider and the bounded copy, and no test doubles', () => {
+  it('exports the client, the bucket and its GCRA spacing, the cancel quota, the LWA provider and the bounded copy, and no test doubles', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
         'CARRIER_APIS',
@@ -23,6 +23,7 @@ describe('public entry', () => {
         'SHIPPING_BUSINESS_REGIONS',
         'TokenBucket',
         'boundedCopy',
+        'cancelQuota',
         'findMarketplace',
         'gcraSpacing',
       ].sort(),
