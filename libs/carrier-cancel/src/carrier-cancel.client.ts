@@ -20,6 +20,7 @@ import type {
 } from './port';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import {
+  CANCEL_OPERATION,
   SwitchableBudget,
   cancelQuota,
   type RateBudgetFactory,
@@ -58,7 +59,7 @@ export class CarrierCancelClient implements CarrierCancelPort {
       deps.transport ??
       new UndiciHttpTransport({ connectionsPerOrigin: this.config.maxConnectionsPerOrigin });
     const limitFor = (api: string, operation: string) =>
-      operation === 'cancel'
+      operation === CANCEL_OPERATION
         ? this.config.cancelRateLimits[api as CarrierApi]
         : (DEFAULT_OPERATION_RATE_LIMITS[`${api}:${operation}`] ??
           this.config.cancelRateLimits[api as CarrierApi]);

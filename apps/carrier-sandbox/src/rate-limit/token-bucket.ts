@@ -40,8 +40,7 @@ export class TokenBucket {
   }
 
   remaining(now: number): number {
-    this.refill(now);
-    return Math.floor(this.tokens);
+    return Math.floor(this.level(now));
   }
 
   /** When the bucket will be full again (MWS reports it as QuotaResetsAt). */

@@ -13,6 +13,7 @@ import type { MfnShipment } from '../merchant-fulfillment/mfn-shipment.parser';
 import type { CancelOutcome, CancelRequest, RejectReason, ShipmentStatusResult } from '../port';
 import type { AmazonCallRunner, CallSpec } from '../retry/amazon-call.runner';
 import type { RestrictedDataTokenProvider } from './restricted-data-token.provider';
+import { CANCEL_OPERATION } from '../rate-limit/rate-budget';
 
 // The model's pattern for shipmentId; checked before calling so a typo costs no 1-per-second token.
 const SHIPMENT_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -45,7 +46,7 @@ export class MfnV0Adapter implements CarrierAdapter {
 
   async cancel(context: AdapterContext): Promise<CancelOutcome> {
     const { outcomes } = context;
-    const result = await this.runner.run(this.spec(context, 'DELETE', 'cancel', false));
+    const result = await this.runner.run(this.spec(context, 'DELETE', CANCEL_OPERATION, false));
     if (result.kind === 'failure') return outcomes.fromFailure(result.failure, result.trace);
     const { response, parsed, trace } = result;
     if (response.status >= 200 && response.status < 300) {

@@ -7,6 +7,7 @@ import type { CancelOutcome, CancelRequest, RejectReason, ShipmentStatusResult }
 import type { AmazonCallRunner } from '../retry/amazon-call.runner';
 import { mwsCancelMarketplace } from './mws-marketplaces';
 import { cancelShipmentBody } from './mws-xml.codec';
+import { CANCEL_OPERATION } from '../rate-limit/rate-budget';
 
 const CANCEL_PATH = 'api/mws/shipment/CancelShipment';
 
@@ -43,7 +44,7 @@ export class MwsBridgeAdapter implements CarrierAdapter {
     const { contentType, body } = cancelShipmentBody(request.carrierShipmentId, this.format);
     const result = await this.runner.run({
       api: this.api,
-      operation: 'cancel',
+      operation: CANCEL_OPERATION,
       sellerAccount: request.sellerAccount,
       idempotent: false,
       token: context.lwa,

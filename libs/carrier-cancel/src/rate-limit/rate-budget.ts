@@ -10,9 +10,12 @@ export interface BucketKey {
   sellerAccount: string;
 }
 
+/** The operation name every adapter's cancel call takes its tokens under. */
+export const CANCEL_OPERATION = 'cancel';
+
 /** The quota a cancel of `api` for `sellerAccount` takes its tokens from. */
 export function cancelQuota(api: string, sellerAccount: string): BucketKey {
-  return { api, operation: 'cancel', sellerAccount };
+  return { api, operation: CANCEL_OPERATION, sellerAccount };
 }
 
 export type AcquireResult =

@@ -11,6 +11,7 @@ import type {
   ShipmentStatusResult,
 } from '../port';
 import type { AmazonCallRunner, CallSpec } from '../retry/amazon-call.runner';
+import { CANCEL_OPERATION } from '../rate-limit/rate-budget';
 
 // getTracking summary.status → the port's states; PickupCancelled is how a cancelled v2 shipment shows.
 const TRACKING_STATES: Record<string, ShipmentState> = {
@@ -51,7 +52,7 @@ export class ShippingV2Adapter implements CarrierAdapter {
     const { request, outcomes } = context;
     const id = encodeURIComponent(request.carrierShipmentId);
     const result = await this.runner.run(
-      this.spec(context, 'cancel', false, (base) => ({
+      this.spec(context, CANCEL_OPERATION, false, (base) => ({
         method: 'PUT',
         url: joinUrl(base, `/shipping/v2/shipments/${id}/cancel`),
       })),
